@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads `process.env` (CONVENTIONS.md). Everything is validated once, on first use;
+ * production refuses to start without its secrets instead of falling back to development defaults.
+ */
+
+/** Documented development-only secret (README, "Konfiguration"); refused in production. */
+export const DEV_AUTH_SECRET = 'dev-only-insecure-secret-do-not-use-in-production';
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    /** PostgreSQL connection string. Unset in development: an embedded PostgreSQL is started. */
+    DATABASE_URL: z.url().optional(),
+    /** Where the embedded PostgreSQL keeps its data (development and demo only). */
+    DATA_DIR: z.string().min(1).default('.data'),
+    EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54320),
+    /** Signs the session token (next-auth). At least 32 characters in production. */
+    AUTH_SECRET: z.string().min(32).optional(),
+    /** Public base URL of the app, used by next-auth for callbacks. */
+    APP_URL: z.url().default('http://localhost:3000'),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    /** Demo accounts with a known password are refused in production. */
+    ALLOW_DEMO_ACCOUNTS: z.stringbool().optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.AUTH_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'required in production' });
+    }
+    if (env.NODE_ENV === 'production' && env.AUTH_SECRET === DEV_AUTH_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'the development secret is refused in production' });
+    }
+  });
+
+export type Env = z.infer<typeof schema> & { AUTH_SECRET: string };
+
+let cached: Env | undefined;
+
+/** Validated configuration. Throws a readable error naming the bad variables (never their values). */
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid configuration:\n${problems}`);
+  }
+  cached = { ...parsed.data, AUTH_SECRET: parsed.data.AUTH_SECRET ?? DEV_AUTH_SECRET };
+  return cached;
+}
+
+/** The environment for a child process (the Next.js server started by lib/cli/serve.ts). */
+export function childProcessEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...overrides };
+}
+
+/** Only for the launcher, which must decide before anything is cached. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
