@@ -1,0 +1,24 @@
+import type { ReactNode } from 'react';
+
+import { Header, type NavItem } from '@/components/app-shell/header';
+import { SkipLink } from '@/components/app-shell/skip-link';
+import { can } from '@/lib/auth/permissions';
+import { requireUser } from '@/lib/auth/session';
+
+export default async function SignedInLayout({ children }: { children: ReactNode }) {
+  const actor = await requireUser();
+  const navItems: NavItem[] = [
+    { href: '/', labelKey: 'home' },
+    ...(can(actor.role, 'referral:create') ? [{ href: '/vermittlungen/neu', labelKey: 'newReferral' } as const] : []),
+    ...(can(actor.role, 'referral:read-own') ? [{ href: '/vermittlungen', labelKey: 'myReferrals' } as const] : []),
+  ];
+  return (
+    <>
+      <SkipLink />
+      <Header user={{ displayName: actor.displayName, role: actor.role }} navItems={navItems} />
+      <main id="main" className="mx-auto max-w-5xl px-4 py-6">
+        {children}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,35 @@
+import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
+
+import { buttonClass } from '@/components/ui/button';
+import { can } from '@/lib/auth/permissions';
+import { requireUser } from '@/lib/auth/session';
+
+export default async function HomePage() {
+  const actor = await requireUser();
+  const t = await getTranslations();
+  const mayRefer = can(actor.role, 'referral:create');
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-bold">{t('home.title', { name: actor.displayName })}</h1>
+      <p>{t('home.roleLine', { role: t(`roles.${actor.role}`) })}</p>
+      {mayRefer ? (
+        <>
+          <p className="max-w-prose">{t('home.officerIntro')}</p>
+          <div className="flex flex-col gap-3 sm:flex-row">
+            <Link href="/vermittlungen/neu" className={buttonClass('primary')}>
+              {t('nav.newReferral')}
+            </Link>
+            {can(actor.role, 'referral:read-own') && (
+              <Link href="/vermittlungen" className={buttonClass('secondary')}>
+                {t('nav.myReferrals')}
+              </Link>
+            )}
+          </div>
+        </>
+      ) : (
+        <p className="max-w-prose">{t('home.noFunctionsYet')}</p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
+
+import { ReferralForm } from '@/components/referral-form/referral-form';
+import { requirePermission } from '@/lib/auth/session';
+import { loadReferralFormOptions } from '@/lib/referrals/queries';
+import { instantToBerlinLocal } from '@/lib/time/berlin';
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('referralForm'))('title') };
+}
+
+export default async function NewReferralPage() {
+  await requirePermission('referral:create');
+  const t = await getTranslations('referralForm');
+  const now = new Date();
+  const options = await loadReferralFormOptions(now);
+  return (
+    <div className="mx-auto max-w-2xl space-y-4">
+      <h1 className="text-2xl font-bold">{t('title')}</h1>
+      <p className="text-slate-700">{t('intro')}</p>
+      <ReferralForm options={options} now={instantToBerlinLocal(now)} />
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { getFormatter, getTranslations } from 'next-intl/server';
+
+import { buttonClass } from '@/components/ui/button';
+import { requirePermission } from '@/lib/auth/session';
+import { listOwnReferrals } from '@/lib/referrals/queries';
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('referralList'))('title') };
+}
+
+export default async function MyReferralsPage({ searchParams }: { searchParams: Promise<{ nach?: string | string[] }> }) {
+  const actor = await requirePermission('referral:read-own');
+  const { nach } = await searchParams;
+  const cursor = typeof nach === 'string' ? nach : undefined;
+  const { items, nextCursor } = await listOwnReferrals({ actor, cursor });
+  const t = await getTranslations();
+  const format = await getFormatter();
+  const when = (d: Date) => format.dateTime(d, { dateStyle: 'medium', timeStyle: 'short' });
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-bold">{t('referralList.title')}</h1>
+        <Link href="/vermittlungen/neu" className={buttonClass('primary')}>
+          {t('referralList.new')}
+        </Link>
+      </div>
+      {items.length === 0 ? (
+        <p>{t('referralList.empty')}</p>
+      ) : (
+        <ul className="space-y-3" data-testid="referral-list">
+          {items.map((r) => (
+            <li key={r.id} className="rounded-lg border border-slate-300 bg-white p-4" data-testid="referral-row">
+              <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm sm:grid-cols-[auto_1fr_auto_1fr]">
+                <dt className="font-semibold">{t('referralList.person')}</dt>
+                <dd>{r.personName ?? t('referralList.personErased')}</dd>
+                <dt className="font-semibold">{t('referralList.caseNumber')}</dt>
+                <dd>{r.caseNumber}</dd>
+                <dt className="font-semibold">{t('referralList.incidentAt')}</dt>
+                <dd>{when(r.incidentAt)}</dd>
+                <dt className="font-semibold">{t('referralList.municipality')}</dt>
+                <dd>{r.municipalityName}</dd>
+                <dt className="font-semibold">{t('referralList.partner')}</dt>
+                <dd data-testid="referral-partner">{r.partnerName}</dd>
+                <dt className="font-semibold">{t('referralList.status')}</dt>
+                <dd>{t(`status.${r.status}`)}</dd>
+              </dl>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="flex gap-3">
+        {cursor && (
+          <Link href="/vermittlungen" className={buttonClass('secondary')}>
+            {t('referralList.first')}
+          </Link>
+        )}
+        {nextCursor && (
+          <Link href={`/vermittlungen?nach=${nextCursor}`} className={buttonClass('secondary')}>
+            {t('referralList.more')}
+          </Link>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
+
+import { LanguageSwitch } from '@/components/app-shell/language-switch';
+import { SignOutButton } from '@/components/app-shell/sign-out-button';
+
+export type NavItem = { href: string; labelKey: 'home' | 'newReferral' | 'myReferrals' };
+
+/** Top bar: who is signed in, what their role may open (from the permission table), sign-out, language. */
+export async function Header({ user, navItems }: { user?: { displayName: string; role: string }; navItems: NavItem[] }) {
+  const t = await getTranslations();
+  return (
+    <header className="bg-brand-900 text-white">
+      <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-2 px-4 py-2">
+        <div>
+          <Link href="/" className="text-lg font-bold leading-tight">
+            {t('app.title')}
+          </Link>
+          <p className="text-xs text-brand-100">{t('app.organisation')}</p>
+        </div>
+        <div className="flex items-center gap-2">
+          <LanguageSwitch />
+          {user && <SignOutButton />}
+        </div>
+      </div>
+      {user && (
+        <div className="border-t border-white/15">
+          <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-4 px-4">
+            <nav aria-label={t('nav.label')}>
+              <ul className="flex flex-wrap">
+                {navItems.map((item) => (
+                  <li key={item.href}>
+                    <Link href={item.href} className="inline-flex min-h-11 items-center px-2 text-sm font-semibold hover:underline">
+                      {t(`nav.${item.labelKey}`)}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+            <p className="py-1 text-xs text-brand-100" data-testid="signed-in-as">
+              {t('app.signedInAs', { name: user.displayName, role: t(`roles.${user.role}`) })}
+            </p>
+          </div>
+        </div>
+      )}
+    </header>
+  );
+}

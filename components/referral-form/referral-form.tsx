@@ -1,0 +1,246 @@
+'use client';
+
+import { zodResolver } from '@hookform/resolvers/zod';
+import Link from 'next/link';
+import { useTranslations } from 'next-intl';
+import { useMemo, useState } from 'react';
+import { useForm, useWatch, type Resolver } from 'react-hook-form';
+
+import { Alert } from '@/components/ui/alert';
+import { Button, buttonClass } from '@/components/ui/button';
+import { Field, inputClass, RadioGroup } from '@/components/ui/field';
+import { submitReferralAction } from '@/lib/referrals/actions';
+import { fromRoutingRuleDto, type ReferralFormOptions } from '@/lib/referrals/dto';
+import { GENDERS, referralSubmission, type GenderValue } from '@/lib/referrals/schema';
+import { decideRoute, preferenceOptions } from '@/lib/routing/decide';
+import { berlinLocalToInstant } from '@/lib/time/berlin';
+
+/** Every field the form can hold; hidden sections are unregistered, so their values are never sent. */
+type FormValues = {
+  idempotencyKey: string;
+  incidentAt: string;
+  municipalityId: string;
+  gender?: GenderValue;
+  consent?: 'yes' | 'no';
+  caseNumber?: string;
+  firstName?: string;
+  lastName?: string;
+  phone?: string;
+  preferredPartnerId?: string;
+};
+
+const SUMMARY_ID = 'form-summary';
+
+/** Moves focus to the message above the form, so screen readers and sighted users both notice it. */
+function focusSummary() {
+  document.getElementById(SUMMARY_ID)?.focus();
+}
+
+type Done = { kind: 'REFERRAL'; partnerName: string } | { kind: 'DECLINED' };
+
+/** crypto.randomUUID needs a secure context; getRandomValues works everywhere (RFC 9562 version 4). */
+function newIdempotencyKey(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export function ReferralForm({ options, now }: { options: ReferralFormOptions; now: string }) {
+  const t = useTranslations();
+  const [done, setDone] = useState<Done | null>(null);
+  const [formError, setFormError] = useState<string | null>(null);
+  const rules = useMemo(() => options.rules.map(fromRoutingRuleDto), [options.rules]);
+  const partnerName = (id: string) => options.partners.find((p) => p.id === id)?.name ?? '';
+
+  const form = useForm<FormValues>({
+    resolver: zodResolver(referralSubmission) as unknown as Resolver<FormValues>,
+    shouldUnregister: true,
+    mode: 'onTouched',
+    defaultValues: { idempotencyKey: newIdempotencyKey(), incidentAt: now, municipalityId: '' },
+  });
+  const { register, handleSubmit, setError, reset, control, formState } = form;
+  const [consent, gender, municipalityId, incidentAt] = useWatch({ control, name: ['consent', 'gender', 'municipalityId', 'incidentAt'] });
+
+  const message = (key: string | undefined) => (key ? (t.has(key) ? t(key) : t('errors.invalid')) : undefined);
+  const errorOf = (name: keyof FormValues) => message(formState.errors[name]?.message);
+
+  const at = incidentAt ? berlinLocalToInstant(incidentAt) : null;
+  const routingContext = at?.ok && municipalityId ? { track: 'VICTIM' as const, municipalityId, at: at.instant } : null;
+  const choices = routingContext && gender === 'NOT_STATED' ? preferenceOptions(rules, routingContext) : [];
+  const preview = routingContext && gender && gender !== 'NOT_STATED' ? decideRoute(rules, { ...routingContext, gender }) : null;
+
+  async function onValid(values: FormValues) {
+    setFormError(null);
+    let result;
+    try {
+      result = await submitReferralAction(values);
+    } catch {
+      // Offline or the server unreachable: nothing is lost, the same idempotency key makes a retry safe.
+      setFormError(t('referralForm.networkError'));
+      focusSummary();
+      return;
+    }
+    if (result.ok) {
+      setDone(result.data.kind === 'REFERRAL' ? { kind: 'REFERRAL', partnerName: result.data.partnerName } : { kind: 'DECLINED' });
+      return;
+    }
+    setFormError(result.message);
+    let focused = false;
+    for (const [field, keys] of Object.entries(result.fieldErrors ?? {})) {
+      if (field === '_form' || !keys?.length) continue;
+      setError(field as keyof FormValues, { type: 'server', message: keys[0] }, { shouldFocus: !focused });
+      focused = true;
+    }
+    if (!focused) focusSummary();
+  }
+
+  function startAnother() {
+    setDone(null);
+    setFormError(null);
+    reset({ idempotencyKey: newIdempotencyKey(), incidentAt: now, municipalityId: '' });
+  }
+
+  if (done) {
+    return (
+      <div className="space-y-4">
+        <Alert tone="success" announce testId="submit-success">
+          {done.kind === 'REFERRAL'
+            ? t('referralForm.successReferral', { partner: done.partnerName })
+            : t('referralForm.successDeclined')}
+        </Alert>
+        <div className="flex flex-col gap-3 sm:flex-row">
+          <Button type="button" onClick={startAnother}>
+            {t('referralForm.another')}
+          </Button>
+          <Link href="/vermittlungen" className={buttonClass('secondary')}>
+            {t('referralForm.toList')}
+          </Link>
+        </div>
+      </div>
+    );
+  }
+
+  const sectionClass = 'space-y-4 rounded-lg border border-slate-300 bg-white p-4';
+  const sectionTitle = 'text-lg font-bold text-brand-900';
+
+  return (
+    <form onSubmit={handleSubmit(onValid)} noValidate className="space-y-5" aria-busy={formState.isSubmitting}>
+      <div id={SUMMARY_ID} tabIndex={-1} className="outline-none">
+        {formError && (
+          <Alert tone="error" announce testId="form-error">
+            {formError}
+          </Alert>
+        )}
+      </div>
+      <input type="hidden" {...register('idempotencyKey')} />
+
+      <section className={sectionClass} aria-labelledby="incident-heading">
+        <h2 id="incident-heading" className={sectionTitle}>
+          {t('referralForm.incidentSection')}
+        </h2>
+        <Field id="incidentAt" label={t('referralForm.incidentAt')} hint={t('referralForm.incidentAtHint')} error={errorOf('incidentAt')} required>
+          {(aria) => <input {...aria} type="datetime-local" max={now} className={inputClass} {...register('incidentAt')} />}
+        </Field>
+        <Field id="municipalityId" label={t('referralForm.municipality')} hint={t('referralForm.municipalityHint')} error={errorOf('municipalityId')} required>
+          {(aria) => (
+            <select {...aria} className={inputClass} {...register('municipalityId')}>
+              <option value="">{t('referralForm.chooseMunicipality')}</option>
+              {options.municipalities.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <RadioGroup
+          name="gender"
+          legend={t('referralForm.gender')}
+          error={errorOf('gender')}
+          required
+          options={GENDERS.map((g) => ({ value: g, label: t(`gender.${g}`) }))}
+        >
+          {({ value, id, describedBy }) => (
+            <input type="radio" id={id} value={value} aria-describedby={describedBy} className="size-5 accent-brand-700" {...register('gender')} />
+          )}
+        </RadioGroup>
+      </section>
+
+      <section className={sectionClass} aria-labelledby="consent-heading">
+        <h2 id="consent-heading" className={sectionTitle}>
+          {t('referralForm.consentSection')}
+        </h2>
+        <RadioGroup
+          name="consent"
+          legend={t('referralForm.consent')}
+          error={errorOf('consent')}
+          required
+          options={[
+            { value: 'yes', label: t('referralForm.consentYes') },
+            { value: 'no', label: t('referralForm.consentNo') },
+          ]}
+        >
+          {({ value, id, describedBy }) => (
+            <input type="radio" id={id} value={value} aria-describedby={describedBy} className="size-5 accent-brand-700" {...register('consent')} />
+          )}
+        </RadioGroup>
+        {consent === 'no' && <Alert tone="info">{t('referralForm.declinedInfo')}</Alert>}
+      </section>
+
+      {consent === 'yes' && (
+        <section className={sectionClass} aria-labelledby="person-heading">
+          <h2 id="person-heading" className={sectionTitle}>
+            {t('referralForm.personSection')}
+          </h2>
+          <Field id="caseNumber" label={t('referralForm.caseNumber')} hint={t('referralForm.caseNumberHint')} error={errorOf('caseNumber')} required>
+            {(aria) => <input {...aria} inputMode="numeric" autoComplete="off" className={inputClass} {...register('caseNumber')} />}
+          </Field>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Field id="firstName" label={t('referralForm.firstName')} error={errorOf('firstName')} required>
+              {(aria) => <input {...aria} autoComplete="off" className={inputClass} {...register('firstName')} />}
+            </Field>
+            <Field id="lastName" label={t('referralForm.lastName')} error={errorOf('lastName')} required>
+              {(aria) => <input {...aria} autoComplete="off" className={inputClass} {...register('lastName')} />}
+            </Field>
+          </div>
+          <Field id="phone" label={t('referralForm.phone')} hint={t('referralForm.phoneHint')} error={errorOf('phone')} required>
+            {(aria) => <input {...aria} type="tel" autoComplete="off" className={inputClass} {...register('phone')} />}
+          </Field>
+          {gender === 'NOT_STATED' && (
+            <RadioGroup
+              name="preferredPartnerId"
+              legend={t('referralForm.preferredPartner')}
+              hint={choices.length ? t('referralForm.preferredPartnerHint') : t('referralForm.routingPreviewPending')}
+              error={errorOf('preferredPartnerId')}
+              required
+              options={choices.map((id) => ({ value: id, label: partnerName(id) }))}
+            >
+              {({ value, id, describedBy }) => (
+                <input type="radio" id={id} value={value} aria-describedby={describedBy} className="size-5 accent-brand-700" {...register('preferredPartnerId')} />
+              )}
+            </RadioGroup>
+          )}
+          {gender !== 'NOT_STATED' && (
+            <p className="rounded-md bg-slate-100 p-3 font-semibold" data-testid="routing-preview" aria-live="polite">
+              {!preview
+                ? t('referralForm.routingPreviewPending')
+                : preview.ok
+                  ? t('referralForm.routingPreview', { partner: partnerName(preview.partnerId) })
+                  : t('referralForm.routingPreviewNone')}
+            </p>
+          )}
+        </section>
+      )}
+
+      <Button type="submit" disabled={formState.isSubmitting} className="w-full sm:w-auto">
+        {formState.isSubmitting
+          ? t('referralForm.submitting')
+          : consent === 'no'
+            ? t('referralForm.submitDeclined')
+            : t('referralForm.submitReferral')}
+      </Button>
+    </form>
+  );
+}

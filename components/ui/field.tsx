@@ -1,0 +1,113 @@
+import type { ReactNode } from 'react';
+
+export const inputClass =
+  'block min-h-12 w-full rounded-md border border-slate-500 bg-white px-3 text-base text-slate-900 aria-[invalid=true]:border-2 aria-[invalid=true]:border-red-700';
+
+/**
+ * Label, hint and error around one control. The control gets `aria-describedby` and `aria-invalid` through
+ * the render prop so screen readers read the hint and the error with it (WCAG 1.3.1, 3.3.1).
+ */
+export function Field({
+  id,
+  label,
+  hint,
+  error,
+  required,
+  requiredLabel,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  required?: boolean;
+  requiredLabel?: string;
+  children: (aria: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean }) => ReactNode;
+}) {
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className="space-y-1">
+      <label htmlFor={id} className="block text-base font-semibold">
+        {label}
+        {required && (
+          <span aria-hidden="true" className="text-red-800" title={requiredLabel}>
+            {' '}*
+          </span>
+        )}
+      </label>
+      {hint && (
+        <p id={hintId} className="text-sm text-slate-700">
+          {hint}
+        </p>
+      )}
+      {children({ id, 'aria-describedby': describedBy, 'aria-invalid': error ? true : undefined })}
+      {error && (
+        <p id={errorId} className="text-sm font-semibold text-red-800" data-testid={`error-${id}`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A group of radio buttons with a legend; large touch targets (at least 48 px high). */
+export function RadioGroup({
+  name,
+  legend,
+  hint,
+  error,
+  required,
+  options,
+  children,
+}: {
+  name: string;
+  legend: string;
+  hint?: string;
+  error?: string;
+  required?: boolean;
+  options: { value: string; label: string }[];
+  children: (option: { value: string; id: string; describedBy?: string }) => ReactNode;
+}) {
+  const hintId = hint ? `${name}-hint` : undefined;
+  const errorId = error ? `${name}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  return (
+    <fieldset className="space-y-2" aria-describedby={describedBy}>
+      <legend className="text-base font-semibold">
+        {legend}
+        {required && (
+          <span aria-hidden="true" className="text-red-800">
+            {' '}*
+          </span>
+        )}
+      </legend>
+      {hint && (
+        <p id={hintId} className="text-sm text-slate-700">
+          {hint}
+        </p>
+      )}
+      <div className="grid gap-2 sm:grid-cols-2">
+        {options.map((option) => {
+          const id = `${name}-${option.value}`;
+          return (
+            <label
+              key={option.value}
+              htmlFor={id}
+              className="flex min-h-12 cursor-pointer items-center gap-3 rounded-md border border-slate-400 bg-white px-3 has-[:checked]:border-2 has-[:checked]:border-brand-700 has-[:checked]:bg-brand-50"
+            >
+              {children({ value: option.value, id, describedBy })}
+              <span>{option.label}</span>
+            </label>
+          );
+        })}
+      </div>
+      {error && (
+        <p id={errorId} className="text-sm font-semibold text-red-800" data-testid={`error-${name}`}>
+          {error}
+        </p>
+      )}
+    </fieldset>
+  );
+}

@@ -1,0 +1,35 @@
+import nextVitals from 'eslint-config-next/core-web-vitals';
+import nextTs from 'eslint-config-next/typescript';
+import tseslint from 'typescript-eslint';
+
+/** Architecture boundaries from CONVENTIONS.md, enforced rather than hoped for. */
+const serverOnlyModules = ['@/lib/db', '@/lib/db/*', '@/lib/*/service', '@/lib/*/queries', '@/lib/auth/session', '@/lib/auth/options', '@/lib/generated/*'];
+
+export default tseslint.config(
+  { ignores: ['.next/**', 'node_modules/**', 'lib/generated/**', '.data/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts'] },
+  ...nextVitals,
+  ...nextTs,
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through lib/env.ts.' }],
+      'no-console': ['error', { allow: ['error', 'warn'] }],
+    },
+  },
+  // Only the configuration module (and tool configs) read the environment.
+  { files: ['lib/env.ts', '*.config.ts', '*.config.mjs', 'tests/**'], rules: { 'no-restricted-properties': 'off' } },
+  // Components and client-safe schemas never reach the database, services or the generated Node client.
+  {
+    files: ['components/**', 'lib/**/schema.ts', 'lib/**/dto.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: serverOnlyModules, message: 'Client-safe code must not import server-only modules.' }] }],
+    },
+  },
+  { files: ['lib/cli/**', 'tests/**', 'prisma/**'], rules: { 'no-console': 'off' } },
+);

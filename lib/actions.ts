@@ -1,0 +1,33 @@
+import 'server-only';
+
+import { getTranslations } from 'next-intl/server';
+import { z } from 'zod';
+
+import { logUnexpectedError } from '@/lib/log';
+import { failure, type ActionResult, type Failure } from '@/lib/result';
+
+/** A schema failure as the one result type: every field's message keys, nothing dropped. */
+export function invalidInput(error: z.ZodError): Failure {
+  const flat = z.flattenError(error);
+  const fieldErrors: Record<string, string[]> = { ...(flat.fieldErrors as Record<string, string[]>) };
+  if (flat.formErrors.length) fieldErrors._form = flat.formErrors;
+  return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', fieldErrors);
+}
+
+/**
+ * Runs the body of a server action. Services speak in message keys; here the top-level message is
+ * translated for the person. Unexpected errors are logged without personal data and become a generic
+ * message carrying an error id the support desk can look up.
+ */
+export async function runAction<T>(body: () => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  const t = await getTranslations();
+  try {
+    const result = await body();
+    if (result.ok) return result;
+    return { ...result, message: t.has(result.message) ? t(result.message) : t('errors.codes.UNKNOWN') };
+  } catch (error) {
+    const errorId = crypto.randomUUID().slice(0, 8);
+    logUnexpectedError(errorId, error);
+    return { ok: false, code: 'UNKNOWN', message: t('errors.codes.UNKNOWN_WITH_ID', { errorId }), errorId };
+  }
+}

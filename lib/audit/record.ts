@@ -1,0 +1,46 @@
+import 'server-only';
+
+import type { Tx } from '@/lib/db';
+import type { Prisma, Role } from '@/lib/generated/prisma/client';
+
+/** Every kind of event the app writes; one list so the auditor's view can explain each. */
+export const AUDIT_ACTIONS = [
+  'SIGN_IN_SUCCEEDED',
+  'SIGN_IN_FAILED',
+  'ACCESS_DENIED',
+  'REFERRAL_CREATED',
+  'REFERRAL_LIST_VIEWED',
+  'DECLINED_OFFER_RECORDED',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export type AuditEventInput = {
+  actorId?: string | null;
+  actorRole?: Role | null;
+  action: AuditAction;
+  entityType?: string;
+  entityId?: string;
+  reason?: string;
+  recipient?: string;
+  /** Counts and codes only: never names, phone numbers or free text (DESIGN.md section 7). */
+  details?: Record<string, string | number | boolean | null>;
+};
+
+/**
+ * Writes one audit event with the client it is given, so that callers pass their transaction and the
+ * event commits or rolls back together with the change it describes (Art. 25 Directive 2016/680).
+ */
+export async function recordAudit(tx: Tx, event: AuditEventInput): Promise<void> {
+  await tx.auditEvent.create({
+    data: {
+      actorId: event.actorId ?? null,
+      actorRole: event.actorRole ?? null,
+      action: event.action,
+      entityType: event.entityType ?? null,
+      entityId: event.entityId ?? null,
+      reason: event.reason ?? null,
+      recipient: event.recipient ?? null,
+      details: (event.details ?? undefined) as Prisma.InputJsonValue | undefined,
+    },
+  });
+}

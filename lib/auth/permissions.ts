@@ -1,0 +1,31 @@
+/**
+ * The one permission table (DESIGN.md section 2): server checks and the UI both ask `can()`. A role that
+ * is missing here, or an unknown string, has no permission at all. Client-safe: no imports.
+ */
+export const ROLES = ['OFFICER', 'SUPERVISOR', 'ADMIN', 'PARTNER', 'AUDITOR'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  /** File a referral or record a declined offer. */
+  'referral:create',
+  /** List and read the referrals one filed oneself. */
+  'referral:read-own',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const TABLE: Record<Role, readonly Permission[]> = {
+  OFFICER: ['referral:create', 'referral:read-own'],
+  SUPERVISOR: [],
+  ADMIN: [],
+  PARTNER: [],
+  AUDITOR: [],
+};
+
+export function can(role: string | null | undefined, permission: Permission): boolean {
+  if (!role || !Object.hasOwn(TABLE, role)) return false;
+  return TABLE[role as Role].includes(permission);
+}
+
+export function permissionsOf(role: string | null | undefined): Permission[] {
+  return PERMISSIONS.filter((p) => can(role, p));
+}

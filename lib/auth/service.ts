@@ -1,0 +1,37 @@
+import 'server-only';
+
+import { recordAudit } from '@/lib/audit/record';
+import { verifyPassword } from '@/lib/auth/password';
+import { db } from '@/lib/db';
+
+export type AuthenticatedUser = { id: string; sessionVersion: number };
+
+/**
+ * Checks e-mail and password. Success and failure are audited; a failure never says whether the
+ * account exists (the caller shows one generic message, and the unknown account costs the same time).
+ */
+export async function authenticateWithPassword(email: string, password: string): Promise<AuthenticatedUser | null> {
+  const normalisedEmail = email.trim().toLowerCase();
+  const user = await db().user.findUnique({
+    where: { email: normalisedEmail },
+    select: { id: true, role: true, active: true, passwordHash: true, sessionVersion: true },
+  });
+  const passwordOk = await verifyPassword(user?.passwordHash, password);
+
+  if (!user || !passwordOk || !user.active) {
+    // Only the account id (when there is one) is kept: the typed e-mail address could be anyone's.
+    await recordAudit(db(), {
+      actorId: user?.id ?? null,
+      actorRole: user?.role ?? null,
+      action: 'SIGN_IN_FAILED',
+      details: { reason: !user ? 'UNKNOWN_ACCOUNT' : !passwordOk ? 'WRONG_PASSWORD' : 'DISABLED' },
+    });
+    return null;
+  }
+
+  await db().$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
+    await recordAudit(tx, { actorId: user.id, actorRole: user.role, action: 'SIGN_IN_SUCCEEDED' });
+  });
+  return { id: user.id, sessionVersion: user.sessionVersion };
+}

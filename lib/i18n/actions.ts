@@ -1,0 +1,11 @@
+'use server';
+
+import { cookies } from 'next/headers';
+
+import { isLocale, LOCALE_COOKIE } from '@/lib/i18n/config';
+
+/** Switches the interface language. Not personal data; open to everyone, including the sign-in page. */
+export async function setLocaleAction(locale: unknown): Promise<void> {
+  if (!isLocale(locale)) return;
+  (await cookies()).set(LOCALE_COOKIE, locale, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 365 * 86_400 });
+}

@@ -1,0 +1,109 @@
+import 'server-only';
+
+import { recordAudit } from '@/lib/audit/record';
+import type { Actor } from '@/lib/auth/session';
+import { db } from '@/lib/db';
+import type { ReferralStatus } from '@/lib/generated/prisma/client';
+import { toRoutingRuleDto, type ReferralFormOptions } from '@/lib/referrals/dto';
+import { MAX_INCIDENT_AGE_DAYS } from '@/lib/referrals/schema';
+import { loadVictimRulesForPreview } from '@/lib/routing/queries';
+
+export const OWN_REFERRALS_PAGE_SIZE = 20;
+
+/** What "Meine Vermittlungen" shows: no more than the officer needs to recognise the case. */
+export type OwnReferralRow = {
+  id: string;
+  caseNumber: string;
+  personName: string | null;
+  incidentAt: Date;
+  submittedAt: Date;
+  municipalityName: string;
+  partnerName: string;
+  status: ReferralStatus;
+};
+
+/** Opaque keyset cursor: the last row's submission time and id. */
+export function encodeCursor(row: Pick<OwnReferralRow, 'submittedAt' | 'id'>): string {
+  return Buffer.from(`${row.submittedAt.toISOString()}|${row.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): { submittedAt: Date; id: string } | null {
+  if (!cursor) return null;
+  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const submittedAt = new Date(iso ?? '');
+  if (!id || Number.isNaN(submittedAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) return null;
+  return { submittedAt, id };
+}
+
+/**
+ * The officer's own referrals, newest first, keyset-paginated on (submittedAt, id) and backed by the
+ * index on (createdById, submittedAt, id). Showing names is a consultation of personal data, so the
+ * view is audited (Art. 25 Directive 2016/680).
+ */
+export async function listOwnReferrals({ actor, cursor }: { actor: Actor; cursor?: string }) {
+  const after = decodeCursor(cursor);
+  const rows = await db().referral.findMany({
+    where: {
+      createdById: actor.id,
+      ...(after && {
+        OR: [{ submittedAt: { lt: after.submittedAt } }, { submittedAt: after.submittedAt, id: { lt: after.id } }],
+      }),
+    },
+    orderBy: [{ submittedAt: 'desc' }, { id: 'desc' }],
+    take: OWN_REFERRALS_PAGE_SIZE + 1,
+    select: {
+      id: true,
+      caseNumber: true,
+      firstName: true,
+      lastName: true,
+      incidentAt: true,
+      submittedAt: true,
+      status: true,
+      municipality: { select: { name: true } },
+      partner: { select: { name: true } },
+    },
+  });
+  const page = rows.slice(0, OWN_REFERRALS_PAGE_SIZE);
+  const items: OwnReferralRow[] = page.map((r) => ({
+    id: r.id,
+    caseNumber: r.caseNumber,
+    personName: r.firstName && r.lastName ? `${r.firstName} ${r.lastName}` : null,
+    incidentAt: r.incidentAt,
+    submittedAt: r.submittedAt,
+    municipalityName: r.municipality.name,
+    partnerName: r.partner.name,
+    status: r.status,
+  }));
+  if (items.some((i) => i.personName)) {
+    await recordAudit(db(), {
+      actorId: actor.id,
+      actorRole: actor.role,
+      action: 'REFERRAL_LIST_VIEWED',
+      entityType: 'Referral',
+      details: { count: items.length, ids: items.map((i) => i.id).join(',') },
+    });
+  }
+  const last = page.at(-1);
+  return { items, nextCursor: rows.length > OWN_REFERRALS_PAGE_SIZE && last ? encodeCursor(last) : null };
+}
+
+/** Municipalities for the form's select, by name. Reference data. */
+function listMunicipalities() {
+  return db().municipality.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } });
+}
+
+/** Active partners by id, for showing names in the routing preview. Reference data. */
+function listActivePartners() {
+  return db().partner.findMany({ where: { active: true }, orderBy: { name: 'asc' }, select: { id: true, name: true } });
+}
+
+/** Everything the "Neue Vermittlung" form needs besides the officer's input. */
+export async function loadReferralFormOptions(now: Date): Promise<ReferralFormOptions> {
+  const from = new Date(now.getTime() - MAX_INCIDENT_AGE_DAYS * 86_400_000);
+  const [municipalities, partners, rules] = await Promise.all([
+    listMunicipalities(),
+    listActivePartners(),
+    loadVictimRulesForPreview(db(), { from }),
+  ]);
+  return { municipalities, partners, rules: rules.map(toRoutingRuleDto) };
+}

@@ -1,0 +1,24 @@
+/**
+ * The one result type of every server action (CONVENTIONS.md): expected failures are values with a
+ * code, a message for people and the field errors; unexpected errors become `UNKNOWN` with an error id.
+ */
+export type FailureCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'INVALID_INPUT'
+  | 'CONFLICT'
+  | 'INVALID_STATE'
+  | 'UNKNOWN';
+
+/** Field errors carry message keys of the `errors` namespace; the UI translates them. */
+export type FieldErrors = Record<string, string[] | undefined>;
+
+export type Failure = { ok: false; code: FailureCode; message: string; fieldErrors?: FieldErrors; errorId?: string };
+export type Success<T> = { ok: true; data: T };
+export type ActionResult<T> = Success<T> | Failure;
+
+export const success = <T>(data: T): Success<T> => ({ ok: true, data });
+
+export const failure = (code: FailureCode, message: string, fieldErrors?: FieldErrors): Failure =>
+  fieldErrors ? { ok: false, code, message, fieldErrors } : { ok: false, code, message };

@@ -1,0 +1,128 @@
+import { hashPassword } from '@/lib/auth/password';
+import type { Gender, PrismaClient, Role } from '@/lib/generated/prisma/client';
+
+import region from './data/region-hannover.json' with { type: 'json' };
+
+/**
+ * The one set of builders for reference data and accounts, used by the demo seed, the integration tests
+ * and the end-to-end set-up (CONVENTIONS.md). All of them are idempotent.
+ */
+
+/** Responsibilities from the cooperation agreements take effect from this date in the demo. */
+export const DEFAULT_RULES_VALID_FROM = new Date('2024-01-01T00:00:00+01:00');
+
+/** Municipalities, police inspections and stations, partners and the default victim-track routing rules. */
+export async function seedReferenceData(db: PrismaClient): Promise<void> {
+  const { policeDirectorate, municipalities, partners } = region;
+
+  for (const inspection of policeDirectorate.inspections) {
+    await db.inspection.upsert({
+      where: { code: inspection.code },
+      update: { name: inspection.name },
+      create: { code: inspection.code, name: inspection.name },
+    });
+  }
+  const inspectionIds = new Map((await db.inspection.findMany({ select: { id: true, code: true } })).map((i) => [i.code, i.id]));
+  const inspectionOf = (municipality: string) =>
+    policeDirectorate.inspections.find((i) => i.municipalities.includes(municipality))?.code;
+
+  for (const station of policeDirectorate.stations) {
+    const inspectionId = inspectionIds.get(station.inspection)!;
+    await db.station.upsert({
+      where: { code: station.code },
+      update: { name: station.name, inspectionId },
+      create: { code: station.code, name: station.name, inspectionId },
+    });
+  }
+  for (const m of municipalities) {
+    const code = inspectionOf(m.name);
+    const inspectionId = code ? inspectionIds.get(code) : undefined;
+    await db.municipality.upsert({
+      where: { name: m.name },
+      update: { kind: m.kind, inspectionId: inspectionId ?? null },
+      create: { name: m.name, kind: m.kind, inspectionId: inspectionId ?? null },
+    });
+  }
+  for (const p of partners) {
+    await db.partner.upsert({
+      where: { code: p.code },
+      update: {},
+      create: { code: p.code, name: p.name, kind: p.kind as 'VICTIM_SUPPORT' | 'PERPETRATOR_PROGRAMME', notificationEmail: p.notificationEmail },
+    });
+  }
+  await seedDefaultRoutingRules(db);
+}
+
+/**
+ * Female and diverse -> the BISS responsible for the municipality (the city's own BISS for Hannover,
+ * BISS Region Hannover elsewhere); male -> Männerbüro. Only keys without any rule get one, so rules an
+ * admin changed are never overwritten.
+ */
+async function seedDefaultRoutingRules(db: PrismaClient): Promise<void> {
+  const partnerIds = new Map((await db.partner.findMany({ select: { id: true, code: true } })).map((p) => [p.code, p.id]));
+  const municipalities = await db.municipality.findMany({ select: { id: true, name: true } });
+  const existing = await db.routingRule.findMany({ where: { track: 'VICTIM' }, select: { gender: true, municipalityId: true } });
+  const has = new Set(existing.map((r) => `${r.gender}|${r.municipalityId}`));
+
+  const wanted: { gender: Gender; municipalityId: string; partnerId: string }[] = municipalities.flatMap((m) => {
+    const biss = partnerIds.get(m.name === 'Hannover' ? 'BISS-LHH' : 'BISS-REGION')!;
+    const maennerbuero = partnerIds.get('MB-H')!;
+    return [
+      { gender: 'FEMALE' as const, municipalityId: m.id, partnerId: biss },
+      { gender: 'DIVERSE' as const, municipalityId: m.id, partnerId: biss },
+      { gender: 'MALE' as const, municipalityId: m.id, partnerId: maennerbuero },
+    ];
+  });
+  const missing = wanted.filter((w) => !has.has(`${w.gender}|${w.municipalityId}`));
+  if (missing.length) {
+    await db.routingRule.createMany({
+      data: missing.map((w) => ({ ...w, track: 'VICTIM' as const, validFrom: DEFAULT_RULES_VALID_FROM })),
+    });
+  }
+}
+
+export type UserSpec = {
+  email: string;
+  displayName: string;
+  role: Role;
+  password: string;
+  stationCode?: string;
+  inspectionCode?: string;
+  partnerCode?: string;
+};
+
+/** Creates the account unless it exists (an existing account, and its password, is left alone). */
+export async function ensureUser(db: PrismaClient, spec: UserSpec): Promise<{ id: string }> {
+  const email = spec.email.toLowerCase();
+  const existing = await db.user.findUnique({ where: { email }, select: { id: true } });
+  if (existing) return existing;
+  const [station, inspection, partner] = await Promise.all([
+    spec.stationCode ? db.station.findUniqueOrThrow({ where: { code: spec.stationCode }, select: { id: true } }) : null,
+    spec.inspectionCode ? db.inspection.findUniqueOrThrow({ where: { code: spec.inspectionCode }, select: { id: true } }) : null,
+    spec.partnerCode ? db.partner.findUniqueOrThrow({ where: { code: spec.partnerCode }, select: { id: true } }) : null,
+  ]);
+  return db.user.create({
+    data: {
+      email,
+      displayName: spec.displayName,
+      role: spec.role,
+      passwordHash: await hashPassword(spec.password),
+      stationId: station?.id ?? null,
+      inspectionId: inspection?.id ?? null,
+      partnerId: partner?.id ?? null,
+    },
+    select: { id: true },
+  });
+}
+
+/** Demo accounts, one per role (README). Never created in production. */
+export const DEMO_PASSWORD = 'Demo-Passwort-2026';
+
+export const DEMO_USERS: UserSpec[] = [
+  { email: 'officer@polizei.example', displayName: 'POK Jana Berger (Demo)', role: 'OFFICER', password: DEMO_PASSWORD, stationCode: 'PK-GARBSEN' },
+  { email: 'supervisor@polizei.example', displayName: 'PHK Tobias Keller (Demo)', role: 'SUPERVISOR', password: DEMO_PASSWORD, stationCode: 'PK-GARBSEN', inspectionCode: 'PI-GAR' },
+  { email: 'admin@polizei.example', displayName: 'Sabine Wolff (Demo)', role: 'ADMIN', password: DEMO_PASSWORD },
+  { email: 'biss@partner.example', displayName: 'Miriam Yilmaz (Demo)', role: 'PARTNER', password: DEMO_PASSWORD, partnerCode: 'BISS-REGION' },
+  { email: 'maennerbuero@partner.example', displayName: 'Jonas Brandt (Demo)', role: 'PARTNER', password: DEMO_PASSWORD, partnerCode: 'MB-H' },
+  { email: 'auditor@polizei.example', displayName: 'Dr. Petra Lange (Demo)', role: 'AUDITOR', password: DEMO_PASSWORD },
+];
