@@ -3,10 +3,28 @@ import nextTs from 'eslint-config-next/typescript';
 import tseslint from 'typescript-eslint';
 
 /** Architecture boundaries from CONVENTIONS.md, enforced rather than hoped for. */
-const serverOnlyModules = ['@/lib/db', '@/lib/db/*', '@/lib/*/service', '@/lib/*/queries', '@/lib/auth/session', '@/lib/auth/options', '@/lib/generated/*'];
+const serverOnlyModules = [
+  '@/lib/db',
+  '@/lib/db/*',
+  '@/lib/*/service',
+  '@/lib/*/queries',
+  '@/lib/auth/session',
+  '@/lib/auth/options',
+  '@/lib/generated/*',
+];
 
 export default tseslint.config(
-  { ignores: ['.next/**', 'node_modules/**', 'lib/generated/**', '.data/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts'] },
+  {
+    ignores: [
+      '.next/**',
+      'node_modules/**',
+      'lib/generated/**',
+      '.data/**',
+      'test-results/**',
+      'playwright-report/**',
+      'next-env.d.ts',
+    ],
+  },
   ...nextVitals,
   ...nextTs,
   {
@@ -18,7 +36,10 @@ export default tseslint.config(
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through lib/env.ts.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through lib/env.ts.' },
+      ],
       'no-console': ['error', { allow: ['error', 'warn'] }],
     },
   },
@@ -28,7 +49,10 @@ export default tseslint.config(
   {
     files: ['components/**', 'lib/**/schema.ts', 'lib/**/dto.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: serverOnlyModules, message: 'Client-safe code must not import server-only modules.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: serverOnlyModules, message: 'Client-safe code must not import server-only modules.' }] },
+      ],
     },
   },
   { files: ['lib/cli/**', 'tests/**', 'prisma/**'], rules: { 'no-console': 'off' } },

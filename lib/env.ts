@@ -21,15 +21,17 @@ const schema = z
     /** Public base URL of the app, used by next-auth for callbacks. */
     APP_URL: z.url().default('http://localhost:3000'),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-    /** Demo accounts with a known password are refused in production. */
-    ALLOW_DEMO_ACCOUNTS: z.stringbool().optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.AUTH_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'required in production' });
     }
     if (env.NODE_ENV === 'production' && env.AUTH_SECRET === DEV_AUTH_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'the development secret is refused in production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_SECRET'],
+        message: 'the development secret is refused in production',
+      });
     }
   });
 
@@ -51,7 +53,9 @@ export function env(): Env {
 
 /** The environment for a child process (the Next.js server started by lib/cli/serve.ts). */
 export function childProcessEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
-  return { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...overrides };
+  // next-auth v4 reads NEXTAUTH_URL itself to build its callback and sign-out URLs.
+  const appUrl = overrides.APP_URL ?? env().APP_URL;
+  return { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NEXTAUTH_URL: appUrl, ...overrides };
 }
 
 /** Only for the launcher, which must decide before anything is cached. */

@@ -11,9 +11,7 @@ export async function checkDatabase(): Promise<boolean> {
     const timeout = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), TIMEOUT_MS);
     });
-    const query = db()
-      .$queryRaw`SELECT 1`.then(() => true)
-      .catch(() => false);
+    const query = db().$queryRaw`SELECT 1`.then(() => true).catch(() => false);
     return await Promise.race([query, timeout]);
   } catch {
     return false;

@@ -7,6 +7,17 @@ import 'server-only';
 export function logUnexpectedError(errorId: string, error: unknown): void {
   const e = error instanceof Error ? error : new Error('non-error thrown');
   const code = (e as { code?: unknown }).code;
-  const frames = (e.stack ?? '').split('\n').filter((line) => line.trimStart().startsWith('at ')).slice(0, 12);
-  console.error(JSON.stringify({ level: 'error', errorId, name: e.name, code: typeof code === 'string' ? code : undefined, frames }));
+  const frames = (e.stack ?? '')
+    .split('\n')
+    .filter((line) => line.trimStart().startsWith('at '))
+    .slice(0, 12);
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      errorId,
+      name: e.name,
+      code: typeof code === 'string' ? code : undefined,
+      frames,
+    }),
+  );
 }

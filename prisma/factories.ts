@@ -22,7 +22,9 @@ export async function seedReferenceData(db: PrismaClient): Promise<void> {
       create: { code: inspection.code, name: inspection.name },
     });
   }
-  const inspectionIds = new Map((await db.inspection.findMany({ select: { id: true, code: true } })).map((i) => [i.code, i.id]));
+  const inspectionIds = new Map(
+    (await db.inspection.findMany({ select: { id: true, code: true } })).map((i) => [i.code, i.id]),
+  );
   const inspectionOf = (municipality: string) =>
     policeDirectorate.inspections.find((i) => i.municipalities.includes(municipality))?.code;
 
@@ -47,7 +49,12 @@ export async function seedReferenceData(db: PrismaClient): Promise<void> {
     await db.partner.upsert({
       where: { code: p.code },
       update: {},
-      create: { code: p.code, name: p.name, kind: p.kind as 'VICTIM_SUPPORT' | 'PERPETRATOR_PROGRAMME', notificationEmail: p.notificationEmail },
+      create: {
+        code: p.code,
+        name: p.name,
+        kind: p.kind as 'VICTIM_SUPPORT' | 'PERPETRATOR_PROGRAMME',
+        notificationEmail: p.notificationEmail,
+      },
     });
   }
   await seedDefaultRoutingRules(db);
@@ -59,9 +66,14 @@ export async function seedReferenceData(db: PrismaClient): Promise<void> {
  * admin changed are never overwritten.
  */
 async function seedDefaultRoutingRules(db: PrismaClient): Promise<void> {
-  const partnerIds = new Map((await db.partner.findMany({ select: { id: true, code: true } })).map((p) => [p.code, p.id]));
+  const partnerIds = new Map(
+    (await db.partner.findMany({ select: { id: true, code: true } })).map((p) => [p.code, p.id]),
+  );
   const municipalities = await db.municipality.findMany({ select: { id: true, name: true } });
-  const existing = await db.routingRule.findMany({ where: { track: 'VICTIM' }, select: { gender: true, municipalityId: true } });
+  const existing = await db.routingRule.findMany({
+    where: { track: 'VICTIM' },
+    select: { gender: true, municipalityId: true },
+  });
   const has = new Set(existing.map((r) => `${r.gender}|${r.municipalityId}`));
 
   const wanted: { gender: Gender; municipalityId: string; partnerId: string }[] = municipalities.flatMap((m) => {
@@ -98,7 +110,9 @@ export async function ensureUser(db: PrismaClient, spec: UserSpec): Promise<{ id
   if (existing) return existing;
   const [station, inspection, partner] = await Promise.all([
     spec.stationCode ? db.station.findUniqueOrThrow({ where: { code: spec.stationCode }, select: { id: true } }) : null,
-    spec.inspectionCode ? db.inspection.findUniqueOrThrow({ where: { code: spec.inspectionCode }, select: { id: true } }) : null,
+    spec.inspectionCode
+      ? db.inspection.findUniqueOrThrow({ where: { code: spec.inspectionCode }, select: { id: true } })
+      : null,
     spec.partnerCode ? db.partner.findUniqueOrThrow({ where: { code: spec.partnerCode }, select: { id: true } }) : null,
   ]);
   return db.user.create({
@@ -119,10 +133,35 @@ export async function ensureUser(db: PrismaClient, spec: UserSpec): Promise<{ id
 export const DEMO_PASSWORD = 'Demo-Passwort-2026';
 
 export const DEMO_USERS: UserSpec[] = [
-  { email: 'officer@polizei.example', displayName: 'POK Jana Berger (Demo)', role: 'OFFICER', password: DEMO_PASSWORD, stationCode: 'PK-GARBSEN' },
-  { email: 'supervisor@polizei.example', displayName: 'PHK Tobias Keller (Demo)', role: 'SUPERVISOR', password: DEMO_PASSWORD, stationCode: 'PK-GARBSEN', inspectionCode: 'PI-GAR' },
+  {
+    email: 'officer@polizei.example',
+    displayName: 'POK Jana Berger (Demo)',
+    role: 'OFFICER',
+    password: DEMO_PASSWORD,
+    stationCode: 'PK-GARBSEN',
+  },
+  {
+    email: 'supervisor@polizei.example',
+    displayName: 'PHK Tobias Keller (Demo)',
+    role: 'SUPERVISOR',
+    password: DEMO_PASSWORD,
+    stationCode: 'PK-GARBSEN',
+    inspectionCode: 'PI-GAR',
+  },
   { email: 'admin@polizei.example', displayName: 'Sabine Wolff (Demo)', role: 'ADMIN', password: DEMO_PASSWORD },
-  { email: 'biss@partner.example', displayName: 'Miriam Yilmaz (Demo)', role: 'PARTNER', password: DEMO_PASSWORD, partnerCode: 'BISS-REGION' },
-  { email: 'maennerbuero@partner.example', displayName: 'Jonas Brandt (Demo)', role: 'PARTNER', password: DEMO_PASSWORD, partnerCode: 'MB-H' },
+  {
+    email: 'biss@partner.example',
+    displayName: 'Miriam Yilmaz (Demo)',
+    role: 'PARTNER',
+    password: DEMO_PASSWORD,
+    partnerCode: 'BISS-REGION',
+  },
+  {
+    email: 'maennerbuero@partner.example',
+    displayName: 'Jonas Brandt (Demo)',
+    role: 'PARTNER',
+    password: DEMO_PASSWORD,
+    partnerCode: 'MB-H',
+  },
   { email: 'auditor@polizei.example', displayName: 'Dr. Petra Lange (Demo)', role: 'AUDITOR', password: DEMO_PASSWORD },
 ];

@@ -7,16 +7,22 @@ import { SignOutButton } from '@/components/app-shell/sign-out-button';
 export type NavItem = { href: string; labelKey: 'home' | 'newReferral' | 'myReferrals' };
 
 /** Top bar: who is signed in, what their role may open (from the permission table), sign-out, language. */
-export async function Header({ user, navItems }: { user?: { displayName: string; role: string }; navItems: NavItem[] }) {
+export async function Header({
+  user,
+  navItems,
+}: {
+  user?: { displayName: string; role: string };
+  navItems: NavItem[];
+}) {
   const t = await getTranslations();
   return (
     <header className="bg-brand-900 text-white">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-2 px-4 py-2">
         <div>
-          <Link href="/" className="text-lg font-bold leading-tight">
+          <Link href="/" className="text-lg leading-tight font-bold">
             {t('app.title')}
           </Link>
-          <p className="text-xs text-brand-100">{t('app.organisation')}</p>
+          <p className="text-brand-100 text-xs">{t('app.organisation')}</p>
         </div>
         <div className="flex items-center gap-2">
           <LanguageSwitch />
@@ -30,14 +36,17 @@ export async function Header({ user, navItems }: { user?: { displayName: string;
               <ul className="flex flex-wrap">
                 {navItems.map((item) => (
                   <li key={item.href}>
-                    <Link href={item.href} className="inline-flex min-h-11 items-center px-2 text-sm font-semibold hover:underline">
+                    <Link
+                      href={item.href}
+                      className="inline-flex min-h-11 items-center px-2 text-sm font-semibold hover:underline"
+                    >
                       {t(`nav.${item.labelKey}`)}
                     </Link>
                   </li>
                 ))}
               </ul>
             </nav>
-            <p className="py-1 text-xs text-brand-100" data-testid="signed-in-as">
+            <p className="text-brand-100 py-1 text-xs" data-testid="signed-in-as">
               {t('app.signedInAs', { name: user.displayName, role: t(`roles.${user.role}`) })}
             </p>
           </div>

@@ -50,10 +50,14 @@ export function SignInForm({ next }: { next?: string }) {
         </Alert>
       )}
       <Field id="email" label={t('email')} error={missing.email ? t('emailRequired') : undefined}>
-        {(aria) => <input {...aria} name="email" type="email" autoComplete="username" inputMode="email" className={inputClass} />}
+        {(aria) => (
+          <input {...aria} name="email" type="email" autoComplete="username" inputMode="email" className={inputClass} />
+        )}
       </Field>
       <Field id="password" label={t('password')} error={missing.password ? t('passwordRequired') : undefined}>
-        {(aria) => <input {...aria} name="password" type="password" autoComplete="current-password" className={inputClass} />}
+        {(aria) => (
+          <input {...aria} name="password" type="password" autoComplete="current-password" className={inputClass} />
+        )}
       </Field>
       <Button type="submit" disabled={pending} className="w-full">
         {pending ? t('submitting') : t('submit')}

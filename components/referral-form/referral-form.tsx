@@ -61,7 +61,10 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
     defaultValues: { idempotencyKey: newIdempotencyKey(), incidentAt: now, municipalityId: '' },
   });
   const { register, handleSubmit, setError, reset, control, formState } = form;
-  const [consent, gender, municipalityId, incidentAt] = useWatch({ control, name: ['consent', 'gender', 'municipalityId', 'incidentAt'] });
+  const [consent, gender, municipalityId, incidentAt] = useWatch({
+    control,
+    name: ['consent', 'gender', 'municipalityId', 'incidentAt'],
+  });
 
   const message = (key: string | undefined) => (key ? (t.has(key) ? t(key) : t('errors.invalid')) : undefined);
   const errorOf = (name: keyof FormValues) => message(formState.errors[name]?.message);
@@ -69,7 +72,8 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
   const at = incidentAt ? berlinLocalToInstant(incidentAt) : null;
   const routingContext = at?.ok && municipalityId ? { track: 'VICTIM' as const, municipalityId, at: at.instant } : null;
   const choices = routingContext && gender === 'NOT_STATED' ? preferenceOptions(rules, routingContext) : [];
-  const preview = routingContext && gender && gender !== 'NOT_STATED' ? decideRoute(rules, { ...routingContext, gender }) : null;
+  const preview =
+    routingContext && gender && gender !== 'NOT_STATED' ? decideRoute(rules, { ...routingContext, gender }) : null;
 
   async function onValid(values: FormValues) {
     setFormError(null);
@@ -83,7 +87,11 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
       return;
     }
     if (result.ok) {
-      setDone(result.data.kind === 'REFERRAL' ? { kind: 'REFERRAL', partnerName: result.data.partnerName } : { kind: 'DECLINED' });
+      setDone(
+        result.data.kind === 'REFERRAL'
+          ? { kind: 'REFERRAL', partnerName: result.data.partnerName }
+          : { kind: 'DECLINED' },
+      );
       return;
     }
     setFormError(result.message);
@@ -140,10 +148,24 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
         <h2 id="incident-heading" className={sectionTitle}>
           {t('referralForm.incidentSection')}
         </h2>
-        <Field id="incidentAt" label={t('referralForm.incidentAt')} hint={t('referralForm.incidentAtHint')} error={errorOf('incidentAt')} required>
-          {(aria) => <input {...aria} type="datetime-local" max={now} className={inputClass} {...register('incidentAt')} />}
+        <Field
+          id="incidentAt"
+          label={t('referralForm.incidentAt')}
+          hint={t('referralForm.incidentAtHint')}
+          error={errorOf('incidentAt')}
+          required
+        >
+          {(aria) => (
+            <input {...aria} type="datetime-local" max={now} className={inputClass} {...register('incidentAt')} />
+          )}
         </Field>
-        <Field id="municipalityId" label={t('referralForm.municipality')} hint={t('referralForm.municipalityHint')} error={errorOf('municipalityId')} required>
+        <Field
+          id="municipalityId"
+          label={t('referralForm.municipality')}
+          hint={t('referralForm.municipalityHint')}
+          error={errorOf('municipalityId')}
+          required
+        >
           {(aria) => (
             <select {...aria} className={inputClass} {...register('municipalityId')}>
               <option value="">{t('referralForm.chooseMunicipality')}</option>
@@ -163,7 +185,14 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
           options={GENDERS.map((g) => ({ value: g, label: t(`gender.${g}`) }))}
         >
           {({ value, id, describedBy }) => (
-            <input type="radio" id={id} value={value} aria-describedby={describedBy} className="size-5 accent-brand-700" {...register('gender')} />
+            <input
+              type="radio"
+              id={id}
+              value={value}
+              aria-describedby={describedBy}
+              className="accent-brand-700 size-5"
+              {...register('gender')}
+            />
           )}
         </RadioGroup>
       </section>
@@ -183,7 +212,14 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
           ]}
         >
           {({ value, id, describedBy }) => (
-            <input type="radio" id={id} value={value} aria-describedby={describedBy} className="size-5 accent-brand-700" {...register('consent')} />
+            <input
+              type="radio"
+              id={id}
+              value={value}
+              aria-describedby={describedBy}
+              className="accent-brand-700 size-5"
+              {...register('consent')}
+            />
           )}
         </RadioGroup>
         {consent === 'no' && <Alert tone="info">{t('referralForm.declinedInfo')}</Alert>}
@@ -194,8 +230,22 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
           <h2 id="person-heading" className={sectionTitle}>
             {t('referralForm.personSection')}
           </h2>
-          <Field id="caseNumber" label={t('referralForm.caseNumber')} hint={t('referralForm.caseNumberHint')} error={errorOf('caseNumber')} required>
-            {(aria) => <input {...aria} inputMode="numeric" autoComplete="off" className={inputClass} {...register('caseNumber')} />}
+          <Field
+            id="caseNumber"
+            label={t('referralForm.caseNumber')}
+            hint={t('referralForm.caseNumberHint')}
+            error={errorOf('caseNumber')}
+            required
+          >
+            {(aria) => (
+              <input
+                {...aria}
+                inputMode="numeric"
+                autoComplete="off"
+                className={inputClass}
+                {...register('caseNumber')}
+              />
+            )}
           </Field>
           <div className="grid gap-4 sm:grid-cols-2">
             <Field id="firstName" label={t('referralForm.firstName')} error={errorOf('firstName')} required>
@@ -205,7 +255,13 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
               {(aria) => <input {...aria} autoComplete="off" className={inputClass} {...register('lastName')} />}
             </Field>
           </div>
-          <Field id="phone" label={t('referralForm.phone')} hint={t('referralForm.phoneHint')} error={errorOf('phone')} required>
+          <Field
+            id="phone"
+            label={t('referralForm.phone')}
+            hint={t('referralForm.phoneHint')}
+            error={errorOf('phone')}
+            required
+          >
             {(aria) => <input {...aria} type="tel" autoComplete="off" className={inputClass} {...register('phone')} />}
           </Field>
           {gender === 'NOT_STATED' && (
@@ -218,7 +274,14 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
               options={choices.map((id) => ({ value: id, label: partnerName(id) }))}
             >
               {({ value, id, describedBy }) => (
-                <input type="radio" id={id} value={value} aria-describedby={describedBy} className="size-5 accent-brand-700" {...register('preferredPartnerId')} />
+                <input
+                  type="radio"
+                  id={id}
+                  value={value}
+                  aria-describedby={describedBy}
+                  className="accent-brand-700 size-5"
+                  {...register('preferredPartnerId')}
+                />
               )}
             </RadioGroup>
           )}

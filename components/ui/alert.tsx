@@ -7,7 +7,17 @@ const TONES = {
 } as const;
 
 /** A message box. `role="alert"` only for errors that appear after an action, so they are announced. */
-export function Alert({ tone, children, testId, announce = false }: { tone: keyof typeof TONES; children: ReactNode; testId?: string; announce?: boolean }) {
+export function Alert({
+  tone,
+  children,
+  testId,
+  announce = false,
+}: {
+  tone: keyof typeof TONES;
+  children: ReactNode;
+  testId?: string;
+  announce?: boolean;
+}) {
   return (
     <div
       role={announce ? (tone === 'error' ? 'alert' : 'status') : undefined}

@@ -10,6 +10,10 @@ const VARIANTS: Record<Variant, string> = {
 export const buttonClass = (variant: Variant = 'primary') =>
   `inline-flex min-h-12 items-center justify-center rounded-md px-5 text-base font-semibold transition-colors disabled:cursor-not-allowed ${VARIANTS[variant]}`;
 
-export function Button({ variant = 'primary', className = '', ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
+export function Button({
+  variant = 'primary',
+  className = '',
+  ...props
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
   return <button className={`${buttonClass(variant)} ${className}`} {...props} />;
 }

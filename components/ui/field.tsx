@@ -33,7 +33,8 @@ export function Field({
         {label}
         {required && (
           <span aria-hidden="true" className="text-red-800" title={requiredLabel}>
-            {' '}*
+            {' '}
+            *
           </span>
         )}
       </label>
@@ -79,7 +80,8 @@ export function RadioGroup({
         {legend}
         {required && (
           <span aria-hidden="true" className="text-red-800">
-            {' '}*
+            {' '}
+            *
           </span>
         )}
       </legend>
@@ -95,7 +97,7 @@ export function RadioGroup({
             <label
               key={option.value}
               htmlFor={id}
-              className="flex min-h-12 cursor-pointer items-center gap-3 rounded-md border border-slate-400 bg-white px-3 has-[:checked]:border-2 has-[:checked]:border-brand-700 has-[:checked]:bg-brand-50"
+              className="has-[:checked]:border-brand-700 has-[:checked]:bg-brand-50 flex min-h-12 cursor-pointer items-center gap-3 rounded-md border border-slate-400 bg-white px-3 has-[:checked]:border-2"
             >
               {children({ value: option.value, id, describedBy })}
               <span>{option.label}</span>

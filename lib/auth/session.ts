@@ -88,7 +88,9 @@ export async function authorizeAction(permission: Permission): Promise<ActionRes
   const actor = await getActor();
   if (!actor || !can(actor.role, permission)) {
     await auditDenied(actor, permission);
-    return actor ? failure('FORBIDDEN', 'errors.codes.FORBIDDEN') : failure('UNAUTHENTICATED', 'errors.codes.UNAUTHENTICATED');
+    return actor
+      ? failure('FORBIDDEN', 'errors.codes.FORBIDDEN')
+      : failure('UNAUTHENTICATED', 'errors.codes.UNAUTHENTICATED');
   }
   return success(actor);
 }

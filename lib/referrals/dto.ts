@@ -1,7 +1,10 @@
 import type { RoutingRuleFact } from '@/lib/routing/decide';
 
 /** What the form page hands to the browser: reference data only, dates as ISO strings. */
-export type RoutingRuleDto = Omit<RoutingRuleFact, 'validFrom' | 'validTo'> & { validFrom: string; validTo: string | null };
+export type RoutingRuleDto = Omit<RoutingRuleFact, 'validFrom' | 'validTo'> & {
+  validFrom: string;
+  validTo: string | null;
+};
 
 export type ReferralFormOptions = {
   municipalities: { id: string; name: string }[];

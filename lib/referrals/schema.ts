@@ -28,11 +28,15 @@ const incidentAt = z
   .superRefine((value, ctx) => {
     const result = berlinLocalToInstant(value);
     if (!result.ok) {
-      ctx.addIssue({ code: 'custom', message: result.reason === 'NONEXISTENT' ? 'errors.timeNonexistent' : 'errors.dateTimeFormat' });
+      ctx.addIssue({
+        code: 'custom',
+        message: result.reason === 'NONEXISTENT' ? 'errors.timeNonexistent' : 'errors.dateTimeFormat',
+      });
       return;
     }
     const now = Date.now();
-    if (result.instant.getTime() > now + CLOCK_SKEW_MS) ctx.addIssue({ code: 'custom', message: 'errors.incidentInFuture' });
+    if (result.instant.getTime() > now + CLOCK_SKEW_MS)
+      ctx.addIssue({ code: 'custom', message: 'errors.incidentInFuture' });
     if (result.instant.getTime() < now - MAX_INCIDENT_AGE_DAYS * 86_400_000) {
       ctx.addIssue({ code: 'custom', message: 'errors.incidentTooOld' });
     }
@@ -45,39 +49,87 @@ const phone = cleanText({ max: 30 }).refine(
 
 const name = cleanText({ max: 100 }).refine((s) => NAME_PATTERN.test(s), { error: 'errors.nameCharacters' });
 
-const common = {
-  idempotencyKey: z.uuid({ error: 'errors.reload' }),
-  incidentAt,
-  municipalityId: z.uuid({ error: 'errors.municipalityRequired' }),
-  gender: z.enum(GENDERS, { error: 'errors.genderRequired' }),
+const caseNumber = cleanText({ max: 20 }).refine((s) => CASE_NUMBER_PATTERN.test(s), {
+  error: 'errors.caseNumberFormat',
+});
+
+/** Fields that exist only with consent: the person's data and what identifies the case. */
+const CONSENT_ONLY_FIELDS = ['caseNumber', 'firstName', 'lastName', 'phone', 'preferredPartnerId'] as const;
+const REQUIRED_WITH_CONSENT = ['caseNumber', 'firstName', 'lastName', 'phone'] as const;
+
+export type ConsentedReferralInput = {
+  consent: 'yes';
+  idempotencyKey: string;
+  incidentAt: string;
+  municipalityId: string;
+  gender: GenderValue;
+  caseNumber: string;
+  firstName: string;
+  lastName: string;
+  phone: string;
+  preferredPartnerId?: string;
 };
 
-export const consentedReferralInput = z
+/** Consent refused: only what the anonymous statistic needs (date, municipality, gender; station from the officer). */
+export type DeclinedOfferInput = Pick<
+  ConsentedReferralInput,
+  'idempotencyKey' | 'incidentAt' | 'municipalityId' | 'gender'
+> & {
+  consent: 'no';
+};
+
+export type ReferralSubmission = ConsentedReferralInput | DeclinedOfferInput;
+
+/**
+ * One flat object, so that an empty form reports every missing field at once; the cross-field rules
+ * run in `superRefine`, and the output is the discriminated union the service works with.
+ */
+export const referralSubmission = z
   .strictObject({
-    ...common,
-    consent: z.literal('yes'),
-    caseNumber: cleanText({ max: 20 }).refine((s) => CASE_NUMBER_PATTERN.test(s), { error: 'errors.caseNumberFormat' }),
-    firstName: name,
-    lastName: name,
-    phone,
+    idempotencyKey: z.uuid({ error: 'errors.reload' }),
+    incidentAt,
+    municipalityId: z.uuid({ error: 'errors.municipalityRequired' }),
+    gender: z.enum(GENDERS, { error: 'errors.genderRequired' }),
+    consent: z.enum(['yes', 'no'], { error: 'errors.consentRequired' }),
+    caseNumber: caseNumber.optional(),
+    firstName: name.optional(),
+    lastName: name.optional(),
+    phone: phone.optional(),
     preferredPartnerId: z.uuid({ error: 'errors.preferenceRequired' }).optional(),
   })
   .superRefine((value, ctx) => {
+    if (value.consent === 'no') {
+      // Without consent nothing personal may arrive: rejected, never silently dropped.
+      for (const field of CONSENT_ONLY_FIELDS) {
+        if (value[field] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [field], message: 'errors.notWithoutConsent' });
+      }
+      return;
+    }
+    for (const field of REQUIRED_WITH_CONSENT) {
+      if (value[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'errors.required' });
+    }
     if (value.gender === 'NOT_STATED' && !value.preferredPartnerId) {
       ctx.addIssue({ code: 'custom', path: ['preferredPartnerId'], message: 'errors.preferenceRequired' });
     }
     if (value.gender !== 'NOT_STATED' && value.preferredPartnerId) {
       ctx.addIssue({ code: 'custom', path: ['preferredPartnerId'], message: 'errors.preferenceOnlyWhenNotStated' });
     }
+  })
+  .transform((value): ReferralSubmission => {
+    const { idempotencyKey, incidentAt, municipalityId, gender } = value;
+    if (value.consent === 'no') return { consent: 'no', idempotencyKey, incidentAt, municipalityId, gender };
+    // superRefine has guaranteed these are present.
+    return {
+      consent: 'yes',
+      idempotencyKey,
+      incidentAt,
+      municipalityId,
+      gender,
+      caseNumber: value.caseNumber!,
+      firstName: value.firstName!,
+      lastName: value.lastName!,
+      phone: value.phone!,
+      ...(value.preferredPartnerId && { preferredPartnerId: value.preferredPartnerId }),
+    };
   });
-
-/** Consent refused: only what the anonymous statistic needs (date, municipality, gender; station from the officer). */
-export const declinedOfferInput = z.strictObject({ ...common, consent: z.literal('no') });
-
-export const referralSubmission = z.discriminatedUnion('consent', [consentedReferralInput, declinedOfferInput], {
-  error: 'errors.consentRequired',
-});
-
-export type ConsentedReferralInput = z.infer<typeof consentedReferralInput>;
-export type DeclinedOfferInput = z.infer<typeof declinedOfferInput>;
-export type ReferralSubmission = z.infer<typeof referralSubmission>;

@@ -10,9 +10,7 @@ import { loadRulesForMunicipality } from '@/lib/routing/queries';
 import { failure, success, type ActionResult } from '@/lib/result';
 import { berlinDateOf, berlinLocalToInstant } from '@/lib/time/berlin';
 
-export type SubmissionOutcome =
-  | { kind: 'REFERRAL'; referralId: string; partnerName: string }
-  | { kind: 'DECLINED' };
+export type SubmissionOutcome = { kind: 'REFERRAL'; referralId: string; partnerName: string } | { kind: 'DECLINED' };
 
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
@@ -29,7 +27,13 @@ function incidentInstant(local: string): Date {
  * Files what the officer submitted: a referral (consent given) or the anonymous "offer declined" fact.
  * The caller has authorised `referral:create` and validated the input with the shared schema.
  */
-export async function submitReferral({ actor, input }: { actor: Actor; input: ReferralSubmission }): Promise<ActionResult<SubmissionOutcome>> {
+export async function submitReferral({
+  actor,
+  input,
+}: {
+  actor: Actor;
+  input: ReferralSubmission;
+}): Promise<ActionResult<SubmissionOutcome>> {
   if (!actor.stationId) return failure('FORBIDDEN', 'errors.codes.NO_STATION');
   return input.consent === 'yes'
     ? createReferral({ actor: { ...actor, stationId: actor.stationId }, input })
@@ -46,18 +50,31 @@ async function findOwnReferralOutcome(actor: Actor, idempotencyKey: string): Pro
   return existing ? { kind: 'REFERRAL', referralId: existing.id, partnerName: existing.partner.name } : null;
 }
 
-async function createReferral({ actor, input }: { actor: StationActor; input: ConsentedReferralInput }): Promise<ActionResult<SubmissionOutcome>> {
+async function createReferral({
+  actor,
+  input,
+}: {
+  actor: StationActor;
+  input: ConsentedReferralInput;
+}): Promise<ActionResult<SubmissionOutcome>> {
   // A retry of a submission that already arrived (double tap, lost response) returns the first result.
   const repeated = await findOwnReferralOutcome(actor, input.idempotencyKey);
   if (repeated) return success(repeated);
 
   const incidentAt = incidentInstant(input.incidentAt);
-  const municipality = await db().municipality.findUnique({ where: { id: input.municipalityId }, select: { id: true } });
+  const municipality = await db().municipality.findUnique({
+    where: { id: input.municipalityId },
+    select: { id: true },
+  });
   if (!municipality) {
     return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { municipalityId: ['errors.municipalityRequired'] });
   }
 
-  const rules = await loadRulesForMunicipality(db(), { municipalityId: municipality.id, track: 'VICTIM', at: incidentAt });
+  const rules = await loadRulesForMunicipality(db(), {
+    municipalityId: municipality.id,
+    track: 'VICTIM',
+    at: incidentAt,
+  });
   const decision = decideRoute(rules, {
     track: 'VICTIM',
     gender: input.gender,
@@ -116,8 +133,17 @@ async function createReferral({ actor, input }: { actor: StationActor; input: Co
   }
 }
 
-async function recordDeclinedOffer({ actor, input }: { actor: StationActor; input: DeclinedOfferInput }): Promise<ActionResult<SubmissionOutcome>> {
-  const municipality = await db().municipality.findUnique({ where: { id: input.municipalityId }, select: { id: true } });
+async function recordDeclinedOffer({
+  actor,
+  input,
+}: {
+  actor: StationActor;
+  input: DeclinedOfferInput;
+}): Promise<ActionResult<SubmissionOutcome>> {
+  const municipality = await db().municipality.findUnique({
+    where: { id: input.municipalityId },
+    select: { id: true },
+  });
   if (!municipality) {
     return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { municipalityId: ['errors.municipalityRequired'] });
   }

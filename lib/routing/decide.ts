@@ -33,7 +33,9 @@ export function isRuleValidAt(rule: Pick<RoutingRuleFact, 'validFrom' | 'validTo
 
 /** The rules of a track and municipality in force at `at`. */
 function rulesInForce(rules: readonly RoutingRuleFact[], req: RoutingRequest): RoutingRuleFact[] {
-  return rules.filter((r) => r.track === req.track && r.municipalityId === req.municipalityId && isRuleValidAt(r, req.at));
+  return rules.filter(
+    (r) => r.track === req.track && r.municipalityId === req.municipalityId && isRuleValidAt(r, req.at),
+  );
 }
 
 /** The partners a person who did not state a gender can choose from, in a stable order. */
@@ -47,9 +49,17 @@ export function decideRoute(rules: readonly RoutingRuleFact[], req: RoutingReque
   if (req.gender === 'NOT_STATED') {
     if (!req.preferredPartnerId) return { ok: false, error: 'PREFERENCE_REQUIRED' };
     const GENDER_ORDER = ['FEMALE', 'DIVERSE', 'MALE'] as const;
-    const rule = GENDER_ORDER.map((g) => inForce.find((r) => r.gender === g && r.partnerId === req.preferredPartnerId)).find(Boolean);
+    const rule = GENDER_ORDER.map((g) =>
+      inForce.find((r) => r.gender === g && r.partnerId === req.preferredPartnerId),
+    ).find(Boolean);
     if (!rule) return { ok: false, error: inForce.length ? 'PREFERENCE_NOT_RESPONSIBLE' : 'NO_PARTNER' };
-    return { ok: true, partnerId: rule.partnerId, ruleId: rule.id, ruleVersion: rule.version, reason: 'PERSON_PREFERENCE' };
+    return {
+      ok: true,
+      partnerId: rule.partnerId,
+      ruleId: rule.id,
+      ruleVersion: rule.version,
+      reason: 'PERSON_PREFERENCE',
+    };
   }
   const matching = inForce.filter((r) => r.gender === req.gender);
   if (matching.length === 0) return { ok: false, error: 'NO_PARTNER' };

@@ -26,8 +26,7 @@ function offsetMinutesAt(utcMs: number): number {
 }
 
 export type LocalTimeResult =
-  | { ok: true; instant: Date; ambiguous: boolean }
-  | { ok: false; reason: 'FORMAT' | 'NONEXISTENT' };
+  { ok: true; instant: Date; ambiguous: boolean } | { ok: false; reason: 'FORMAT' | 'NONEXISTENT' };
 
 /**
  * Converts `YYYY-MM-DDTHH:mm` (an `<input type="datetime-local">` value) read as Berlin time into an
@@ -43,7 +42,9 @@ export function berlinLocalToInstant(local: string): LocalTimeResult {
     return { ok: false, reason: 'FORMAT' };
   }
   // Berlin is UTC+1 (CET) or UTC+2 (CEST): a local time maps to the instants whose offset matches.
-  const candidates = [120, 60].map((offset) => naive - offset * 60_000).filter((t) => offsetMinutesAt(t) * 60_000 === naive - t);
+  const candidates = [120, 60]
+    .map((offset) => naive - offset * 60_000)
+    .filter((t) => offsetMinutesAt(t) * 60_000 === naive - t);
   if (candidates.length === 0) return { ok: false, reason: 'NONEXISTENT' };
   return { ok: true, instant: new Date(Math.min(...candidates)), ambiguous: candidates.length > 1 };
 }

@@ -10,7 +10,11 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('referralList'))('title') };
 }
 
-export default async function MyReferralsPage({ searchParams }: { searchParams: Promise<{ nach?: string | string[] }> }) {
+export default async function MyReferralsPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ nach?: string | string[] }>;
+}) {
   const actor = await requirePermission('referral:read-own');
   const { nach } = await searchParams;
   const cursor = typeof nach === 'string' ? nach : undefined;

@@ -8,10 +8,13 @@ describe('permission table', () => {
     expect(ROLES.filter((role) => can(role, 'referral:read-own'))).toEqual(['OFFICER']);
   });
 
-  it.each([undefined, null, '', 'officer', 'ROOT', '__proto__', 'constructor', 'toString'])('gives the unknown role %j nothing', (role) => {
-    for (const permission of PERMISSIONS) expect(can(role, permission)).toBe(false);
-    expect(permissionsOf(role)).toEqual([]);
-  });
+  it.each([undefined, null, '', 'officer', 'ROOT', '__proto__', 'constructor', 'toString'])(
+    'gives the unknown role %j nothing',
+    (role) => {
+      for (const permission of PERMISSIONS) expect(can(role, permission)).toBe(false);
+      expect(permissionsOf(role)).toEqual([]);
+    },
+  );
 
   it('never lets admins or auditors read referral contents', () => {
     expect(permissionsOf('ADMIN')).not.toContain('referral:read-own');

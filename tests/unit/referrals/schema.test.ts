@@ -90,8 +90,13 @@ describe('referral submission schema', () => {
 
   it('requires the person’s choice of service when no gender is stated, and only then', () => {
     expect(errorFor({ ...valid, gender: 'NOT_STATED' }, 'preferredPartnerId')).toBe('errors.preferenceRequired');
-    expect(referralSubmission.safeParse({ ...valid, gender: 'NOT_STATED', preferredPartnerId: valid.municipalityId }).success).toBe(true);
-    expect(errorFor({ ...valid, preferredPartnerId: valid.municipalityId }, 'preferredPartnerId')).toBe('errors.preferenceOnlyWhenNotStated');
+    expect(
+      referralSubmission.safeParse({ ...valid, gender: 'NOT_STATED', preferredPartnerId: valid.municipalityId })
+        .success,
+    ).toBe(true);
+    expect(errorFor({ ...valid, preferredPartnerId: valid.municipalityId }, 'preferredPartnerId')).toBe(
+      'errors.preferenceOnlyWhenNotStated',
+    );
   });
 
   it('requires a decision on consent', () => {
@@ -100,14 +105,36 @@ describe('referral submission schema', () => {
     expect(errorFor({ ...valid, consent: 'maybe' }, 'consent')).toBe('errors.consentRequired');
   });
 
+  it('reports every missing field of an empty form at once', () => {
+    const result = referralSubmission.safeParse({});
+    expect(result.success).toBe(false);
+    const fields = result.error!.issues.map((i) => i.path.join('.')).sort();
+    expect(fields).toEqual(['consent', 'gender', 'idempotencyKey', 'incidentAt', 'municipalityId']);
+  });
+
+  it.each(['caseNumber', 'firstName', 'lastName', 'phone'])('requires %s when the person consents', (field) => {
+    expect(errorFor({ ...valid, [field]: undefined }, field)).toBe('errors.required');
+  });
+
+  it('hands the service exactly the fields of its branch', () => {
+    expect(Object.keys(referralSubmission.parse(declined)).sort()).toEqual([
+      'consent',
+      'gender',
+      'idempotencyKey',
+      'incidentAt',
+      'municipalityId',
+    ]);
+    expect(referralSubmission.parse(valid)).not.toHaveProperty('preferredPartnerId');
+  });
+
   it('rejects unknown fields instead of dropping them', () => {
     expect(referralSubmission.safeParse({ ...valid, note: 'x' }).success).toBe(false);
   });
 
   it('rejects personal data sent with a refusal of consent', () => {
-    expect(referralSubmission.safeParse({ ...declined, firstName: 'Anna' }).success).toBe(false);
-    expect(referralSubmission.safeParse({ ...declined, phone: '0511 123456' }).success).toBe(false);
-    expect(referralSubmission.safeParse({ ...declined, caseNumber: '2026/004711' }).success).toBe(false);
+    expect(errorFor({ ...declined, firstName: 'Anna' }, 'firstName')).toBe('errors.notWithoutConsent');
+    expect(errorFor({ ...declined, phone: '0511 123456' }, 'phone')).toBe('errors.notWithoutConsent');
+    expect(errorFor({ ...declined, caseNumber: '2026/004711' }, 'caseNumber')).toBe('errors.notWithoutConsent');
   });
 
   it.each([null, undefined, 'string', 42, [], { consent: 'yes' }])('rejects the non-form value %j', (value) => {

@@ -6,7 +6,9 @@ const GARBSEN = 'muni-garbsen';
 const HANNOVER = 'muni-hannover';
 const at = new Date('2026-06-01T12:00:00Z');
 
-function rule(partial: Partial<RoutingRuleFact> & Pick<RoutingRuleFact, 'id' | 'gender' | 'municipalityId' | 'partnerId'>): RoutingRuleFact {
+function rule(
+  partial: Partial<RoutingRuleFact> & Pick<RoutingRuleFact, 'id' | 'gender' | 'municipalityId' | 'partnerId'>,
+): RoutingRuleFact {
   return { version: 1, track: 'VICTIM', validFrom: new Date('2024-01-01T00:00:00Z'), validTo: null, ...partial };
 }
 
@@ -17,8 +19,20 @@ const rules: RoutingRuleFact[] = [
   rule({ id: 'r4', gender: 'FEMALE', municipalityId: HANNOVER, partnerId: 'biss-lhh' }),
   rule({ id: 'r5', gender: 'MALE', municipalityId: HANNOVER, partnerId: 'maennerbuero' }),
   // A change of responsibility scheduled for 2027: not in force in 2026.
-  rule({ id: 'r6', gender: 'DIVERSE', municipalityId: HANNOVER, partnerId: 'biss-lhh', validTo: new Date('2027-01-01T00:00:00Z') }),
-  rule({ id: 'r7', gender: 'DIVERSE', municipalityId: HANNOVER, partnerId: 'biss-region', validFrom: new Date('2027-01-01T00:00:00Z') }),
+  rule({
+    id: 'r6',
+    gender: 'DIVERSE',
+    municipalityId: HANNOVER,
+    partnerId: 'biss-lhh',
+    validTo: new Date('2027-01-01T00:00:00Z'),
+  }),
+  rule({
+    id: 'r7',
+    gender: 'DIVERSE',
+    municipalityId: HANNOVER,
+    partnerId: 'biss-region',
+    validFrom: new Date('2027-01-01T00:00:00Z'),
+  }),
 ];
 
 describe('decideRoute', () => {
@@ -34,38 +48,82 @@ describe('decideRoute', () => {
   });
 
   it('records the version of the rule it used', () => {
-    expect(decideRoute(rules, { track: 'VICTIM', gender: 'MALE', municipalityId: GARBSEN, at })).toMatchObject({ ruleVersion: 4 });
+    expect(decideRoute(rules, { track: 'VICTIM', gender: 'MALE', municipalityId: GARBSEN, at })).toMatchObject({
+      ruleVersion: 4,
+    });
   });
 
   it('uses the rules valid at the incident time, including the boundary instant', () => {
     const switchover = new Date('2027-01-01T00:00:00Z');
-    expect(decideRoute(rules, { track: 'VICTIM', gender: 'DIVERSE', municipalityId: HANNOVER, at: new Date(switchover.getTime() - 1) })).toMatchObject({ partnerId: 'biss-lhh' });
-    expect(decideRoute(rules, { track: 'VICTIM', gender: 'DIVERSE', municipalityId: HANNOVER, at: switchover })).toMatchObject({ partnerId: 'biss-region' });
+    expect(
+      decideRoute(rules, {
+        track: 'VICTIM',
+        gender: 'DIVERSE',
+        municipalityId: HANNOVER,
+        at: new Date(switchover.getTime() - 1),
+      }),
+    ).toMatchObject({ partnerId: 'biss-lhh' });
+    expect(
+      decideRoute(rules, { track: 'VICTIM', gender: 'DIVERSE', municipalityId: HANNOVER, at: switchover }),
+    ).toMatchObject({ partnerId: 'biss-region' });
   });
 
   it('finds no partner where no rule is in force', () => {
-    expect(decideRoute(rules, { track: 'VICTIM', gender: 'MALE', municipalityId: 'muni-elsewhere', at })).toEqual({ ok: false, error: 'NO_PARTNER' });
-    expect(decideRoute(rules, { track: 'VICTIM', gender: 'MALE', municipalityId: GARBSEN, at: new Date('2023-06-01T00:00:00Z') })).toEqual({ ok: false, error: 'NO_PARTNER' });
-    expect(decideRoute(rules, { track: 'PERPETRATOR', gender: 'MALE', municipalityId: GARBSEN, at })).toEqual({ ok: false, error: 'NO_PARTNER' });
+    expect(decideRoute(rules, { track: 'VICTIM', gender: 'MALE', municipalityId: 'muni-elsewhere', at })).toEqual({
+      ok: false,
+      error: 'NO_PARTNER',
+    });
+    expect(
+      decideRoute(rules, {
+        track: 'VICTIM',
+        gender: 'MALE',
+        municipalityId: GARBSEN,
+        at: new Date('2023-06-01T00:00:00Z'),
+      }),
+    ).toEqual({ ok: false, error: 'NO_PARTNER' });
+    expect(decideRoute(rules, { track: 'PERPETRATOR', gender: 'MALE', municipalityId: GARBSEN, at })).toEqual({
+      ok: false,
+      error: 'NO_PARTNER',
+    });
   });
 
   it('refuses to pick when two rules overlap', () => {
     const overlapping = [...rules, rule({ id: 'r8', gender: 'MALE', municipalityId: GARBSEN, partnerId: 'other' })];
-    expect(decideRoute(overlapping, { track: 'VICTIM', gender: 'MALE', municipalityId: GARBSEN, at })).toEqual({ ok: false, error: 'AMBIGUOUS' });
+    expect(decideRoute(overlapping, { track: 'VICTIM', gender: 'MALE', municipalityId: GARBSEN, at })).toEqual({
+      ok: false,
+      error: 'AMBIGUOUS',
+    });
   });
 
   describe('gender not stated', () => {
     it('needs the person’s choice', () => {
-      expect(decideRoute(rules, { track: 'VICTIM', gender: 'NOT_STATED', municipalityId: GARBSEN, at })).toEqual({ ok: false, error: 'PREFERENCE_REQUIRED' });
+      expect(decideRoute(rules, { track: 'VICTIM', gender: 'NOT_STATED', municipalityId: GARBSEN, at })).toEqual({
+        ok: false,
+        error: 'PREFERENCE_REQUIRED',
+      });
     });
 
     it('offers the services responsible for the municipality', () => {
-      expect(preferenceOptions(rules, { track: 'VICTIM', municipalityId: GARBSEN, at })).toEqual(['biss-region', 'maennerbuero']);
-      expect(preferenceOptions(rules, { track: 'VICTIM', municipalityId: HANNOVER, at })).toEqual(['biss-lhh', 'maennerbuero']);
+      expect(preferenceOptions(rules, { track: 'VICTIM', municipalityId: GARBSEN, at })).toEqual([
+        'biss-region',
+        'maennerbuero',
+      ]);
+      expect(preferenceOptions(rules, { track: 'VICTIM', municipalityId: HANNOVER, at })).toEqual([
+        'biss-lhh',
+        'maennerbuero',
+      ]);
     });
 
     it('routes to the chosen service and records the reason', () => {
-      expect(decideRoute(rules, { track: 'VICTIM', gender: 'NOT_STATED', municipalityId: GARBSEN, at, preferredPartnerId: 'maennerbuero' })).toEqual({
+      expect(
+        decideRoute(rules, {
+          track: 'VICTIM',
+          gender: 'NOT_STATED',
+          municipalityId: GARBSEN,
+          at,
+          preferredPartnerId: 'maennerbuero',
+        }),
+      ).toEqual({
         ok: true,
         partnerId: 'maennerbuero',
         ruleId: 'r3',
@@ -75,7 +133,15 @@ describe('decideRoute', () => {
     });
 
     it('rejects a service that is not responsible there', () => {
-      expect(decideRoute(rules, { track: 'VICTIM', gender: 'NOT_STATED', municipalityId: GARBSEN, at, preferredPartnerId: 'biss-lhh' })).toEqual({
+      expect(
+        decideRoute(rules, {
+          track: 'VICTIM',
+          gender: 'NOT_STATED',
+          municipalityId: GARBSEN,
+          at,
+          preferredPartnerId: 'biss-lhh',
+        }),
+      ).toEqual({
         ok: false,
         error: 'PREFERENCE_NOT_RESPONSIBLE',
       });

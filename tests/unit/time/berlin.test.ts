@@ -19,15 +19,24 @@ describe('berlinLocalToInstant', () => {
   });
 
   it('takes the first of the two instants in the autumn fold, and says so', () => {
-    expect(berlinLocalToInstant('2026-10-25T02:30')).toEqual({ ok: true, instant: new Date('2026-10-25T00:30:00.000Z'), ambiguous: true });
+    expect(berlinLocalToInstant('2026-10-25T02:30')).toEqual({
+      ok: true,
+      instant: new Date('2026-10-25T00:30:00.000Z'),
+      ambiguous: true,
+    });
   });
 
-  it.each(['', '2026-02-30T10:00', '2026-13-01T10:00', '2026-01-01T24:00', '2026-01-01 10:00', '2026-01-01T10:00:00', 'x'])(
-    'rejects the malformed value %j',
-    (local) => {
-      expect(berlinLocalToInstant(local)).toEqual({ ok: false, reason: 'FORMAT' });
-    },
-  );
+  it.each([
+    '',
+    '2026-02-30T10:00',
+    '2026-13-01T10:00',
+    '2026-01-01T24:00',
+    '2026-01-01 10:00',
+    '2026-01-01T10:00:00',
+    'x',
+  ])('rejects the malformed value %j', (local) => {
+    expect(berlinLocalToInstant(local)).toEqual({ ok: false, reason: 'FORMAT' });
+  });
 
   it('round-trips through the Berlin wall clock', () => {
     const instant = new Date('2026-08-01T22:15:00Z');

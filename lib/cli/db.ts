@@ -1,0 +1,106 @@
+/**
+ * Database commands behind the npm scripts (plain tsx/node):
+ *
+ *   npm run db:migrate              apply pending migrations
+ *   npm run db:migration -- <name>  write a new migration from schema.prisma changes (not applied)
+ *   npm run db:check                exit 1 and print the SQL when schema.prisma and the migrations disagree
+ *   npm run db:seed                 run prisma/seed.ts (idempotent)
+ *
+ * migrate/create/seed use DATABASE_URL, or the development embedded PostgreSQL when it is unset. `check`
+ * never touches a configured database: it replays the migrations in a throwaway PostgreSQL, so it works on a
+ * fresh clone with nothing running (CI).
+ *
+ * Exit codes: 0 success, 1 check found differences or a command failed, 2 usage error.
+ */
+import path from 'node:path';
+import { startThrowawayPostgres } from '@/lib/db/embedded-postgres';
+import { applyMigrations, createMigration, diffSchemaAgainstMigrations } from '@/lib/db/migrate';
+import { runShutdownHooks } from '@/lib/process/shutdown';
+import { elapsed, openConfiguredDatabase } from './database';
+
+const USAGE = 'Usage: tsx lib/cli/db.ts <migrate | create <name> | check | seed>';
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'migrate':
+      return withConfiguredDatabase(async (url) => {
+        const start = Date.now();
+        const applied = await applyMigrations(url);
+        out(applied.length ? `Applied ${applied.join(', ')} (${elapsed(start)}).` : 'Database is up to date.');
+        return 0;
+      });
+    case 'create': {
+      const name = rest.join(' ').trim();
+      if (!name) {
+        console.error('Name the migration: npm run db:migration -- add_referral_notes');
+        return 2;
+      }
+      return withConfiguredDatabase(async (url) => {
+        const folder = await createMigration(url, name, {
+          onWarning: (message) => console.error(`Warning: ${message}`),
+        });
+        if (!folder) {
+          out('schema.prisma matches the migrations: nothing to create.');
+          return 0;
+        }
+        out(`Created ${path.relative(process.cwd(), folder)}/migration.sql — review it, then npm run db:migrate.`);
+        return 0;
+      });
+    }
+    case 'check':
+      return check();
+    case 'seed':
+      return withConfiguredDatabase(async (url) => {
+        const start = Date.now();
+        // Imported on demand: only this command needs the generated Prisma client.
+        const { seed } = await import('@/prisma/seed');
+        await seed(url);
+        out(`Seeded (${elapsed(start)}).`);
+        return 0;
+      });
+    default:
+      console.error(USAGE);
+      return 2;
+  }
+}
+
+async function withConfiguredDatabase(work: (url: string) => Promise<number>): Promise<number> {
+  const database = await openConfiguredDatabase();
+  try {
+    return await work(database.url);
+  } finally {
+    await database.stop();
+  }
+}
+
+async function check(): Promise<number> {
+  const start = Date.now();
+  const server = await startThrowawayPostgres();
+  try {
+    const sql = await diffSchemaAgainstMigrations(server.url);
+    if (!sql) {
+      out(`schema.prisma matches prisma/migrations (${elapsed(start)}).`);
+      return 0;
+    }
+    console.error('schema.prisma differs from prisma/migrations. Missing migration SQL:\n');
+    out(sql.trimEnd());
+    console.error('\nCreate a migration: npm run db:migration -- <name>');
+    return 1;
+  } finally {
+    await server.stop();
+  }
+}
+
+void main(process.argv.slice(2))
+  .catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 1;
+  })
+  .then(async (code) => {
+    await runShutdownHooks(); // anything still registered (only after an error)
+    // Exit explicitly: a pool left open by a seed or a driver must not keep the CLI alive.
+    process.exit(code);
+  });

@@ -1,0 +1,173 @@
+/**
+ * Launcher behind `npm run dev` (`serve.ts dev`) and `npm start` (`serve.ts start`): database, migrations,
+ * seed, then Next.js as a child process. Plain tsx/node.
+ *
+ *   serve.ts dev|start [--port N] [--ephemeral [--pg-port N]]
+ *
+ * Database: DATABASE_URL when set; otherwise the durable embedded PostgreSQL in `${DATA_DIR}/postgres`
+ * (EMBEDDED_PG_PORT). `--ephemeral` (Playwright's webServer): a throwaway, non-durable PostgreSQL in a
+ * fresh temporary directory on --pg-port (default 54329), deleted on exit.
+ *
+ * Keep start-up fast: the target is the health endpoint answering within 60 s of `npm ci` on a fresh clone.
+ * Budget today: initdb ≈ 1.5 s (first run only), PostgreSQL start ≈ 0.3 s, migrations ≈ 0.3 s, seed (kept
+ * cheap and idempotent), then Next.js. Do not add steps here that download, build or wait on a timer.
+ *
+ * Shutdown (SIGINT, SIGTERM, SIGHUP, or Next exiting on its own): Next first (SIGTERM to its process group,
+ * SIGKILL after 10 s), then PostgreSQL, then exit. npm scripts use `exec tsx …` so signals reach us.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import { startThrowawayPostgres } from '@/lib/db/embedded-postgres';
+import { applyMigrations } from '@/lib/db/migrate';
+import { childProcessEnv, env } from '@/lib/env';
+import { isShuttingDown, onShutdown, runShutdownHooks } from '@/lib/process/shutdown';
+import { elapsed, openConfiguredDatabase, type OpenDatabase } from './database';
+
+const DEFAULT_EPHEMERAL_PG_PORT = 54329;
+const DEFAULT_APP_URL = 'http://localhost:3000';
+
+interface Options {
+  mode: 'dev' | 'start';
+  port: number;
+  ephemeral: boolean;
+  pgPort: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const [mode, ...flags] = argv;
+  if (mode !== 'dev' && mode !== 'start') throw new UsageError();
+  const options: Options = { mode, port: env().PORT, ephemeral: false, pgPort: DEFAULT_EPHEMERAL_PG_PORT };
+  for (let i = 0; i < flags.length; i++) {
+    const flag = flags[i];
+    const value = () => {
+      const n = Number(flags[++i]);
+      if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`${flag} needs a port number`);
+      return n;
+    };
+    if (flag === '--ephemeral') options.ephemeral = true;
+    else if (flag === '--port') options.port = value();
+    else if (flag === '--pg-port') options.pgPort = value();
+    else throw new UsageError(`unknown option ${flag}`);
+  }
+  return options;
+}
+
+class UsageError extends Error {
+  constructor(detail?: string) {
+    super(`${detail ? `${detail}\n` : ''}Usage: tsx lib/cli/serve.ts dev|start [--port N] [--ephemeral [--pg-port N]]`);
+  }
+}
+
+async function main(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2));
+  const start = Date.now();
+
+  // An embedded server registers its own stop with lib/process/shutdown, so a signal during any step below
+  // still stops it; with DATABASE_URL there is nothing of ours to stop.
+  const database: OpenDatabase = options.ephemeral
+    ? await startThrowawayPostgres({ port: options.pgPort }).then((server) => ({
+        url: server.url,
+        description: `throwaway PostgreSQL (port ${server.port})`,
+        stop: server.stop,
+      }))
+    : await openConfiguredDatabase();
+
+  const applied = await applyMigrations(database.url);
+  if (applied.length) process.stdout.write(`Applied migrations: ${applied.join(', ')}\n`);
+  if (isShuttingDown()) return 130;
+
+  // Every start: the seed is idempotent and cheap, and a fresh data directory gets demo data at once.
+  const { seed } = await import('@/prisma/seed');
+  await seed(database.url);
+  if (isShuttingDown()) return 130;
+
+  const next = startNext(options, database.url);
+  const exited = new Promise<number>((resolve) => {
+    next.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+  // Registered after the database: shutdown hooks run newest first, so Next stops before PostgreSQL.
+  onShutdown(() => stopProcessGroup(next, exited));
+  // Last resort if we exit without the hooks: Next has its own process group, nothing else would end it.
+  process.on('exit', () => {
+    try {
+      if (next.pid !== undefined) process.kill(-next.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  });
+
+  const url = `http://localhost:${options.port}`;
+  void waitForPort(options.port, next).then((ready) => {
+    if (ready)
+      process.stdout.write(`▶ ${url} (next ${options.mode}, ${database.description}, ready in ${elapsed(start)})\n`);
+  });
+
+  // Next exiting on its own (crash, port in use) ends the launcher too, after stopping the database.
+  const code = await exited;
+  if (!isShuttingDown()) console.error(`Next.js exited (code ${code}).`);
+  return code;
+}
+
+function startNext(options: Options, databaseUrl: string): ChildProcess {
+  const require = createRequire(import.meta.url);
+  const nextBin = require.resolve('next/dist/bin/next');
+  const config = env();
+  // next-auth builds callback URLs from APP_URL; follow --port unless APP_URL was configured explicitly.
+  const appUrl =
+    config.APP_URL === DEFAULT_APP_URL && options.port !== 3000 ? `http://localhost:${options.port}` : config.APP_URL;
+  return spawn(process.execPath, [nextBin, options.mode, '--port', String(options.port)], {
+    // No stdin: a process outside the terminal's foreground group must not read from it.
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: childProcessEnv({ DATABASE_URL: databaseUrl, PORT: String(options.port), APP_URL: appUrl }),
+    // Own process group: we can signal Next and every worker it forks at once, and a terminal Ctrl-C
+    // reaches us rather than Next, so we stop Next first and PostgreSQL after it.
+    detached: true,
+  });
+}
+
+async function stopProcessGroup(child: ChildProcess, exited: Promise<number>): Promise<void> {
+  if (child.pid === undefined) return;
+  const group = -child.pid;
+  const signalGroup = (signal: NodeJS.Signals | 0): boolean => {
+    try {
+      process.kill(group, signal);
+      return true;
+    } catch {
+      return false; // no process left in the group
+    }
+  };
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+  if (!signalGroup('SIGTERM')) return;
+  const leaderDone = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
+  // Next's workers may outlive the leader for a moment; give them 3 s more, then make sure none is left.
+  for (let waited = 0; leaderDone && waited < 3_000 && signalGroup(0); waited += 100) await sleep(100);
+  if (signalGroup('SIGKILL')) await exited;
+}
+
+/** Resolves true once something accepts connections on the port, false if Next exited first. */
+async function waitForPort(port: number, child: ChildProcess): Promise<boolean> {
+  while (child.exitCode === null && child.signalCode === null) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ port, host: 'localhost' });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}
+
+void main()
+  .catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    return error instanceof UsageError ? 2 : 1;
+  })
+  .then(async (code) => {
+    await runShutdownHooks();
+    process.exit(code);
+  });

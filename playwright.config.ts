@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+
+import { defineConfig, devices } from '@playwright/test';
+
+/**
+ * End-to-end tests in a real Chromium against the production build (`npm run test:e2e` builds first),
+ * with a throwaway embedded PostgreSQL that the launcher migrates and seeds. Offline machines use
+ * Debian's chromium (TOOLCHAIN.md); elsewhere Playwright's own browser works too.
+ */
+const PORT = 3100;
+export const E2E_PG_PORT = 54329;
+const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: true,
+  retries: 0,
+  timeout: 30_000,
+  reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
+  use: {
+    baseURL: `http://localhost:${PORT}`,
+    locale: 'de-DE',
+    timezoneId: 'Europe/Berlin',
+    trace: 'retain-on-failure',
+    launchOptions: { executablePath },
+  },
+  projects: [
+    { name: 'desktop', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 900 } } },
+    { name: 'phone', use: { ...devices['Pixel 7'], viewport: { width: 360, height: 780 } }, grep: /@phone/ },
+  ],
+  webServer: {
+    command: `node_modules/.bin/tsx lib/cli/serve.ts start --ephemeral --port ${PORT} --pg-port ${E2E_PG_PORT}`,
+    url: `http://localhost:${PORT}/api/health`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
+    // `next start` runs with NODE_ENV=production, which requires a real secret.
+    env: { AUTH_SECRET: `e2e-${Math.random().toString(36).slice(2)}-${Date.now()}-not-for-production` },
+    stdout: 'pipe',
+    stderr: 'pipe',
+  },
+});

@@ -1,0 +1,54 @@
+import { expect, test } from '@playwright/test';
+
+import { expectNoAxeViolations, signIn } from './support/fixtures';
+
+test.describe('access', () => {
+  test('an anonymous visitor is sent to sign-in, and back after it', async ({ page }) => {
+    await page.goto('/vermittlungen/neu');
+    await expect(page).toHaveURL(/\/anmelden\?next=%2Fvermittlungen%2Fneu$/);
+    await expect(page.getByRole('heading', { name: 'Anmelden' })).toBeVisible();
+    await expectNoAxeViolations(page);
+
+    await page.getByLabel('E-Mail-Adresse').fill('officer@polizei.example');
+    await page.getByLabel('Passwort').fill('Demo-Passwort-2026');
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await expect(page).toHaveURL(/\/vermittlungen\/neu$/);
+  });
+
+  test('a wrong password and an unknown account get the same message', async ({ page }) => {
+    await page.goto('/anmelden');
+    const messages: string[] = [];
+    for (const email of ['officer@polizei.example', 'nobody@polizei.example']) {
+      await page.getByLabel('E-Mail-Adresse').fill(email);
+      await page.getByLabel('Passwort').fill('Falsches-Passwort-1');
+      await page.getByRole('button', { name: 'Anmelden' }).click();
+      const error = page.getByTestId('sign-in-error');
+      await expect(error).toBeVisible();
+      messages.push((await error.textContent()) ?? '');
+    }
+    expect(messages[0]).toContain('Anmeldung fehlgeschlagen');
+    expect(messages[1]).toBe(messages[0]);
+  });
+
+  test('a partner caseworker cannot open the officer form', async ({ page }) => {
+    await signIn(page, 'maennerbuero@partner.example');
+    await expect(page.getByRole('link', { name: 'Neue Vermittlung' })).toHaveCount(0);
+    const response = await page.goto('/vermittlungen/neu');
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole('heading', { name: 'Seite nicht gefunden' })).toBeVisible();
+  });
+
+  test('the health endpoint says ok and nothing else', async ({ request }) => {
+    const response = await request.get('/api/health');
+    expect(response.status()).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  test('signing out ends the session', async ({ page }) => {
+    await signIn(page, 'officer@polizei.example');
+    await page.getByRole('button', { name: 'Abmelden' }).click();
+    await expect(page).toHaveURL(/\/anmelden/);
+    await page.goto('/vermittlungen');
+    await expect(page).toHaveURL(/\/anmelden/);
+  });
+});

@@ -1,0 +1,38 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page } from '@playwright/test';
+import pg from 'pg';
+
+export const DEMO_PASSWORD = 'Demo-Passwort-2026';
+
+/** The throwaway database the e2e launcher started (playwright.config.ts). */
+const E2E_DATABASE_URL = 'postgres://postgres:postgres@127.0.0.1:54329/app';
+
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto('/anmelden');
+  await page.getByLabel('E-Mail-Adresse').fill(email);
+  await page.getByLabel('Passwort').fill(password);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await expect(page.getByTestId('signed-in-as')).toBeVisible();
+}
+
+/** WCAG 2.1 AA checks of the page as it is now; fails the test on any violation. */
+export async function expectNoAxeViolations(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+}
+
+/** Runs a query against the e2e database, for assertions the UI cannot show (what was not stored). */
+export async function queryDb<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: E2E_DATABASE_URL });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** A unique, valid Vorgangsnummer per test run. */
+export function uniqueCaseNumber(): string {
+  return `2026/${String(Date.now()).slice(-8)}`;
+}

@@ -1,0 +1,56 @@
+/**
+ * Helpers for integration tests. The database itself is prepared per test file by
+ * tests/integration/setup/test-database.ts (DATABASE_URL points at it).
+ */
+import pg from 'pg';
+import { inject } from 'vitest';
+import { withDatabase } from '@/lib/db/embedded-postgres';
+
+let pool: pg.Pool | undefined;
+let truncateStatement: string | undefined;
+
+/** URL of this test file's own database. */
+export function testDatabaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set: is tests/integration/setup/test-database.ts a setup file?');
+  return url;
+}
+
+/** URL of another database on the test server (e.g. one a test creates itself). */
+export function serverDatabaseUrl(databaseName: string): string {
+  return withDatabase(inject('integrationDatabase').serverUrl, databaseName);
+}
+
+function testPool(): pg.Pool {
+  if (!pool) {
+    // One connection, released when idle: the database is dropped WITH (FORCE) after the file, and an
+    // idle client must neither keep the worker alive nor crash it with an unhandled 'error' event.
+    pool = new pg.Pool({
+      connectionString: testDatabaseUrl(),
+      max: 1,
+      idleTimeoutMillis: 1_000,
+      allowExitOnIdle: true,
+    });
+    pool.on('error', () => {});
+  }
+  return pool;
+}
+
+/**
+ * Empties every application table (not `_prisma_migrations`) and restarts identity sequences, for use in
+ * `beforeEach`. One TRUNCATE … CASCADE for all tables, so foreign keys need no particular order.
+ */
+export async function resetDatabase(): Promise<void> {
+  if (!truncateStatement) {
+    const { rows } = await testPool().query<{ name: string }>(
+      `SELECT format('%I.%I', schemaname, tablename) AS name
+         FROM pg_tables
+        WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'
+        ORDER BY tablename`,
+    );
+    truncateStatement = rows.length
+      ? `TRUNCATE TABLE ${rows.map((row) => row.name).join(', ')} RESTART IDENTITY CASCADE`
+      : 'SELECT 1';
+  }
+  await testPool().query(truncateStatement);
+}

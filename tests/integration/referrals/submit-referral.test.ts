@@ -1,0 +1,282 @@
+import { randomUUID } from 'node:crypto';
+
+import { beforeEach, describe, expect, it } from 'vitest';
+
+import { db } from '@/lib/db';
+import { submitReferralAction } from '@/lib/referrals/actions';
+import { submitReferral } from '@/lib/referrals/service';
+import type { ReferralSubmission } from '@/lib/referrals/schema';
+
+import { anHourAgo, countRows, createActor, freshWorld, municipalityId, partnerId, signInAs } from '../support/world';
+
+async function referralFor(
+  municipality: string,
+  gender: 'FEMALE' | 'MALE' | 'DIVERSE' | 'NOT_STATED',
+  extra: Partial<ReferralSubmission> = {},
+) {
+  return {
+    idempotencyKey: randomUUID(),
+    incidentAt: anHourAgo(),
+    municipalityId: await municipalityId(municipality),
+    gender,
+    consent: 'yes',
+    caseNumber: '2026/004711',
+    firstName: 'Thomas',
+    lastName: 'Adler',
+    phone: '0511 9876543',
+    ...extra,
+  } as ReferralSubmission;
+}
+
+beforeEach(freshWorld);
+
+describe('submitReferralAction: authorisation comes first', () => {
+  it('refuses an anonymous caller, stores nothing and audits the denial', async () => {
+    const result = await submitReferralAction(await referralFor('Garbsen', 'MALE'));
+    expect(result).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+    expect(await countRows()).toEqual({ referrals: 0, declined: 0 });
+    expect(await db().auditEvent.findMany({ select: { action: true, actorId: true } })).toEqual([
+      { action: 'ACCESS_DENIED', actorId: null },
+    ]);
+  });
+
+  it.each(['SUPERVISOR', 'ADMIN', 'PARTNER', 'AUDITOR'] as const)(
+    'refuses a %s, stores nothing and audits the denial',
+    async (role) => {
+      const actor = await createActor(
+        role,
+        role === 'PARTNER' ? { partnerCode: 'MB-H' } : { stationCode: 'PK-GARBSEN' },
+      );
+      await signInAs(actor);
+      const result = await submitReferralAction(await referralFor('Garbsen', 'MALE'));
+      expect(result).toMatchObject({
+        ok: false,
+        code: 'FORBIDDEN',
+        message: 'Für diese Aktion fehlt Ihnen die Berechtigung.',
+      });
+      expect(await countRows()).toEqual({ referrals: 0, declined: 0 });
+      expect(await db().auditEvent.findMany({ select: { action: true, actorId: true } })).toEqual([
+        { action: 'ACCESS_DENIED', actorId: actor.id },
+      ]);
+    },
+  );
+
+  it('refuses a disabled officer whose session token is still valid', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    await signInAs(officer);
+    await db().user.update({ where: { id: officer.id }, data: { active: false } });
+    expect(await submitReferralAction(await referralFor('Garbsen', 'MALE'))).toMatchObject({
+      ok: false,
+      code: 'UNAUTHENTICATED',
+    });
+    expect(await countRows()).toEqual({ referrals: 0, declined: 0 });
+  });
+
+  it('refuses a session whose version was bumped (sign-out everywhere, role change)', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    await signInAs(officer);
+    await db().user.update({ where: { id: officer.id }, data: { sessionVersion: { increment: 1 } } });
+    expect(await submitReferralAction(await referralFor('Garbsen', 'MALE'))).toMatchObject({
+      ok: false,
+      code: 'UNAUTHENTICATED',
+    });
+  });
+
+  it('reads the role from the database, not from the session', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    await signInAs(officer);
+    await db().user.update({ where: { id: officer.id }, data: { role: 'AUDITOR' } });
+    expect(await submitReferralAction(await referralFor('Garbsen', 'MALE'))).toMatchObject({
+      ok: false,
+      code: 'FORBIDDEN',
+    });
+    expect(await countRows()).toEqual({ referrals: 0, declined: 0 });
+  });
+
+  it('returns every field error as a message key, in one result, and stores nothing', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    await signInAs(officer);
+    const result = await submitReferralAction({
+      ...(await referralFor('Garbsen', 'MALE')),
+      caseNumber: 'x',
+      phone: '1',
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'INVALID_INPUT',
+      message: 'Bitte prüfen Sie die markierten Angaben.',
+      fieldErrors: { caseNumber: ['errors.caseNumberFormat'], phone: ['errors.phoneFormat'] },
+    });
+    expect(await countRows()).toEqual({ referrals: 0, declined: 0 });
+  });
+
+  it('files the referral for a signed-in officer', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    await signInAs(officer);
+    const result = await submitReferralAction(await referralFor('Garbsen', 'MALE'));
+    expect(result).toMatchObject({ ok: true, data: { kind: 'REFERRAL', partnerName: 'Männerbüro Hannover e.V.' } });
+  });
+});
+
+describe('submitReferral', () => {
+  it('routes a man in Garbsen to the Männerbüro and audits it in the same transaction', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    const input = await referralFor('Garbsen', 'MALE');
+    const result = await submitReferral({ actor: officer, input });
+    expect(result.ok).toBe(true);
+    const referralId = result.ok && result.data.kind === 'REFERRAL' ? result.data.referralId : '';
+
+    const stored = await db().referral.findUniqueOrThrow({
+      where: { id: referralId },
+      include: { routingRule: true, station: true },
+    });
+    expect(stored).toMatchObject({
+      status: 'SUBMITTED',
+      partnerId: await partnerId('MB-H'),
+      routingReason: 'RULE',
+      routingRuleVersion: stored.routingRule.version,
+      createdById: officer.id,
+      firstName: 'Thomas',
+      lastName: 'Adler',
+    });
+    expect(stored.routingRule).toMatchObject({ gender: 'MALE', municipalityId: input.municipalityId });
+    expect(stored.station.code).toBe('PK-GARBSEN');
+
+    const audit = await db().auditEvent.findMany({
+      select: { action: true, actorId: true, actorRole: true, entityType: true, entityId: true, details: true },
+    });
+    expect(audit).toEqual([
+      {
+        action: 'REFERRAL_CREATED',
+        actorId: officer.id,
+        actorRole: 'OFFICER',
+        entityType: 'Referral',
+        entityId: referralId,
+        details: { routingReason: 'RULE', ruleVersion: 1 },
+      },
+    ]);
+  });
+
+  it.each([
+    ['Hannover', 'FEMALE', 'BISS-LHH'],
+    ['Hannover', 'DIVERSE', 'BISS-LHH'],
+    ['Hannover', 'MALE', 'MB-H'],
+    ['Laatzen', 'FEMALE', 'BISS-REGION'],
+    ['Wedemark', 'DIVERSE', 'BISS-REGION'],
+  ] as const)('routes a person in %s stating %s to %s', async (municipality, gender, partnerCode) => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    const result = await submitReferral({ actor: officer, input: await referralFor(municipality, gender) });
+    expect(result.ok).toBe(true);
+    expect((await db().referral.findFirstOrThrow()).partnerId).toBe(await partnerId(partnerCode));
+  });
+
+  it('routes by the person’s choice when no gender is stated, and records why', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    const input = await referralFor('Garbsen', 'NOT_STATED', { preferredPartnerId: await partnerId('MB-H') });
+    expect((await submitReferral({ actor: officer, input })).ok).toBe(true);
+    expect(await db().referral.findFirstOrThrow()).toMatchObject({
+      partnerId: await partnerId('MB-H'),
+      routingReason: 'PERSON_PREFERENCE',
+      gender: 'NOT_STATED',
+    });
+  });
+
+  it('rejects a chosen service that is not responsible for the municipality', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    const input = await referralFor('Garbsen', 'NOT_STATED', { preferredPartnerId: await partnerId('BISS-LHH') });
+    expect(await submitReferral({ actor: officer, input })).toMatchObject({
+      ok: false,
+      code: 'INVALID_INPUT',
+      fieldErrors: { preferredPartnerId: ['errors.routing.PREFERENCE_NOT_RESPONSIBLE'] },
+    });
+    expect(await countRows()).toEqual({ referrals: 0, declined: 0 });
+  });
+
+  it('uses the rules valid at the incident time', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    const garbsen = await municipalityId('Garbsen');
+    // Responsibility for men in Garbsen moved to another service five minutes ago.
+    const switchover = new Date(Date.now() - 5 * 60_000);
+    await db().routingRule.updateMany({
+      where: { municipalityId: garbsen, gender: 'MALE' },
+      data: { validTo: switchover },
+    });
+    await db().routingRule.create({
+      data: {
+        track: 'VICTIM',
+        gender: 'MALE',
+        municipalityId: garbsen,
+        partnerId: await partnerId('GRUPPE'),
+        validFrom: switchover,
+      },
+    });
+
+    expect((await submitReferral({ actor: officer, input: await referralFor('Garbsen', 'MALE') })).ok).toBe(true);
+    expect((await db().referral.findFirstOrThrow()).partnerId).toBe(await partnerId('MB-H'));
+  });
+
+  it('refuses when no partner is responsible, and stores nothing', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    await db().routingRule.deleteMany({ where: { municipalityId: await municipalityId('Seelze'), gender: 'FEMALE' } });
+    expect(await submitReferral({ actor: officer, input: await referralFor('Seelze', 'FEMALE') })).toMatchObject({
+      ok: false,
+      fieldErrors: { municipalityId: ['errors.routing.NO_PARTNER'] },
+    });
+    expect(await countRows()).toEqual({ referrals: 0, declined: 0 });
+    expect(await db().auditEvent.count()).toBe(0);
+  });
+
+  it('does not route to a deactivated partner', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    await db().partner.update({ where: { code: 'MB-H' }, data: { active: false } });
+    expect(await submitReferral({ actor: officer, input: await referralFor('Garbsen', 'MALE') })).toMatchObject({
+      ok: false,
+      code: 'INVALID_INPUT',
+    });
+  });
+
+  it('creates one referral when the same form is submitted twice, even at the same moment', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    const input = await referralFor('Garbsen', 'FEMALE');
+    const [a, b] = await Promise.all([
+      submitReferral({ actor: officer, input }),
+      submitReferral({ actor: officer, input }),
+    ]);
+    const again = await submitReferral({ actor: officer, input });
+    expect(a).toEqual(b);
+    expect(again).toEqual(a);
+    expect(await db().referral.count()).toBe(1);
+    expect(await db().auditEvent.count({ where: { action: 'REFERRAL_CREATED' } })).toBe(1);
+  });
+
+  it('refuses an officer account without a station', async () => {
+    const officer = await createActor('OFFICER');
+    expect(await submitReferral({ actor: officer, input: await referralFor('Garbsen', 'MALE') })).toMatchObject({
+      ok: false,
+      code: 'FORBIDDEN',
+    });
+    expect(await countRows()).toEqual({ referrals: 0, declined: 0 });
+  });
+
+  it('without consent stores only the anonymous fact, with the Berlin date of the callout', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    const input: ReferralSubmission = {
+      idempotencyKey: randomUUID(),
+      incidentAt: anHourAgo(),
+      municipalityId: await municipalityId('Seelze'),
+      gender: 'DIVERSE',
+      consent: 'no',
+    };
+    expect(await submitReferral({ actor: officer, input })).toEqual({ ok: true, data: { kind: 'DECLINED' } });
+    expect(await submitReferral({ actor: officer, input })).toEqual({ ok: true, data: { kind: 'DECLINED' } });
+
+    expect(await countRows()).toEqual({ referrals: 0, declined: 1 });
+    const offer = await db().declinedOffer.findFirstOrThrow({ include: { station: true } });
+    expect(offer.incidentDate.toISOString().slice(0, 10)).toBe(input.incidentAt.slice(0, 10));
+    expect(offer).toMatchObject({ gender: 'DIVERSE', municipalityId: input.municipalityId });
+    expect(offer.station.code).toBe('PK-GARBSEN');
+    expect(await db().auditEvent.findMany({ select: { action: true, entityId: true } })).toEqual([
+      { action: 'DECLINED_OFFER_RECORDED', entityId: offer.id },
+    ]);
+  });
+});

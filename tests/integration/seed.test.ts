@@ -1,0 +1,61 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+
+import { db } from '@/lib/db';
+import { seed } from '@/prisma/seed';
+
+import { resetDatabase, testDatabaseUrl } from './helpers/db';
+
+beforeEach(resetDatabase);
+
+async function counts() {
+  const [municipalities, inspections, stations, partners, rules, users] = await Promise.all([
+    db().municipality.count(),
+    db().inspection.count(),
+    db().station.count(),
+    db().partner.count(),
+    db().routingRule.count(),
+    db().user.count(),
+  ]);
+  return { municipalities, inspections, stations, partners, rules, users };
+}
+
+describe('demo seed', () => {
+  it('loads the Region Hannover and one demo account per role, and is idempotent', async () => {
+    await seed(testDatabaseUrl());
+    const first = await counts();
+    expect(first).toEqual({ municipalities: 21, inspections: 3, stations: 17, partners: 5, rules: 63, users: 6 });
+    await seed(testDatabaseUrl());
+    expect(await counts()).toEqual(first);
+  });
+
+  it('gives the demo officer and supervisor the station PK Garbsen', async () => {
+    await seed(testDatabaseUrl());
+    const users = await db().user.findMany({
+      where: { role: { in: ['OFFICER', 'SUPERVISOR'] } },
+      select: { station: { select: { code: true } } },
+    });
+    expect(users.map((u) => u.station?.code)).toEqual(['PK-GARBSEN', 'PK-GARBSEN']);
+    const partnerUsers = await db().user.findMany({
+      where: { role: 'PARTNER' },
+      select: { email: true, partner: { select: { code: true } } },
+      orderBy: { email: 'asc' },
+    });
+    expect(partnerUsers).toEqual([
+      { email: 'biss@partner.example', partner: { code: 'BISS-REGION' } },
+      { email: 'maennerbuero@partner.example', partner: { code: 'MB-H' } },
+    ]);
+  });
+
+  it('keeps a routing rule an admin changed', async () => {
+    await seed(testDatabaseUrl());
+    const rule = await db().routingRule.findFirstOrThrow({
+      where: { gender: 'MALE', municipality: { name: 'Garbsen' } },
+    });
+    await db().routingRule.update({ where: { id: rule.id }, data: { validTo: new Date('2030-01-01T00:00:00Z') } });
+    await seed(testDatabaseUrl());
+    expect((await db().routingRule.findUniqueOrThrow({ where: { id: rule.id } })).validTo).toEqual(
+      new Date('2030-01-01T00:00:00Z'),
+    );
+    expect(await db().routingRule.count()).toBe(63);
+  });
+});

@@ -1,0 +1,22 @@
+/**
+ * The request context a server action sees inside Next.js, for integration tests: the session next-auth
+ * decodes from the cookie (set per test through tests/integration/support/request-context.ts) and the
+ * German translator. Everything behind it (the account lookup, permissions, services, the database) is real.
+ */
+import type * as NextAuth from 'next-auth';
+import type * as NextIntlServer from 'next-intl/server';
+import { vi } from 'vitest';
+
+vi.mock('next-auth', async (importOriginal) => {
+  const { currentSession } = await import('../support/request-context');
+  return { ...(await importOriginal<typeof NextAuth>()), getServerSession: async () => currentSession.value };
+});
+
+vi.mock('next-intl/server', async (importOriginal) => {
+  const { createTranslator } = await import('next-intl');
+  const de = (await import('@/lib/i18n/messages/de.json')).default;
+  return {
+    ...(await importOriginal<typeof NextIntlServer>()),
+    getTranslations: async () => createTranslator({ locale: 'de', messages: de }),
+  };
+});
