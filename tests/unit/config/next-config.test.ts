@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+
+import nextConfig from '@/next.config';
+
+describe('next.config', () => {
+  it('never logs server action arguments (they carry personal data)', () => {
+    expect(nextConfig.logging).toMatchObject({ serverFunctions: false });
+  });
+
+  it('limits the body of a server action', () => {
+    expect(nextConfig.experimental?.serverActions?.bodySizeLimit).toBe('64kb');
+  });
+});
