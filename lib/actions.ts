@@ -1,13 +1,13 @@
 import 'server-only';
 
 import { getTranslations } from 'next-intl/server';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 import { logUnexpectedError } from '@/lib/log';
 import { failure, type ActionResult, type Failure } from '@/lib/result';
 
 /** A schema failure as the one result type: every field's message keys, nothing dropped. */
-export function invalidInput(error: z.ZodError): Failure {
+export function invalidInput(error: z.core.$ZodError): Failure {
   const flat = z.flattenError(error);
   const fieldErrors: Record<string, string[]> = { ...(flat.fieldErrors as Record<string, string[]>) };
   if (flat.formErrors.length) fieldErrors._form = flat.formErrors;

@@ -1,11 +1,11 @@
 'use client';
 
-import { zodResolver } from '@hookform/resolvers/zod';
 import Link from 'next/link';
 import { useTranslations } from 'next-intl';
 import { useMemo, useState } from 'react';
-import { useForm, useWatch, type Resolver } from 'react-hook-form';
+import { useForm, useWatch } from 'react-hook-form';
 
+import { schemaResolver } from '@/components/forms/schema-resolver';
 import { Alert } from '@/components/ui/alert';
 import { Button, buttonClass } from '@/components/ui/button';
 import { Field, inputClass, RadioGroup } from '@/components/ui/field';
@@ -55,7 +55,7 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
   const partnerName = (id: string) => options.partners.find((p) => p.id === id)?.name ?? '';
 
   const form = useForm<FormValues>({
-    resolver: zodResolver(referralSubmission) as unknown as Resolver<FormValues>,
+    resolver: schemaResolver<FormValues>(referralSubmission),
     shouldUnregister: true,
     mode: 'onTouched',
     defaultValues: { idempotencyKey: newIdempotencyKey(), incidentAt: now, municipalityId: '' },

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 import { berlinLocalToInstant } from '@/lib/time/berlin';
 import { cleanText } from '@/lib/validation/text';
@@ -22,10 +22,9 @@ const NAME_PATTERN = /^[\p{L}\p{M}][\p{L}\p{M}' .\u2019-]*$/u;
 export const MAX_INCIDENT_AGE_DAYS = 30;
 const CLOCK_SKEW_MS = 5 * 60_000;
 
-const incidentAt = z
-  .string({ error: 'errors.required' })
-  .min(1, { error: 'errors.required' })
-  .superRefine((value, ctx) => {
+const incidentAt = z.string({ error: 'errors.required' }).check(
+  z.minLength(1, { error: 'errors.required' }),
+  z.superRefine((value: string, ctx) => {
     const result = berlinLocalToInstant(value);
     if (!result.ok) {
       ctx.addIssue({
@@ -40,17 +39,22 @@ const incidentAt = z
     if (result.instant.getTime() < now - MAX_INCIDENT_AGE_DAYS * 86_400_000) {
       ctx.addIssue({ code: 'custom', message: 'errors.incidentTooOld' });
     }
-  });
-
-const phone = cleanText({ max: 30 }).refine(
-  (s) => /^\+?[0-9 ()/-]+$/.test(s) && /^\d{6,15}$/.test(s.replace(/\D/g, '')),
-  { error: 'errors.phoneFormat' },
+  }),
 );
 
-const name = cleanText({ max: 100 }).refine((s) => NAME_PATTERN.test(s), { error: 'errors.nameCharacters' });
+const phone = cleanText({
+  max: 30,
+  format: {
+    test: (s) => /^\+?[0-9 ()/-]+$/.test(s) && /^\d{6,15}$/.test(s.replace(/\D/g, '')),
+    error: 'errors.phoneFormat',
+  },
+});
 
-const caseNumber = cleanText({ max: 20 }).refine((s) => CASE_NUMBER_PATTERN.test(s), {
-  error: 'errors.caseNumberFormat',
+const name = cleanText({ max: 100, format: { test: (s) => NAME_PATTERN.test(s), error: 'errors.nameCharacters' } });
+
+const caseNumber = cleanText({
+  max: 20,
+  format: { test: (s) => CASE_NUMBER_PATTERN.test(s), error: 'errors.caseNumberFormat' },
 });
 
 /** Fields that exist only with consent: the person's data and what identifies the case. */
@@ -84,39 +88,42 @@ export type ReferralSubmission = ConsentedReferralInput | DeclinedOfferInput;
  * One flat object, so that an empty form reports every missing field at once; the cross-field rules
  * run in `superRefine`, and the output is the discriminated union the service works with.
  */
-export const referralSubmission = z
-  .strictObject({
-    idempotencyKey: z.uuid({ error: 'errors.reload' }),
-    incidentAt,
-    municipalityId: z.uuid({ error: 'errors.municipalityRequired' }),
-    gender: z.enum(GENDERS, { error: 'errors.genderRequired' }),
-    consent: z.enum(['yes', 'no'], { error: 'errors.consentRequired' }),
-    caseNumber: caseNumber.optional(),
-    firstName: name.optional(),
-    lastName: name.optional(),
-    phone: phone.optional(),
-    preferredPartnerId: z.uuid({ error: 'errors.preferenceRequired' }).optional(),
-  })
-  .superRefine((value, ctx) => {
-    if (value.consent === 'no') {
-      // Without consent nothing personal may arrive: rejected, never silently dropped.
-      for (const field of CONSENT_ONLY_FIELDS) {
-        if (value[field] !== undefined)
-          ctx.addIssue({ code: 'custom', path: [field], message: 'errors.notWithoutConsent' });
-      }
-      return;
-    }
-    for (const field of REQUIRED_WITH_CONSENT) {
-      if (value[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'errors.required' });
-    }
-    if (value.gender === 'NOT_STATED' && !value.preferredPartnerId) {
-      ctx.addIssue({ code: 'custom', path: ['preferredPartnerId'], message: 'errors.preferenceRequired' });
-    }
-    if (value.gender !== 'NOT_STATED' && value.preferredPartnerId) {
-      ctx.addIssue({ code: 'custom', path: ['preferredPartnerId'], message: 'errors.preferenceOnlyWhenNotStated' });
-    }
-  })
-  .transform((value): ReferralSubmission => {
+export const referralSubmission = z.pipe(
+  z
+    .strictObject({
+      idempotencyKey: z.uuid({ error: 'errors.reload' }),
+      incidentAt,
+      municipalityId: z.uuid({ error: 'errors.municipalityRequired' }),
+      gender: z.enum(GENDERS, { error: 'errors.genderRequired' }),
+      consent: z.enum(['yes', 'no'], { error: 'errors.consentRequired' }),
+      caseNumber: z.optional(caseNumber),
+      firstName: z.optional(name),
+      lastName: z.optional(name),
+      phone: z.optional(phone),
+      preferredPartnerId: z.optional(z.uuid({ error: 'errors.preferenceRequired' })),
+    })
+    .check(
+      z.superRefine((value, ctx) => {
+        if (value.consent === 'no') {
+          // Without consent nothing personal may arrive: rejected, never silently dropped.
+          for (const field of CONSENT_ONLY_FIELDS) {
+            if (value[field] !== undefined)
+              ctx.addIssue({ code: 'custom', path: [field], message: 'errors.notWithoutConsent' });
+          }
+          return;
+        }
+        for (const field of REQUIRED_WITH_CONSENT) {
+          if (value[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'errors.required' });
+        }
+        if (value.gender === 'NOT_STATED' && !value.preferredPartnerId) {
+          ctx.addIssue({ code: 'custom', path: ['preferredPartnerId'], message: 'errors.preferenceRequired' });
+        }
+        if (value.gender !== 'NOT_STATED' && value.preferredPartnerId) {
+          ctx.addIssue({ code: 'custom', path: ['preferredPartnerId'], message: 'errors.preferenceOnlyWhenNotStated' });
+        }
+      }),
+    ),
+  z.transform((value): ReferralSubmission => {
     const { idempotencyKey, incidentAt, municipalityId, gender } = value;
     if (value.consent === 'no') return { consent: 'no', idempotencyKey, incidentAt, municipalityId, gender };
     // superRefine has guaranteed these are present.
@@ -132,4 +139,5 @@ export const referralSubmission = z
       phone: value.phone!,
       ...(value.preferredPartnerId && { preferredPartnerId: value.preferredPartnerId }),
     };
-  });
+  }),
+);
