@@ -183,18 +183,8 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
           error={errorOf('gender')}
           required
           options={GENDERS.map((g) => ({ value: g, label: t(`gender.${g}`) }))}
-        >
-          {({ value, id, describedBy }) => (
-            <input
-              type="radio"
-              id={id}
-              value={value}
-              aria-describedby={describedBy}
-              className="accent-brand-700 size-5"
-              {...register('gender')}
-            />
-          )}
-        </RadioGroup>
+          inputProps={register('gender')}
+        />
       </section>
 
       <section className={sectionClass} aria-labelledby="consent-heading">
@@ -210,18 +200,8 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
             { value: 'yes', label: t('referralForm.consentYes') },
             { value: 'no', label: t('referralForm.consentNo') },
           ]}
-        >
-          {({ value, id, describedBy }) => (
-            <input
-              type="radio"
-              id={id}
-              value={value}
-              aria-describedby={describedBy}
-              className="accent-brand-700 size-5"
-              {...register('consent')}
-            />
-          )}
-        </RadioGroup>
+          inputProps={register('consent')}
+        />
         {consent === 'no' && <Alert tone="info">{t('referralForm.declinedInfo')}</Alert>}
       </section>
 
@@ -272,18 +252,8 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
               error={errorOf('preferredPartnerId')}
               required
               options={choices.map((id) => ({ value: id, label: partnerName(id) }))}
-            >
-              {({ value, id, describedBy }) => (
-                <input
-                  type="radio"
-                  id={id}
-                  value={value}
-                  aria-describedby={describedBy}
-                  className="accent-brand-700 size-5"
-                  {...register('preferredPartnerId')}
-                />
-              )}
-            </RadioGroup>
+              inputProps={register('preferredPartnerId')}
+            />
           )}
           {gender !== 'NOT_STATED' && (
             <p className="rounded-md bg-slate-100 p-3 font-semibold" data-testid="routing-preview" aria-live="polite">

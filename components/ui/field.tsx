@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { InputHTMLAttributes, ReactNode, Ref } from 'react';
 
 export const inputClass =
   'block min-h-12 w-full rounded-md border border-slate-500 bg-white px-3 text-base text-slate-900 aria-[invalid=true]:border-2 aria-[invalid=true]:border-red-700';
@@ -61,7 +61,7 @@ export function RadioGroup({
   error,
   required,
   options,
-  children,
+  inputProps,
 }: {
   name: string;
   legend: string;
@@ -69,7 +69,8 @@ export function RadioGroup({
   error?: string;
   required?: boolean;
   options: { value: string; label: string }[];
-  children: (option: { value: string; id: string; describedBy?: string }) => ReactNode;
+  /** What a form library registers on each radio input (name, handlers, ref). */
+  inputProps: InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement> };
 }) {
   const hintId = hint ? `${name}-hint` : undefined;
   const errorId = error ? `${name}-error` : undefined;
@@ -99,7 +100,14 @@ export function RadioGroup({
               htmlFor={id}
               className="has-[:checked]:border-brand-700 has-[:checked]:bg-brand-50 flex min-h-12 cursor-pointer items-center gap-3 rounded-md border border-slate-400 bg-white px-3 has-[:checked]:border-2"
             >
-              {children({ value: option.value, id, describedBy })}
+              <input
+                type="radio"
+                id={id}
+                value={option.value}
+                aria-describedby={describedBy}
+                className="accent-brand-700 size-5"
+                {...inputProps}
+              />
               <span>{option.label}</span>
             </label>
           );

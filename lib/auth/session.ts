@@ -21,6 +21,16 @@ export type Actor = {
   partnerId: string | null;
 };
 
+/** The columns an Actor is made of; also used by tests that act as a given user. */
+export const ACTOR_SELECT = {
+  id: true,
+  role: true,
+  displayName: true,
+  stationId: true,
+  inspectionId: true,
+  partnerId: true,
+} as const;
+
 type SessionClaims = { uid?: string; sv?: number; authTime?: number };
 
 /**
@@ -35,26 +45,11 @@ export const getActor = cache(async (): Promise<Actor | null> => {
 
   const user = await db().user.findUnique({
     where: { id: session.uid },
-    select: {
-      id: true,
-      role: true,
-      displayName: true,
-      active: true,
-      sessionVersion: true,
-      stationId: true,
-      inspectionId: true,
-      partnerId: true,
-    },
+    select: { ...ACTOR_SELECT, active: true, sessionVersion: true },
   });
   if (!user || !user.active || user.sessionVersion !== session.sv) return null;
-  return {
-    id: user.id,
-    role: user.role,
-    displayName: user.displayName,
-    stationId: user.stationId,
-    inspectionId: user.inspectionId,
-    partnerId: user.partnerId,
-  };
+  const { active: _active, sessionVersion: _sessionVersion, ...actor } = user;
+  return actor;
 });
 
 async function auditDenied(actor: Actor | null, permission: Permission): Promise<void> {

@@ -3,7 +3,7 @@
  * same factories as the demo seed, and the request context a server action would see (the signed-in
  * session and the translator), so actions run end to end against the real database.
  */
-import type { Actor } from '@/lib/auth/session';
+import { ACTOR_SELECT, type Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db';
 import type { Role } from '@/lib/generated/prisma/client';
 import { instantToBerlinLocal } from '@/lib/time/berlin';
@@ -33,15 +33,7 @@ export async function createActor(
     password: PASSWORD,
     ...scope,
   });
-  const user = await db().user.findUniqueOrThrow({ where: { id } });
-  return {
-    id: user.id,
-    role: user.role,
-    displayName: user.displayName,
-    stationId: user.stationId,
-    inspectionId: user.inspectionId,
-    partnerId: user.partnerId,
-  };
+  return db().user.findUniqueOrThrow({ where: { id }, select: ACTOR_SELECT });
 }
 
 /** Signs the actor in for the next action calls (as a fresh session token would). */
