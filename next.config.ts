@@ -1,15 +1,9 @@
 import type { NextConfig } from 'next';
 import createNextIntlPlugin from 'next-intl/plugin';
 
-const withNextIntl = createNextIntlPlugin('./lib/i18n/request.ts');
+import { staticSecurityHeaders } from './lib/security/headers';
 
-/** Headers for every response; the nonce-based Content-Security-Policy follows with the identity issue. */
-const securityHeaders = [
-  { key: 'X-Content-Type-Options', value: 'nosniff' },
-  { key: 'Referrer-Policy', value: 'no-referrer' },
-  { key: 'X-Frame-Options', value: 'DENY' },
-  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), interest-cohort=()' },
-];
+const withNextIntl = createNextIntlPlugin('./lib/i18n/request.ts');
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
@@ -23,7 +17,8 @@ const nextConfig: NextConfig = {
     serverActions: { bodySizeLimit: '64kb' },
   },
   async headers() {
-    return [{ source: '/:path*', headers: securityHeaders }];
+    // HSTS only for production builds served over HTTPS; development runs on http://localhost.
+    return [{ source: '/:path*', headers: staticSecurityHeaders({ production: process.env.NODE_ENV === 'production' }) }];
   },
 };
 

@@ -1,21 +1,37 @@
 import { NextResponse, type NextRequest } from 'next/server';
 
+import { env } from '@/lib/env';
+import { contentSecurityPolicy, createNonce } from '@/lib/security/headers';
+
 /**
- * Redirects visitors without a session cookie to the sign-in page. Convenience only: it checks no
- * signature, role or database, and is never the security boundary (CVE-2025-29927). Every page, action
- * and route handler authorises itself.
+ * Two jobs, neither of them authorisation: sets the per-request Content-Security-Policy nonce (Next.js
+ * reads it from the request header and puts it on its own scripts), and redirects visitors without a
+ * session cookie to the sign-in page. It checks no signature, role or database and is never the security
+ * boundary (CVE-2025-29927): every page, action and route handler authorises itself.
  */
 const PUBLIC_PATHS = ['/anmelden', '/api/auth', '/api/health'];
 const SESSION_COOKIES = ['next-auth.session-token', '__Secure-next-auth.session-token'];
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  if (PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`))) return NextResponse.next();
-  if (SESSION_COOKIES.some((name) => request.cookies.has(name))) return NextResponse.next();
-  const url = request.nextUrl.clone();
-  url.pathname = '/anmelden';
-  url.search = pathname === '/' ? '' : `?next=${encodeURIComponent(pathname + search)}`;
-  return NextResponse.redirect(url);
+  const isPublic = PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+  const hasSessionCookie = SESSION_COOKIES.some((name) => request.cookies.has(name));
+  const csp = contentSecurityPolicy(createNonce(), { development: env().NODE_ENV === 'development' });
+
+  if (!isPublic && !hasSessionCookie) {
+    const url = request.nextUrl.clone();
+    url.pathname = '/anmelden';
+    url.search = pathname === '/' ? '' : `?next=${encodeURIComponent(pathname + search)}`;
+    const redirect = NextResponse.redirect(url);
+    redirect.headers.set('Content-Security-Policy', csp);
+    return redirect;
+  }
+
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set('Content-Security-Policy', csp);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set('Content-Security-Policy', csp);
+  return response;
 }
 
 export const config = {

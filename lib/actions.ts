@@ -3,8 +3,11 @@ import 'server-only';
 import { getTranslations } from 'next-intl/server';
 import { z } from 'zod/mini';
 
+import { recordAudit } from '@/lib/audit/record';
+import { db } from '@/lib/db';
 import { logUnexpectedError } from '@/lib/log';
 import { failure, type ActionResult, type Failure } from '@/lib/result';
+import { isTrustedOrigin } from '@/lib/security/origin';
 
 /** A schema failure as the one result type: every field's message keys, nothing dropped. */
 export function invalidInput(error: z.core.$ZodError): Failure {
@@ -22,6 +25,10 @@ export function invalidInput(error: z.core.$ZodError): Failure {
 export async function runAction<T>(body: () => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
   const t = await getTranslations();
   try {
+    if (!(await isTrustedOrigin())) {
+      await recordAudit(db(), { action: 'ACCESS_DENIED', details: { reason: 'ORIGIN' } });
+      return failure('FORBIDDEN', t('errors.codes.FORBIDDEN'));
+    }
     const result = await body();
     if (result.ok) return result;
     return { ...result, message: t.has(result.message) ? t(result.message) : t('errors.codes.UNKNOWN') };

@@ -8,6 +8,7 @@ import { submitReferral } from '@/lib/referrals/service';
 import type { ReferralSubmission } from '@/lib/referrals/schema';
 
 import { anHourAgo, countRows, createActor, freshWorld, municipalityId, partnerId, signInAs } from '../support/world';
+import { currentHeaders } from '../support/request-context';
 
 async function referralFor(
   municipality: string,
@@ -108,6 +109,23 @@ describe('submitReferralAction: authorisation comes first', () => {
       fieldErrors: { caseNumber: ['errors.caseNumberFormat'], phone: ['errors.phoneFormat'] },
     });
     expect(await countRows()).toEqual({ referrals: 0, declined: 0 });
+  });
+
+  it.each([
+    ['without an Origin header', { host: 'localhost:3000' }],
+    ['from another site', { origin: 'https://evil.example', host: 'localhost:3000' }],
+  ])('refuses a request %s (CSRF), even from a signed-in officer', async (_case, headers) => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    await signInAs(officer);
+    currentHeaders.value = headers;
+    expect(await submitReferralAction(await referralFor('Garbsen', 'MALE'))).toMatchObject({
+      ok: false,
+      code: 'FORBIDDEN',
+    });
+    expect(await countRows()).toEqual({ referrals: 0, declined: 0 });
+    expect(await db().auditEvent.findMany({ select: { action: true, details: true } })).toEqual([
+      { action: 'ACCESS_DENIED', details: { reason: 'ORIGIN' } },
+    ]);
   });
 
   it('files the referral for a signed-in officer', async () => {

@@ -1,8 +1,9 @@
 /**
  * The request context a server action sees inside Next.js, for integration tests: the session next-auth
  * decodes from the cookie (set per test through tests/integration/support/request-context.ts) and the
- * German translator. Everything behind it (the account lookup, permissions, services, the database) is real.
+ * German translator, and the request headers (same-origin unless a test says otherwise). Everything behind it (the account lookup, permissions, services, the database) is real.
  */
+import type * as NextHeaders from 'next/headers';
 import type * as NextAuth from 'next-auth';
 import type * as NextIntlServer from 'next-intl/server';
 import { vi } from 'vitest';
@@ -19,4 +20,9 @@ vi.mock('next-intl/server', async (importOriginal) => {
     ...(await importOriginal<typeof NextIntlServer>()),
     getTranslations: async () => createTranslator({ locale: 'de', messages: de }),
   };
+});
+
+vi.mock('next/headers', async (importOriginal) => {
+  const { currentHeaders } = await import('../support/request-context');
+  return { ...(await importOriginal<typeof NextHeaders>()), headers: async () => new Headers(currentHeaders.value) };
 });

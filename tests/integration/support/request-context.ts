@@ -1,2 +1,7 @@
 /** The session next-auth would decode from the current request's cookie; null = anonymous. */
 export const currentSession: { value: { uid: string; sv: number; authTime: number } | null } = { value: null };
+
+/** Headers of the current request; a browser's server action call carries its Origin. */
+export const currentHeaders: { value: Record<string, string> } = { value: {} };
+
+export const SAME_ORIGIN_HEADERS = { origin: 'http://localhost:3000', host: 'localhost:3000' };

@@ -10,7 +10,7 @@ import { instantToBerlinLocal } from '@/lib/time/berlin';
 import { ensureUser, seedReferenceData, type UserSpec } from '@/prisma/factories';
 
 import { resetDatabase } from '../helpers/db';
-import { currentSession } from './request-context';
+import { currentHeaders, currentSession, SAME_ORIGIN_HEADERS } from './request-context';
 
 export const PASSWORD = 'Richtig-Langes-Passwort-1';
 
@@ -18,6 +18,7 @@ export async function freshWorld(): Promise<void> {
   await resetDatabase();
   await seedReferenceData(db());
   currentSession.value = null;
+  currentHeaders.value = { ...SAME_ORIGIN_HEADERS };
 }
 
 let counter = 0;
