@@ -8,6 +8,8 @@ import { z } from 'zod';
 /** Documented development-only secret (README, "Konfiguration"); refused in production. */
 export const DEV_AUTH_SECRET = 'dev-only-insecure-secret-do-not-use-in-production';
 
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -21,10 +23,18 @@ const schema = z
     /** Public base URL of the app, used by next-auth for callbacks. */
     APP_URL: z.url().default('http://localhost:3000'),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    /** Absolute session lifetime and idle timeout (DESIGN.md section 8). */
+    SESSION_MAX_AGE_HOURS: z.coerce.number().min(0.1).max(24).default(12),
+    SESSION_IDLE_MINUTES: z.coerce.number().min(1).max(240).default(30),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.AUTH_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'required in production' });
+    }
+    // Session cookies must be Secure in production: the public URL is HTTPS (localhost excepted, for tests).
+    const appUrl = new URL(env.APP_URL);
+    if (env.NODE_ENV === 'production' && appUrl.protocol !== 'https:' && !LOCAL_HOSTS.has(appUrl.hostname)) {
+      ctx.addIssue({ code: 'custom', path: ['APP_URL'], message: 'must be an https:// URL in production' });
     }
     if (env.NODE_ENV === 'production' && env.AUTH_SECRET === DEV_AUTH_SECRET) {
       ctx.addIssue({
@@ -58,7 +68,13 @@ export function childProcessEnv(overrides: Record<string, string>): NodeJS.Proce
   return { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NEXTAUTH_URL: appUrl, ...overrides };
 }
 
-/** Only for the launcher, which must decide before anything is cached. */
+/** For `npm start`: the launcher validates the production configuration before it starts anything. */
+export function enterProductionMode(): void {
+  (process.env as Record<string, string>).NODE_ENV = 'production';
+  cached = undefined;
+}
+
+/** For tests of the configuration rules. */
 export function resetEnvCache(): void {
   cached = undefined;
 }

@@ -8,10 +8,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field, inputClass } from '@/components/ui/field';
 
-/** Only same-site paths are followed after sign-in (no open redirect). */
-function safeNextPath(next: string | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
-}
+import { safeNextPath } from '@/lib/auth/next-path';
 
 export function SignInForm({ next }: { next?: string }) {
   const t = useTranslations('signIn');
@@ -25,17 +22,21 @@ export function SignInForm({ next }: { next?: string }) {
     const email = String(data.get('email') ?? '').trim();
     const password = String(data.get('password') ?? '');
     setMissing({ email: !email, password: !password });
-    if (!email || !password) return;
+    if (!email || !password) {
+      event.currentTarget.querySelector<HTMLInputElement>(email ? '#password' : '#email')?.focus();
+      return;
+    }
     setPending(true);
     setError(null);
     try {
       const result = await signIn('credentials', { email, password, redirect: false });
       if (result?.ok && !result.error) {
         // A full navigation, so every server component renders with the new session.
-        window.location.assign(safeNextPath(next));
+        window.location.assign(safeNextPath(next, window.location.origin));
         return;
       }
-      setError(result?.status && result.status >= 500 ? t('unavailable') : t('failed'));
+      // The server says UNAVAILABLE when it could not check the password (e.g. the database is down).
+      setError(result?.error === 'UNAVAILABLE' || (result?.status ?? 0) >= 500 ? t('unavailable') : t('failed'));
     } catch {
       setError(t('unavailable'));
     }
@@ -43,7 +44,7 @@ export function SignInForm({ next }: { next?: string }) {
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-4">
+    <form method="post" onSubmit={onSubmit} noValidate className="space-y-4">
       {error && (
         <Alert tone="error" announce testId="sign-in-error">
           {error}

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useTranslations } from 'next-intl';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 
 import { schemaResolver } from '@/components/forms/schema-resolver';
@@ -13,7 +13,7 @@ import { submitReferralAction } from '@/lib/referrals/actions';
 import { fromRoutingRuleDto, type ReferralFormOptions } from '@/lib/referrals/dto';
 import { GENDERS, referralSubmission, type GenderValue } from '@/lib/referrals/schema';
 import { decideRoute, preferenceOptions } from '@/lib/routing/decide';
-import { berlinLocalToInstant } from '@/lib/time/berlin';
+import { berlinLocalToInstant, instantToBerlinLocal } from '@/lib/time/berlin';
 
 /** Every field the form can hold; hidden sections are unregistered, so their values are never sent. */
 type FormValues = {
@@ -30,6 +30,7 @@ type FormValues = {
 };
 
 const SUMMARY_ID = 'form-summary';
+const RESULT_ID = 'form-result';
 
 /** Moves focus to the message above the form, so screen readers and sighted users both notice it. */
 function focusSummary() {
@@ -50,6 +51,8 @@ function newIdempotencyKey(): string {
 export function ReferralForm({ options, now }: { options: ReferralFormOptions; now: string }) {
   const t = useTranslations();
   const [done, setDone] = useState<Done | null>(null);
+  // Where focus goes after the form is swapped for the result and back (WCAG 2.4.3).
+  const [focusTarget, setFocusTarget] = useState<'result' | 'form' | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const rules = useMemo(() => options.rules.map(fromRoutingRuleDto), [options.rules]);
   const partnerName = (id: string) => options.partners.find((p) => p.id === id)?.name ?? '';
@@ -60,7 +63,12 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
     mode: 'onTouched',
     defaultValues: { idempotencyKey: newIdempotencyKey(), incidentAt: now, municipalityId: '' },
   });
-  const { register, handleSubmit, setError, reset, control, formState } = form;
+  const { register, handleSubmit, setError, setValue, setFocus, reset, control, formState } = form;
+
+  useEffect(() => {
+    if (focusTarget === 'result') document.getElementById(RESULT_ID)?.focus();
+    if (focusTarget === 'form') setFocus('incidentAt');
+  }, [focusTarget, setFocus]);
   const [consent, gender, municipalityId, incidentAt] = useWatch({
     control,
     name: ['consent', 'gender', 'municipalityId', 'incidentAt'],
@@ -75,6 +83,12 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
   const preview =
     routingContext && gender && gender !== 'NOT_STATED' ? decideRoute(rules, { ...routingContext, gender }) : null;
 
+  const previewText = !preview
+    ? t('referralForm.routingPreviewPending')
+    : preview.ok
+      ? t('referralForm.routingPreview', { partner: partnerName(preview.partnerId) })
+      : t('referralForm.routingPreviewNone');
+
   async function onValid(values: FormValues) {
     setFormError(null);
     let result;
@@ -87,6 +101,7 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
       return;
     }
     if (result.ok) {
+      setFocusTarget('result');
       setDone(
         result.data.kind === 'REFERRAL'
           ? { kind: 'REFERRAL', partnerName: result.data.partnerName }
@@ -107,17 +122,21 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
   function startAnother() {
     setDone(null);
     setFormError(null);
-    reset({ idempotencyKey: newIdempotencyKey(), incidentAt: now, municipalityId: '' });
+    // A new callout: a new idempotency key, and the current time (the page may have been open a while).
+    reset({ idempotencyKey: newIdempotencyKey(), incidentAt: instantToBerlinLocal(new Date()), municipalityId: '' });
+    setFocusTarget('form');
   }
 
   if (done) {
     return (
       <div className="space-y-4">
-        <Alert tone="success" announce testId="submit-success">
-          {done.kind === 'REFERRAL'
-            ? t('referralForm.successReferral', { partner: done.partnerName })
-            : t('referralForm.successDeclined')}
-        </Alert>
+        <div id={RESULT_ID} tabIndex={-1} className="outline-none">
+          <Alert tone="success" announce testId="submit-success">
+            {done.kind === 'REFERRAL'
+              ? t('referralForm.successReferral', { partner: done.partnerName })
+              : t('referralForm.successDeclined')}
+          </Alert>
+        </div>
         <div className="flex flex-col gap-3 sm:flex-row">
           <Button type="button" onClick={startAnother}>
             {t('referralForm.another')}
@@ -134,7 +153,13 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
   const sectionTitle = 'text-lg font-bold text-brand-900';
 
   return (
-    <form onSubmit={handleSubmit(onValid)} noValidate className="space-y-5" aria-busy={formState.isSubmitting}>
+    <form
+      method="post"
+      onSubmit={handleSubmit(onValid)}
+      noValidate
+      className="space-y-5"
+      aria-busy={formState.isSubmitting}
+    >
       <div id={SUMMARY_ID} tabIndex={-1} className="outline-none">
         {formError && (
           <Alert tone="error" announce testId="form-error">
@@ -143,6 +168,10 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
         )}
       </div>
       <input type="hidden" {...register('idempotencyKey')} />
+      {/* Always mounted, so that screen readers announce where the referral will go as it changes. */}
+      <div aria-live="polite" className="sr-only">
+        {consent === 'yes' && gender && gender !== 'NOT_STATED' ? previewText : ''}
+      </div>
 
       <section className={sectionClass} aria-labelledby="incident-heading">
         <h2 id="incident-heading" className={sectionTitle}>
@@ -154,10 +183,9 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
           hint={t('referralForm.incidentAtHint')}
           error={errorOf('incidentAt')}
           required
+          requiredLabel={t('referralForm.required')}
         >
-          {(aria) => (
-            <input {...aria} type="datetime-local" max={now} className={inputClass} {...register('incidentAt')} />
-          )}
+          {(aria) => <input {...aria} type="datetime-local" className={inputClass} {...register('incidentAt')} />}
         </Field>
         <Field
           id="municipalityId"
@@ -165,6 +193,7 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
           hint={t('referralForm.municipalityHint')}
           error={errorOf('municipalityId')}
           required
+          requiredLabel={t('referralForm.required')}
         >
           {(aria) => (
             <select {...aria} className={inputClass} {...register('municipalityId')}>
@@ -182,6 +211,7 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
           legend={t('referralForm.gender')}
           error={errorOf('gender')}
           required
+          requiredLabel={t('referralForm.required')}
           options={GENDERS.map((g) => ({ value: g, label: t(`gender.${g}`) }))}
           inputProps={register('gender')}
         />
@@ -196,11 +226,16 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
           legend={t('referralForm.consent')}
           error={errorOf('consent')}
           required
+          requiredLabel={t('referralForm.required')}
           options={[
             { value: 'yes', label: t('referralForm.consentYes') },
             { value: 'no', label: t('referralForm.consentNo') },
           ]}
-          inputProps={register('consent')}
+          inputProps={register('consent', {
+            // A different answer is a different submission: a decline already stored must not turn a
+            // retry with consent into a second record of the same person.
+            onChange: () => setValue('idempotencyKey', newIdempotencyKey()),
+          })}
         />
         {consent === 'no' && <Alert tone="info">{t('referralForm.declinedInfo')}</Alert>}
       </section>
@@ -216,6 +251,7 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
             hint={t('referralForm.caseNumberHint')}
             error={errorOf('caseNumber')}
             required
+            requiredLabel={t('referralForm.required')}
           >
             {(aria) => (
               <input
@@ -228,10 +264,22 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
             )}
           </Field>
           <div className="grid gap-4 sm:grid-cols-2">
-            <Field id="firstName" label={t('referralForm.firstName')} error={errorOf('firstName')} required>
+            <Field
+              id="firstName"
+              label={t('referralForm.firstName')}
+              error={errorOf('firstName')}
+              required
+              requiredLabel={t('referralForm.required')}
+            >
               {(aria) => <input {...aria} autoComplete="off" className={inputClass} {...register('firstName')} />}
             </Field>
-            <Field id="lastName" label={t('referralForm.lastName')} error={errorOf('lastName')} required>
+            <Field
+              id="lastName"
+              label={t('referralForm.lastName')}
+              error={errorOf('lastName')}
+              required
+              requiredLabel={t('referralForm.required')}
+            >
               {(aria) => <input {...aria} autoComplete="off" className={inputClass} {...register('lastName')} />}
             </Field>
           </div>
@@ -241,6 +289,7 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
             hint={t('referralForm.phoneHint')}
             error={errorOf('phone')}
             required
+            requiredLabel={t('referralForm.required')}
           >
             {(aria) => <input {...aria} type="tel" autoComplete="off" className={inputClass} {...register('phone')} />}
           </Field>
@@ -251,17 +300,14 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
               hint={choices.length ? t('referralForm.preferredPartnerHint') : t('referralForm.routingPreviewPending')}
               error={errorOf('preferredPartnerId')}
               required
+              requiredLabel={t('referralForm.required')}
               options={choices.map((id) => ({ value: id, label: partnerName(id) }))}
               inputProps={register('preferredPartnerId')}
             />
           )}
           {gender !== 'NOT_STATED' && (
-            <p className="rounded-md bg-slate-100 p-3 font-semibold" data-testid="routing-preview" aria-live="polite">
-              {!preview
-                ? t('referralForm.routingPreviewPending')
-                : preview.ok
-                  ? t('referralForm.routingPreview', { partner: partnerName(preview.partnerId) })
-                  : t('referralForm.routingPreviewNone')}
+            <p className="rounded-md bg-slate-100 p-3 font-semibold" data-testid="routing-preview">
+              {previewText}
             </p>
           )}
         </section>

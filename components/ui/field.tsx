@@ -1,5 +1,18 @@
 import type { InputHTMLAttributes, ReactNode, Ref } from 'react';
 
+/** The visible asterisk, and the word for screen readers (the asterisk alone is not announced). */
+function RequiredMark({ label }: { label?: string }) {
+  return (
+    <>
+      <span aria-hidden="true" className="text-red-800">
+        {' '}
+        *
+      </span>
+      {label && <span className="sr-only"> ({label})</span>}
+    </>
+  );
+}
+
 export const inputClass =
   'block min-h-12 w-full rounded-md border border-slate-500 bg-white px-3 text-base text-slate-900 aria-[invalid=true]:border-2 aria-[invalid=true]:border-red-700';
 
@@ -22,7 +35,12 @@ export function Field({
   error?: string;
   required?: boolean;
   requiredLabel?: string;
-  children: (aria: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean }) => ReactNode;
+  children: (aria: {
+    id: string;
+    'aria-describedby'?: string;
+    'aria-invalid'?: boolean;
+    'aria-required'?: boolean;
+  }) => ReactNode;
 }) {
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
@@ -31,19 +49,19 @@ export function Field({
     <div className="space-y-1">
       <label htmlFor={id} className="block text-base font-semibold">
         {label}
-        {required && (
-          <span aria-hidden="true" className="text-red-800" title={requiredLabel}>
-            {' '}
-            *
-          </span>
-        )}
+        {required && <RequiredMark label={requiredLabel} />}
       </label>
       {hint && (
         <p id={hintId} className="text-sm text-slate-700">
           {hint}
         </p>
       )}
-      {children({ id, 'aria-describedby': describedBy, 'aria-invalid': error ? true : undefined })}
+      {children({
+        id,
+        'aria-describedby': describedBy,
+        'aria-invalid': error ? true : undefined,
+        'aria-required': required || undefined,
+      })}
       {error && (
         <p id={errorId} className="text-sm font-semibold text-red-800" data-testid={`error-${id}`}>
           {error}
@@ -60,6 +78,7 @@ export function RadioGroup({
   hint,
   error,
   required,
+  requiredLabel,
   options,
   inputProps,
 }: {
@@ -68,6 +87,7 @@ export function RadioGroup({
   hint?: string;
   error?: string;
   required?: boolean;
+  requiredLabel?: string;
   options: { value: string; label: string }[];
   /** What a form library registers on each radio input (name, handlers, ref). */
   inputProps: InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement> };
@@ -79,12 +99,7 @@ export function RadioGroup({
     <fieldset className="space-y-2" aria-describedby={describedBy}>
       <legend className="text-base font-semibold">
         {legend}
-        {required && (
-          <span aria-hidden="true" className="text-red-800">
-            {' '}
-            *
-          </span>
-        )}
+        {required && <RequiredMark label={requiredLabel} />}
       </legend>
       {hint && (
         <p id={hintId} className="text-sm text-slate-700">
@@ -100,14 +115,7 @@ export function RadioGroup({
               htmlFor={id}
               className="has-[:checked]:border-brand-700 has-[:checked]:bg-brand-50 flex min-h-12 cursor-pointer items-center gap-3 rounded-md border border-slate-400 bg-white px-3 has-[:checked]:border-2"
             >
-              <input
-                type="radio"
-                id={id}
-                value={option.value}
-                aria-describedby={describedBy}
-                className="accent-brand-700 size-5"
-                {...inputProps}
-              />
+              <input type="radio" id={id} value={option.value} className="accent-brand-700 size-5" {...inputProps} />
               <span>{option.label}</span>
             </label>
           );

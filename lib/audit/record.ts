@@ -7,6 +7,8 @@ import type { Prisma, Role } from '@/lib/generated/prisma/client';
 export const AUDIT_ACTIONS = [
   'SIGN_IN_SUCCEEDED',
   'SIGN_IN_FAILED',
+  'SIGNED_OUT',
+  'SIGNED_OUT_EVERYWHERE',
   'ACCESS_DENIED',
   'REFERRAL_CREATED',
   'REFERRAL_LIST_VIEWED',

@@ -4,6 +4,6 @@ declare module 'next-auth/jwt' {
   interface JWT {
     uid?: string;
     sv?: number;
-    authTime?: number;
+    sid?: string;
   }
 }

@@ -4,20 +4,21 @@ import type { AuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 
 import { authenticateWithPassword } from '@/lib/auth/service';
+import { revokeSession, sessionLimits, startSession } from '@/lib/auth/sessions';
 import { env } from '@/lib/env';
-
-/** Absolute session lifetime (DESIGN.md section 8); the token cannot be stretched beyond it. */
-export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+import { logUnexpectedError } from '@/lib/log';
 
 /**
- * next-auth v4 configuration. The token carries only the user id, the session version and the time of
- * sign-in: role, scope and whether the account is still active are read from the database on every
- * request (lib/auth/session.ts), so a change takes effect on the next request.
+ * next-auth v4 configuration. The token carries only ids: the user, the server-side session row and the
+ * user's session version. Role, scope, whether the account is still active and whether the session is
+ * still valid are read from the database on every request (lib/auth/session.ts), so a change takes
+ * effect on the next request.
  */
 export function authOptions(): AuthOptions {
   return {
     secret: env().AUTH_SECRET,
-    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
+    session: { strategy: 'jwt', maxAge: Math.floor(sessionLimits().maxAgeMs / 1000) },
+    useSecureCookies: env().APP_URL.startsWith('https://'),
     pages: { signIn: '/anmelden', error: '/anmelden' },
     providers: [
       CredentialsProvider({
@@ -28,23 +29,34 @@ export function authOptions(): AuthOptions {
           const password = credentials?.password;
           if (typeof email !== 'string' || typeof password !== 'string' || !email || !password) return null;
           if (email.length > 254 || password.length > 256) return null;
-          const user = await authenticateWithPassword(email, password);
-          return user ? { id: user.id, sessionVersion: user.sessionVersion } : null;
+          try {
+            const user = await authenticateWithPassword(email, password);
+            return user ? { id: user.id, sessionVersion: user.sessionVersion } : null;
+          } catch (error) {
+            // next-auth would hand the raw message (database host, driver text) to the browser.
+            logUnexpectedError(crypto.randomUUID().slice(0, 8), error);
+            throw new Error('UNAVAILABLE');
+          }
         },
       }),
     ],
     callbacks: {
-      jwt({ token, user }) {
+      async jwt({ token, user }) {
         if (user) {
           token.uid = user.id;
           token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
-          token.authTime = Math.floor(Date.now() / 1000);
+          token.sid = (await startSession(user.id)).id;
         }
         return token;
       },
       session({ session, token }) {
         // Nothing personal goes to the browser: the client only needs to know it is signed in.
-        return { expires: session.expires, uid: token.uid, sv: token.sv, authTime: token.authTime } as never;
+        return { expires: session.expires, uid: token.uid, sv: token.sv, sid: token.sid } as never;
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        if (typeof token?.sid === 'string') await revokeSession(token.sid);
       },
     },
   };

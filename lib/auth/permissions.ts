@@ -10,15 +10,17 @@ export const PERMISSIONS = [
   'referral:create',
   /** List and read the referrals one filed oneself. */
   'referral:read-own',
+  /** End all of one's own sessions (a lost phone, a shared patrol-car tablet). */
+  'account:sign-out-everywhere',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const TABLE: Record<Role, readonly Permission[]> = {
-  OFFICER: ['referral:create', 'referral:read-own'],
-  SUPERVISOR: [],
-  ADMIN: [],
-  PARTNER: [],
-  AUDITOR: [],
+  OFFICER: ['referral:create', 'referral:read-own', 'account:sign-out-everywhere'],
+  SUPERVISOR: ['account:sign-out-everywhere'],
+  ADMIN: ['account:sign-out-everywhere'],
+  PARTNER: ['account:sign-out-everywhere'],
+  AUDITOR: ['account:sign-out-everywhere'],
 };
 
 export function can(role: string | null | undefined, permission: Permission): boolean {

@@ -5,7 +5,8 @@ import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
 
 import { recordAudit } from '@/lib/audit/record';
-import { authOptions, SESSION_MAX_AGE_SECONDS } from '@/lib/auth/options';
+import { authOptions } from '@/lib/auth/options';
+import { validateSession } from '@/lib/auth/sessions';
 import { can, type Permission } from '@/lib/auth/permissions';
 import { db } from '@/lib/db';
 import type { Role } from '@/lib/generated/prisma/client';
@@ -21,35 +22,18 @@ export type Actor = {
   partnerId: string | null;
 };
 
-/** The columns an Actor is made of; also used by tests that act as a given user. */
-export const ACTOR_SELECT = {
-  id: true,
-  role: true,
-  displayName: true,
-  stationId: true,
-  inspectionId: true,
-  partnerId: true,
-} as const;
-
-type SessionClaims = { uid?: string; sv?: number; authTime?: number };
+type SessionClaims = { uid?: unknown; sv?: unknown; sid?: unknown };
 
 /**
- * The signed-in user, or null. The token only proves who signed in; the role, the scope and whether
- * the account still may act come from the database, and a bumped session version ends every session
- * on the next request (ASVS 8.3.2). Cached per request.
+ * The signed-in user, or null. The token only names the user and the server-side session; the role, the
+ * scope, whether the account may still act and whether the session is still valid (revoked, expired,
+ * idle) come from the database on every request. Cached per request.
  */
 export const getActor = cache(async (): Promise<Actor | null> => {
-  const session = (await getServerSession(authOptions())) as SessionClaims | null;
-  if (!session?.uid || typeof session.sv !== 'number' || typeof session.authTime !== 'number') return null;
-  if (Date.now() / 1000 - session.authTime > SESSION_MAX_AGE_SECONDS) return null;
-
-  const user = await db().user.findUnique({
-    where: { id: session.uid },
-    select: { ...ACTOR_SELECT, active: true, sessionVersion: true },
-  });
-  if (!user || !user.active || user.sessionVersion !== session.sv) return null;
-  const { active: _active, sessionVersion: _sessionVersion, ...actor } = user;
-  return actor;
+  const claims = (await getServerSession(authOptions())) as SessionClaims | null;
+  if (typeof claims?.uid !== 'string' || typeof claims.sv !== 'number' || typeof claims.sid !== 'string') return null;
+  const session = await validateSession({ uid: claims.uid, sv: claims.sv, sid: claims.sid });
+  return session?.user ?? null;
 });
 
 async function auditDenied(actor: Actor | null, permission: Permission): Promise<void> {

@@ -20,7 +20,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import { startThrowawayPostgres } from '@/lib/db/embedded-postgres';
 import { applyMigrations } from '@/lib/db/migrate';
-import { childProcessEnv, env } from '@/lib/env';
+import { childProcessEnv, env, enterProductionMode } from '@/lib/env';
 import { isShuttingDown, onShutdown, runShutdownHooks } from '@/lib/process/shutdown';
 import { elapsed, openConfiguredDatabase, type OpenDatabase } from './database';
 
@@ -60,6 +60,10 @@ class UsageError extends Error {
 }
 
 async function main(): Promise<number> {
+  // `next start` runs in production mode; the launcher checks the same configuration first, so a missing
+  // secret stops the start instead of failing the first request. `--ephemeral` is the test harness (a
+  // throwaway database with demo accounts), not a deployment.
+  if (process.argv[2] === 'start' && !process.argv.includes('--ephemeral')) enterProductionMode();
   const options = parseArgs(process.argv.slice(2));
   const start = Date.now();
 
@@ -77,10 +81,14 @@ async function main(): Promise<number> {
   if (applied.length) process.stdout.write(`Applied migrations: ${applied.join(', ')}\n`);
   if (isShuttingDown()) return 130;
 
-  // Every start: the seed is idempotent and cheap, and a fresh data directory gets demo data at once.
-  const { seed } = await import('@/prisma/seed');
-  await seed(database.url);
-  if (isShuttingDown()) return 130;
+  // Development and throwaway test databases get reference and demo data on every start (the seed is
+  // idempotent and cheap). A production database is never seeded implicitly: `npm run db:seed` loads the
+  // reference data once, and never demo accounts under NODE_ENV=production.
+  if (options.mode === 'dev' || options.ephemeral) {
+    const { seed } = await import('@/prisma/seed');
+    await seed(database.url, { demoAccounts: true });
+    if (isShuttingDown()) return 130;
+  }
 
   const next = startNext(options, database.url);
   const exited = new Promise<number>((resolve) => {

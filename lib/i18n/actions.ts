@@ -1,5 +1,7 @@
 'use server';
 
+import 'server-only';
+
 import { cookies } from 'next/headers';
 
 import { isLocale, LOCALE_COOKIE } from '@/lib/i18n/config';

@@ -46,6 +46,8 @@ export async function listOwnReferrals({ actor, cursor }: { actor: Actor; cursor
     where: {
       createdById: actor.id,
       ...(after && {
+        // The lte bound lets PostgreSQL start the index range at the cursor; the OR breaks ties by id.
+        submittedAt: { lte: after.submittedAt },
         OR: [{ submittedAt: { lt: after.submittedAt } }, { submittedAt: after.submittedAt, id: { lt: after.id } }],
       }),
     },

@@ -70,25 +70,24 @@ async function createReferral({
     return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { municipalityId: ['errors.municipalityRequired'] });
   }
 
-  const rules = await loadRulesForMunicipality(db(), {
-    municipalityId: municipality.id,
-    track: 'VICTIM',
-    at: incidentAt,
-  });
-  const decision = decideRoute(rules, {
-    track: 'VICTIM',
-    gender: input.gender,
-    municipalityId: municipality.id,
-    at: incidentAt,
-    preferredPartnerId: input.preferredPartnerId,
-  });
-  if (!decision.ok) {
-    const field = decision.error.startsWith('PREFERENCE') ? 'preferredPartnerId' : 'municipalityId';
-    return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { [field]: [`errors.routing.${decision.error}`] });
-  }
-
   try {
-    const referral = await db().$transaction(async (tx) => {
+    const outcome = await db().$transaction(async (tx) => {
+      // Routing is decided inside the transaction, with the municipality's rules locked against change
+      // until commit: a change of responsibility saved at the same moment cannot route past the rules.
+      await tx.$executeRaw`SELECT 1 FROM "RoutingRule" WHERE "municipalityId" = ${municipality.id}::uuid AND track = 'VICTIM' FOR SHARE`;
+      const rules = await loadRulesForMunicipality(tx, {
+        municipalityId: municipality.id,
+        track: 'VICTIM',
+        at: incidentAt,
+      });
+      const decision = decideRoute(rules, {
+        track: 'VICTIM',
+        gender: input.gender,
+        municipalityId: municipality.id,
+        at: incidentAt,
+        preferredPartnerId: input.preferredPartnerId,
+      });
+      if (!decision.ok) return { ok: false as const, error: decision.error };
       const now = new Date();
       const created = await tx.referral.create({
         data: {
@@ -120,8 +119,13 @@ async function createReferral({
         entityId: created.id,
         details: { routingReason: decision.reason, ruleVersion: decision.ruleVersion },
       });
-      return created;
+      return { ok: true as const, referral: created };
     });
+    if (!outcome.ok) {
+      const field = outcome.error.startsWith('PREFERENCE') ? 'preferredPartnerId' : 'municipalityId';
+      return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { [field]: [`errors.routing.${outcome.error}`] });
+    }
+    const { referral } = outcome;
     return success({ kind: 'REFERRAL', referralId: referral.id, partnerName: referral.partner.name });
   } catch (error) {
     // Two identical submissions raced: the other one won, and its result is ours.
@@ -150,7 +154,7 @@ async function recordDeclinedOffer({
   const incidentDate = new Date(`${berlinDateOf(incidentInstant(input.incidentAt))}T00:00:00Z`);
   try {
     await db().$transaction(async (tx) => {
-      const offer = await tx.declinedOffer.create({
+      await tx.declinedOffer.create({
         data: {
           incidentDate,
           municipalityId: municipality.id,
@@ -160,13 +164,8 @@ async function recordDeclinedOffer({
         },
         select: { id: true },
       });
-      await recordAudit(tx, {
-        actorId: actor.id,
-        actorRole: actor.role,
-        action: 'DECLINED_OFFER_RECORDED',
-        entityType: 'DeclinedOffer',
-        entityId: offer.id,
-      });
+      // Who recorded a refusal is audited, but not which record: that would re-link the anonymous fact.
+      await recordAudit(tx, { actorId: actor.id, actorRole: actor.role, action: 'DECLINED_OFFER_RECORDED' });
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;

@@ -44,11 +44,27 @@ test.describe('access', () => {
     expect(await response.json()).toEqual({ status: 'ok' });
   });
 
-  test('signing out ends the session', async ({ page }) => {
+  test('signing out ends the session on the server, not only in this browser', async ({ page, context }) => {
     await signIn(page, 'officer@polizei.example');
-    await page.getByRole('button', { name: 'Abmelden' }).click();
+    const token = (await context.cookies()).find((c) => c.name.endsWith('next-auth.session-token'))!;
+    await page.getByRole('button', { name: 'Abmelden', exact: true }).click();
     await expect(page).toHaveURL(/\/anmelden/);
     await page.goto('/vermittlungen');
     await expect(page).toHaveURL(/\/anmelden/);
+    // A copy of the old cookie (a shared patrol-car tablet, a stolen token) no longer opens anything.
+    await context.addCookies([token]);
+    await page.goto('/vermittlungen');
+    await expect(page).toHaveURL(/\/anmelden/);
+  });
+
+  test('signing out on all devices ends the other sessions too', async ({ browser, page }) => {
+    const tablet = await browser.newPage();
+    await signIn(tablet, 'supervisor@polizei.example');
+    await signIn(page, 'supervisor@polizei.example');
+    await page.getByRole('button', { name: 'Auf allen Geräten abmelden' }).click();
+    await expect(page).toHaveURL(/\/anmelden/);
+    await tablet.goto('/');
+    await expect(tablet).toHaveURL(/\/anmelden/);
+    await tablet.close();
   });
 });

@@ -1,11 +1,16 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { db } from '@/lib/db';
+import { resetEnvCache } from '@/lib/env';
 import { seed } from '@/prisma/seed';
 
 import { resetDatabase, testDatabaseUrl } from './helpers/db';
 
 beforeEach(resetDatabase);
+afterEach(() => {
+  vi.unstubAllEnvs();
+  resetEnvCache();
+});
 
 async function counts() {
   const [municipalities, inspections, stations, partners, rules, users] = await Promise.all([
@@ -57,5 +62,15 @@ describe('demo seed', () => {
       new Date('2030-01-01T00:00:00Z'),
     );
     expect(await db().routingRule.count()).toBe(63);
+  });
+
+  it('never creates demo accounts under NODE_ENV=production, even when asked to', async () => {
+    vi.stubEnv('NODE_ENV', 'production');
+    vi.stubEnv('AUTH_SECRET', 'p'.repeat(48));
+    vi.stubEnv('APP_URL', 'https://vermittlung.polizei.example');
+    resetEnvCache();
+    await seed(testDatabaseUrl());
+    await seed(testDatabaseUrl(), { demoAccounts: true });
+    expect(await counts()).toMatchObject({ municipalities: 21, partners: 5, rules: 63, users: 0 });
   });
 });

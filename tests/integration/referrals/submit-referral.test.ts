@@ -293,8 +293,10 @@ describe('submitReferral', () => {
     expect(offer.incidentDate.toISOString().slice(0, 10)).toBe(input.incidentAt.slice(0, 10));
     expect(offer).toMatchObject({ gender: 'DIVERSE', municipalityId: input.municipalityId });
     expect(offer.station.code).toBe('PK-GARBSEN');
-    expect(await db().auditEvent.findMany({ select: { action: true, entityId: true } })).toEqual([
-      { action: 'DECLINED_OFFER_RECORDED', entityId: offer.id },
+    // The audit says that the officer recorded a refusal, not which one (that would re-link it).
+    expect(await db().auditEvent.findMany({ select: { action: true, actorId: true, entityId: true } })).toEqual([
+      { action: 'DECLINED_OFFER_RECORDED', actorId: officer.id, entityId: null },
     ]);
+    expect(offer.id[14]).toBe('4'); // a random (v4) uuid, no creation time inside
   });
 });

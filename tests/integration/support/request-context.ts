@@ -1,5 +1,5 @@
 /** The session next-auth would decode from the current request's cookie; null = anonymous. */
-export const currentSession: { value: { uid: string; sv: number; authTime: number } | null } = { value: null };
+export const currentSession: { value: { uid: string; sv: number; sid: string } | null } = { value: null };
 
 /** Headers of the current request; a browser's server action call carries its Origin. */
 export const currentHeaders: { value: Record<string, string> } = { value: {} };

@@ -3,7 +3,8 @@
  * same factories as the demo seed, and the request context a server action would see (the signed-in
  * session and the translator), so actions run end to end against the real database.
  */
-import { ACTOR_SELECT, type Actor } from '@/lib/auth/session';
+import type { Actor } from '@/lib/auth/session';
+import { ACTOR_SELECT, startSession } from '@/lib/auth/sessions';
 import { db } from '@/lib/db';
 import type { Role } from '@/lib/generated/prisma/client';
 import { instantToBerlinLocal } from '@/lib/time/berlin';
@@ -37,13 +38,14 @@ export async function createActor(
   return db().user.findUniqueOrThrow({ where: { id }, select: ACTOR_SELECT });
 }
 
-/** Signs the actor in for the next action calls (as a fresh session token would). */
+/** Signs the actor in for the next action calls: a real server-side session and the token naming it. */
 export async function signInAs(actor: Actor): Promise<void> {
   const { sessionVersion } = await db().user.findUniqueOrThrow({
     where: { id: actor.id },
     select: { sessionVersion: true },
   });
-  currentSession.value = { uid: actor.id, sv: sessionVersion, authTime: Math.floor(Date.now() / 1000) };
+  const { id: sid } = await startSession(actor.id);
+  currentSession.value = { uid: actor.id, sv: sessionVersion, sid };
 }
 
 export async function municipalityId(name: string): Promise<string> {

@@ -1,0 +1,14 @@
+/**
+ * Where to go after sign-in: only a path on this site, never another origin (no open redirect). The
+ * value is resolved the way the browser will resolve it, so tricks such as `/\t/evil.example` (browsers
+ * drop tabs and newlines) or `/\evil.example` fall back to the start page.
+ */
+export function safeNextPath(next: string | undefined, origin: string): string {
+  if (!next || !next.startsWith('/')) return '/';
+  try {
+    const url = new URL(next, origin);
+    return url.origin === origin ? `${url.pathname}${url.search}` : '/';
+  } catch {
+    return '/';
+  }
+}

@@ -1,0 +1,98 @@
+import 'server-only';
+
+import { recordAudit } from '@/lib/audit/record';
+import { db, type Tx } from '@/lib/db';
+import { env } from '@/lib/env';
+import type { Role } from '@/lib/generated/prisma/client';
+
+/** The columns an actor is made of; also used by tests that act as a given user. */
+export const ACTOR_SELECT = {
+  id: true,
+  role: true,
+  displayName: true,
+  stationId: true,
+  inspectionId: true,
+  partnerId: true,
+} as const;
+
+/** lastSeenAt is written at most this often: one small UPDATE a minute per active user. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export function sessionLimits() {
+  const { SESSION_MAX_AGE_HOURS, SESSION_IDLE_MINUTES } = env();
+  return { maxAgeMs: SESSION_MAX_AGE_HOURS * 3_600_000, idleMs: SESSION_IDLE_MINUTES * 60_000 };
+}
+
+/** A new server-side session for a user who just proved who they are. */
+export async function startSession(userId: string): Promise<{ id: string }> {
+  const now = new Date();
+  return db().session.create({
+    data: { userId, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + sessionLimits().maxAgeMs) },
+    select: { id: true },
+  });
+}
+
+export type ValidSession = {
+  sessionId: string;
+  user: {
+    id: string;
+    role: Role;
+    displayName: string;
+    stationId: string | null;
+    inspectionId: string | null;
+    partnerId: string | null;
+  };
+};
+
+/**
+ * The session named by a token, if it may still act: not revoked, within its absolute lifetime and idle
+ * timeout, the account active and its session version unchanged (ASVS 7.3.1, 7.3.2, 7.4.1, 8.3.2).
+ * Refreshes the idle clock.
+ */
+export async function validateSession(
+  claims: { sid: string; uid: string; sv: number },
+  now = new Date(),
+): Promise<ValidSession | null> {
+  const session = await db().session.findUnique({
+    where: { id: claims.sid },
+    select: {
+      id: true,
+      userId: true,
+      expiresAt: true,
+      lastSeenAt: true,
+      revokedAt: true,
+      user: { select: { ...ACTOR_SELECT, active: true, sessionVersion: true } },
+    },
+  });
+  if (!session || session.userId !== claims.uid || session.revokedAt) return null;
+  if (session.expiresAt <= now || now.getTime() - session.lastSeenAt.getTime() > sessionLimits().idleMs) return null;
+  const { active, sessionVersion, ...user } = session.user;
+  if (!active || sessionVersion !== claims.sv) return null;
+
+  if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+    await db().session.update({ where: { id: session.id }, data: { lastSeenAt: now } });
+  }
+  return { sessionId: session.id, user };
+}
+
+/** Ends one session (sign-out). Idempotent. */
+export async function revokeSession(sessionId: string): Promise<void> {
+  await db().$transaction(async (tx) => {
+    const revoked = await tx.session.updateMany({
+      where: { id: sessionId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    if (revoked.count === 0) return;
+    const { userId } = await tx.session.findUniqueOrThrow({ where: { id: sessionId }, select: { userId: true } });
+    await recordAudit(tx, { actorId: userId, action: 'SIGNED_OUT', entityType: 'Session', entityId: sessionId });
+  });
+}
+
+/**
+ * Ends every session of a user at once (sign-out everywhere, disabled account, role change): bumps the
+ * session version, which every token carries, and marks the rows revoked. The caller audits the reason.
+ */
+export async function revokeAllSessions(tx: Tx, userId: string): Promise<void> {
+  await tx.user.update({ where: { id: userId }, data: { sessionVersion: { increment: 1 } } });
+  await tx.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+}
