@@ -5,6 +5,7 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 
 import { authenticateWithPassword } from '@/lib/auth/service';
 import { revokeSession, sessionLimits, startSession } from '@/lib/auth/sessions';
+import { clientAddressFrom } from '@/lib/auth/throttle';
 import { env } from '@/lib/env';
 import { logUnexpectedError } from '@/lib/log';
 
@@ -24,13 +25,13 @@ export function authOptions(): AuthOptions {
       CredentialsProvider({
         name: 'credentials',
         credentials: { email: { type: 'email' }, password: { type: 'password' } },
-        async authorize(credentials) {
+        async authorize(credentials, request) {
           const email = credentials?.email;
           const password = credentials?.password;
           if (typeof email !== 'string' || typeof password !== 'string' || !email || !password) return null;
           if (email.length > 254 || password.length > 256) return null;
           try {
-            const user = await authenticateWithPassword(email, password);
+            const user = await authenticateWithPassword(email, password, clientAddressFrom(request?.headers));
             return user ? { id: user.id, sessionVersion: user.sessionVersion } : null;
           } catch (error) {
             // next-auth would hand the raw message (database host, driver text) to the browser.

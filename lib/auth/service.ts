@@ -2,6 +2,7 @@ import 'server-only';
 
 import { recordAudit } from '@/lib/audit/record';
 import { verifyPassword } from '@/lib/auth/password';
+import { clearFailures, isThrottled, recordFailure, throttleKeys } from '@/lib/auth/throttle';
 import { db } from '@/lib/db';
 
 export type AuthenticatedUser = { id: string; sessionVersion: number };
@@ -10,24 +11,42 @@ export type AuthenticatedUser = { id: string; sessionVersion: number };
  * Checks e-mail and password. Success and failure are audited; a failure never says whether the
  * account exists (the caller shows one generic message, and the unknown account costs the same time).
  */
-export async function authenticateWithPassword(email: string, password: string): Promise<AuthenticatedUser | null> {
+export async function authenticateWithPassword(
+  email: string,
+  password: string,
+  clientAddress: string | null = null,
+): Promise<AuthenticatedUser | null> {
   const normalisedEmail = email.trim().toLowerCase();
+  const keys = throttleKeys(normalisedEmail, clientAddress);
   const user = await db().user.findUnique({
     where: { email: normalisedEmail },
     select: { id: true, role: true, active: true, passwordHash: true, sessionVersion: true },
   });
+  // A locked account or address is refused before the password is looked at, and costs the same time.
+  if (await isThrottled(keys)) {
+    await verifyPassword(null, password);
+    await recordAudit(db(), {
+      actorId: user?.id ?? null,
+      actorRole: user?.role ?? null,
+      action: 'SIGN_IN_FAILED',
+      details: { reason: 'LOCKED' },
+    });
+    return null;
+  }
   const passwordOk = await verifyPassword(user?.passwordHash, password);
 
   if (!user || !passwordOk || !user.active) {
+    const lockedNow = await recordFailure(keys);
     // Only the account id (when there is one) is kept: the typed e-mail address could be anyone's.
     await recordAudit(db(), {
       actorId: user?.id ?? null,
       actorRole: user?.role ?? null,
       action: 'SIGN_IN_FAILED',
-      details: { reason: !user ? 'UNKNOWN_ACCOUNT' : !passwordOk ? 'WRONG_PASSWORD' : 'DISABLED' },
+      details: { reason: !user ? 'UNKNOWN_ACCOUNT' : !passwordOk ? 'WRONG_PASSWORD' : 'DISABLED', lockedNow },
     });
     return null;
   }
+  await clearFailures(keys);
 
   await db().$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });

@@ -26,7 +26,7 @@ describe('authenticateWithPassword', () => {
     const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
     expect(await authenticateWithPassword(await emailOf(officer.id), 'wrong-password-123')).toBeNull();
     expect(await db().auditEvent.findMany({ select: { action: true, actorId: true, details: true } })).toEqual([
-      { action: 'SIGN_IN_FAILED', actorId: officer.id, details: { reason: 'WRONG_PASSWORD' } },
+      { action: 'SIGN_IN_FAILED', actorId: officer.id, details: { reason: 'WRONG_PASSWORD', lockedNow: false } },
     ]);
   });
 

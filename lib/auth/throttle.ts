@@ -1,0 +1,118 @@
+import 'server-only';
+
+import { createHmac } from 'node:crypto';
+
+import { RateLimiterPrisma, type RateLimiterAbstract } from 'rate-limiter-flexible';
+
+import { db } from '@/lib/db';
+import { env } from '@/lib/env';
+
+/**
+ * Sign-in throttling (ASVS 6.3.1, BSI ORP.4.A22), with the counters in PostgreSQL (rate-limiter-flexible)
+ * so that every app instance shares them:
+ * - per account: 5 failed attempts lock it, for 15 minutes the first time and twice as long each time
+ *   again within a week (up to 24 hours); an admin can unlock it;
+ * - per client address: 30 failed attempts within 15 minutes block that address until the 15 minutes end.
+ * Unknown accounts are counted and locked exactly like real ones, so that lockout reveals nothing.
+ * Keys are keyed hashes: neither typed e-mail addresses nor IP addresses are stored.
+ */
+export const MAX_ACCOUNT_FAILURES = 5;
+const MAX_ADDRESS_FAILURES = 30;
+const FIRST_LOCK_SECONDS = 15 * 60;
+const MAX_LOCK_SECONDS = 24 * 60 * 60;
+
+type Limiters = {
+  accountFailures: RateLimiterAbstract;
+  accountLocks: RateLimiterAbstract;
+  addressFailures: RateLimiterAbstract;
+};
+let limiters: Limiters | undefined;
+
+function getLimiters(): Limiters {
+  limiters ??= {
+    accountFailures: new RateLimiterPrisma({
+      storeClient: db(),
+      tableName: 'rateLimit',
+      keyPrefix: 'acct',
+      points: MAX_ACCOUNT_FAILURES,
+      duration: 24 * 60 * 60,
+    }),
+    accountLocks: new RateLimiterPrisma({
+      storeClient: db(),
+      tableName: 'rateLimit',
+      keyPrefix: 'lock',
+      points: 1_000,
+      duration: 7 * 24 * 60 * 60,
+    }),
+    addressFailures: new RateLimiterPrisma({
+      storeClient: db(),
+      tableName: 'rateLimit',
+      keyPrefix: 'addr',
+      points: MAX_ADDRESS_FAILURES,
+      duration: 15 * 60,
+    }),
+  };
+  return limiters;
+}
+
+export type ThrottleKeys = { account: string; address: string | null };
+
+function keyed(kind: string, value: string): string {
+  return createHmac('sha256', env().AUTH_SECRET).update(`${kind}:${value}`).digest('base64url').slice(0, 32);
+}
+
+export function throttleKeys(email: string, clientAddress: string | null): ThrottleKeys {
+  return {
+    account: keyed('account', email.trim().toLowerCase()),
+    address: clientAddress ? keyed('address', clientAddress) : null,
+  };
+}
+
+/** Lock length after the n-th lockout within a week: 15 min, 30 min, 1 h, … up to 24 h. */
+export function lockSeconds(lockout: number): number {
+  return Math.min(FIRST_LOCK_SECONDS * 2 ** Math.max(0, lockout - 1), MAX_LOCK_SECONDS);
+}
+
+/** True while the account or the address may not try (a lock set by `block` counts one more than allowed). */
+export async function isThrottled(keys: ThrottleKeys): Promise<boolean> {
+  const { accountFailures, addressFailures } = getLimiters();
+  const [account, address] = await Promise.all([
+    accountFailures.get(keys.account),
+    keys.address ? addressFailures.get(keys.address) : null,
+  ]);
+  return (account?.consumedPoints ?? 0) > MAX_ACCOUNT_FAILURES || (address?.consumedPoints ?? 0) > MAX_ADDRESS_FAILURES;
+}
+
+/** Counts a failed attempt; returns true when it just locked the account. */
+export async function recordFailure(keys: ThrottleKeys): Promise<boolean> {
+  const { accountFailures, accountLocks, addressFailures } = getLimiters();
+  if (keys.address) await addressFailures.penalty(keys.address, 1);
+  const failures = await accountFailures.penalty(keys.account, 1);
+  if (failures.consumedPoints < MAX_ACCOUNT_FAILURES) return false;
+  const locks = await accountLocks.penalty(keys.account, 1);
+  await accountFailures.block(keys.account, lockSeconds(locks.consumedPoints));
+  return true;
+}
+
+/** A successful sign-in starts the count of consecutive failures again (earlier lockouts still count). */
+export async function clearFailures(keys: ThrottleKeys): Promise<void> {
+  await getLimiters().accountFailures.delete(keys.account);
+}
+
+/** Admin unlock: the account may try again at once, and its lock history is forgotten. */
+export async function unlockAccount(email: string): Promise<void> {
+  const { account } = throttleKeys(email, null);
+  const { accountFailures, accountLocks } = getLimiters();
+  await Promise.all([accountFailures.delete(account), accountLocks.delete(account)]);
+}
+
+/**
+ * The client's address as the nearest proxy saw it: the last entry of X-Forwarded-For (entries before it
+ * can be forged by the client), else the direct peer address Next.js reports.
+ */
+export function clientAddressFrom(headers: Record<string, string | string[] | undefined> | undefined): string | null {
+  const forwarded = headers?.['x-forwarded-for'];
+  const value = Array.isArray(forwarded) ? forwarded.at(-1) : forwarded;
+  const last = value?.split(',').at(-1)?.trim();
+  return last || null;
+}
