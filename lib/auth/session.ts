@@ -6,21 +6,12 @@ import { cache } from 'react';
 
 import { recordAudit } from '@/lib/audit/record';
 import { authOptions } from '@/lib/auth/options';
-import { validateSession } from '@/lib/auth/sessions';
+import { validateSession, type Actor } from '@/lib/auth/sessions';
 import { can, type Permission } from '@/lib/auth/permissions';
 import { db } from '@/lib/db';
-import type { Role } from '@/lib/generated/prisma/client';
 import { failure, success, type ActionResult } from '@/lib/result';
 
-/** Who is acting, as read from the database for this request. Services take this, never cookies. */
-export type Actor = {
-  id: string;
-  role: Role;
-  displayName: string;
-  stationId: string | null;
-  inspectionId: string | null;
-  partnerId: string | null;
-};
+export type { Actor } from '@/lib/auth/sessions';
 
 type SessionClaims = { uid?: unknown; sv?: unknown; sid?: unknown };
 

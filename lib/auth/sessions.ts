@@ -32,17 +32,17 @@ export async function startSession(userId: string): Promise<{ id: string }> {
   });
 }
 
-export type ValidSession = {
-  sessionId: string;
-  user: {
-    id: string;
-    role: Role;
-    displayName: string;
-    stationId: string | null;
-    inspectionId: string | null;
-    partnerId: string | null;
-  };
+/** Who is acting, as read from the database for this request. Services take this, never cookies. */
+export type Actor = {
+  id: string;
+  role: Role;
+  displayName: string;
+  stationId: string | null;
+  inspectionId: string | null;
+  partnerId: string | null;
 };
+
+export type ValidSession = { sessionId: string; user: Actor };
 
 /**
  * The session named by a token, if it may still act: not revoked, within its absolute lifetime and idle
