@@ -1,7 +1,6 @@
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 
-import { SignOutEverywhere } from '@/components/app-shell/sign-out-everywhere';
 import { buttonClass } from '@/components/ui/button';
 import { can } from '@/lib/auth/permissions';
 import { requireUser } from '@/lib/auth/session';
@@ -31,7 +30,6 @@ export default async function HomePage() {
       ) : (
         <p className="max-w-prose">{t('home.noFunctionsYet')}</p>
       )}
-      {can(actor.role, 'account:sign-out-everywhere') && <SignOutEverywhere />}
     </div>
   );
 }

@@ -12,15 +12,17 @@ export const PERMISSIONS = [
   'referral:read-own',
   /** End all of one's own sessions (a lost phone, a shared patrol-car tablet). */
   'account:sign-out-everywhere',
+  /** Change one's own password (local accounts). */
+  'account:change-password',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const TABLE: Record<Role, readonly Permission[]> = {
-  OFFICER: ['referral:create', 'referral:read-own', 'account:sign-out-everywhere'],
-  SUPERVISOR: ['account:sign-out-everywhere'],
-  ADMIN: ['account:sign-out-everywhere'],
-  PARTNER: ['account:sign-out-everywhere'],
-  AUDITOR: ['account:sign-out-everywhere'],
+  OFFICER: ['referral:create', 'referral:read-own', 'account:sign-out-everywhere', 'account:change-password'],
+  SUPERVISOR: ['account:sign-out-everywhere', 'account:change-password'],
+  ADMIN: ['account:sign-out-everywhere', 'account:change-password'],
+  PARTNER: ['account:sign-out-everywhere', 'account:change-password'],
+  AUDITOR: ['account:sign-out-everywhere', 'account:change-password'],
 };
 
 export function can(role: string | null | undefined, permission: Permission): boolean {

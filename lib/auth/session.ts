@@ -6,7 +6,7 @@ import { cache } from 'react';
 
 import { recordAudit } from '@/lib/audit/record';
 import { authOptions } from '@/lib/auth/options';
-import { validateSession, type Actor } from '@/lib/auth/sessions';
+import { validateSession, type Actor, type ValidSession } from '@/lib/auth/sessions';
 import { can, type Permission } from '@/lib/auth/permissions';
 import { db } from '@/lib/db';
 import { failure, success, type ActionResult } from '@/lib/result';
@@ -20,12 +20,15 @@ type SessionClaims = { uid?: unknown; sv?: unknown; sid?: unknown };
  * scope, whether the account may still act and whether the session is still valid (revoked, expired,
  * idle) come from the database on every request. Cached per request.
  */
-export const getActor = cache(async (): Promise<Actor | null> => {
+export const getSession = cache(async (): Promise<ValidSession | null> => {
   const claims = (await getServerSession(authOptions())) as SessionClaims | null;
   if (typeof claims?.uid !== 'string' || typeof claims.sv !== 'number' || typeof claims.sid !== 'string') return null;
-  const session = await validateSession({ uid: claims.uid, sv: claims.sv, sid: claims.sid });
-  return session?.user ?? null;
+  return validateSession({ uid: claims.uid, sv: claims.sv, sid: claims.sid });
 });
+
+export async function getActor(): Promise<Actor | null> {
+  return (await getSession())?.user ?? null;
+}
 
 async function auditDenied(actor: Actor | null, permission: Permission): Promise<void> {
   await recordAudit(db(), {

@@ -61,10 +61,23 @@ test.describe('access', () => {
     const tablet = await browser.newPage();
     await signIn(tablet, 'supervisor@polizei.example');
     await signIn(page, 'supervisor@polizei.example');
+    await page.getByRole('link', { name: 'Konto' }).click();
     await page.getByRole('button', { name: 'Auf allen Geräten abmelden' }).click();
     await expect(page).toHaveURL(/\/anmelden/);
     await tablet.goto('/');
     await expect(tablet).toHaveURL(/\/anmelden/);
     await tablet.close();
   });
+});
+
+test('the account page refuses a wrong current password, in German', async ({ page }) => {
+  await signIn(page, 'auditor@polizei.example');
+  await page.getByRole('link', { name: 'Konto' }).click();
+  await expectNoAxeViolations(page);
+  await page.getByLabel('Bisheriges Passwort').fill('nicht-das-richtige');
+  await page.getByLabel('Neues Passwort', { exact: true }).fill('Drei Katzen sitzen im Streifenwagen');
+  await page.getByLabel('Neues Passwort wiederholen').fill('Drei Katzen sitzen im Streifenwagen');
+  await page.getByRole('button', { name: 'Passwort ändern' }).click();
+  await expect(page.getByTestId('error-currentPassword')).toHaveText('Das bisherige Passwort ist nicht richtig.');
+  await expectNoAxeViolations(page);
 });

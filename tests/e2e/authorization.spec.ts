@@ -33,6 +33,7 @@ const officersOnly: Record<Role, Outcome> = {
 const PAGES: Record<string, Record<Role, Outcome> | 'PUBLIC'> = {
   '/anmelden': 'PUBLIC',
   '/': everyone,
+  '/konto': everyone,
   '/vermittlungen': officersOnly,
   '/vermittlungen/neu': officersOnly,
 };

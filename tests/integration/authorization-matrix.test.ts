@@ -12,7 +12,7 @@ import { ROLES, type Role } from '@/lib/auth/permissions';
 import { db } from '@/lib/db';
 
 import { currentHeaders } from './support/request-context';
-import { anHourAgo, createActor, freshWorld, municipalityId, signInAs } from './support/world';
+import { anHourAgo, createActor, freshWorld, municipalityId, PASSWORD, signInAs } from './support/world';
 
 type Action = (...args: never[]) => Promise<unknown>;
 // Every feature's actions.ts ('use server' modules); lib/actions.ts is the shared runner, not an action.
@@ -26,8 +26,8 @@ type Row = {
   allowed: readonly Role[] | 'PUBLIC';
   /** Calls the action with valid input for an allowed actor. */
   call: (action: Action) => Promise<unknown>;
-  /** A number that changes when the action had an effect. */
-  effect: () => Promise<number>;
+  /** A value that changes when the action had an effect. */
+  effect: () => Promise<unknown>;
 };
 
 const MATRIX: Record<string, Row> = {
@@ -51,6 +51,17 @@ const MATRIX: Record<string, Row> = {
     allowed: ROLES,
     call: (action) => (action as () => Promise<unknown>)(),
     effect: async () => (await db().user.aggregate({ _sum: { sessionVersion: true } }))._sum.sessionVersion ?? 0,
+  },
+  changePasswordAction: {
+    allowed: ROLES,
+    call: (action) =>
+      (action as (input: unknown) => Promise<unknown>)({
+        currentPassword: PASSWORD,
+        newPassword: 'Ein langer Satz als Passwort 42',
+        confirmation: 'Ein langer Satz als Passwort 42',
+      }),
+    effect: async () =>
+      (await db().user.findMany({ select: { passwordHash: true }, orderBy: { id: 'asc' } })).map((u) => u.passwordHash),
   },
   setLocaleAction: {
     allowed: 'PUBLIC',
@@ -76,7 +87,7 @@ async function expectDenied(row: Row, action: Action) {
   const result = await row.call(action);
   expect(result).toMatchObject({ ok: false });
   expect(['UNAUTHENTICATED', 'FORBIDDEN']).toContain((result as { code: string }).code);
-  expect(await row.effect()).toBe(effectBefore);
+  expect(await row.effect()).toEqual(effectBefore);
   expect(await deniedCount()).toBe(deniedBefore + 1);
 }
 
@@ -103,7 +114,7 @@ describe('authorisation matrix of server actions', () => {
           if (allowed.includes(role)) {
             const before = await row.effect();
             expect(await row.call(actions[name]!)).toMatchObject({ ok: true });
-            expect(await row.effect()).not.toBe(before);
+            expect(await row.effect()).not.toEqual(before);
           } else {
             await expectDenied(row, actions[name]!);
           }

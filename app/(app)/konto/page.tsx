@@ -1,0 +1,28 @@
+import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
+
+import { ChangePasswordForm } from '@/components/account/change-password-form';
+import { SignOutEverywhere } from '@/components/account/sign-out-everywhere';
+import { can } from '@/lib/auth/permissions';
+import { requirePermission } from '@/lib/auth/session';
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('account'))('pageTitle') };
+}
+
+export default async function AccountPage() {
+  const actor = await requirePermission('account:change-password');
+  const t = await getTranslations('account');
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-bold">{t('pageTitle')}</h1>
+      <section aria-labelledby="password-heading" className="space-y-3">
+        <h2 id="password-heading" className="text-lg font-bold">
+          {t('passwordSection')}
+        </h2>
+        <ChangePasswordForm />
+      </section>
+      {can(actor.role, 'account:sign-out-everywhere') && <SignOutEverywhere />}
+    </div>
+  );
+}

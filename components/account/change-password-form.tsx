@@ -1,0 +1,91 @@
+'use client';
+
+import { useTranslations } from 'next-intl';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+
+import { schemaResolver } from '@/components/forms/schema-resolver';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Field, inputClass } from '@/components/ui/field';
+import { changePasswordAction } from '@/lib/accounts/actions';
+import { changePasswordInput, type ChangePasswordInput } from '@/lib/accounts/schema';
+
+export function ChangePasswordForm() {
+  const t = useTranslations();
+  const [message, setMessage] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
+  const { register, handleSubmit, setError, reset, formState } = useForm<ChangePasswordInput>({
+    resolver: schemaResolver<ChangePasswordInput>(changePasswordInput),
+    defaultValues: { currentPassword: '', newPassword: '', confirmation: '' },
+  });
+  const errorOf = (name: keyof ChangePasswordInput) => {
+    const key = formState.errors[name]?.message;
+    return key ? (t.has(key) ? t(key) : t('errors.invalid')) : undefined;
+  };
+
+  async function onValid(values: ChangePasswordInput) {
+    setMessage(null);
+    const result = await changePasswordAction(values).catch(() => null);
+    if (result?.ok) {
+      reset();
+      setMessage({ tone: 'success', text: t('account.passwordChanged') });
+      return;
+    }
+    setMessage({ tone: 'error', text: result?.message ?? t('referralForm.networkError') });
+    for (const [field, keys] of Object.entries(result?.fieldErrors ?? {})) {
+      if (keys?.[0])
+        setError(field as keyof ChangePasswordInput, { type: 'server', message: keys[0] }, { shouldFocus: true });
+    }
+  }
+
+  return (
+    <form method="post" onSubmit={handleSubmit(onValid)} noValidate className="max-w-md space-y-4">
+      {message && (
+        <Alert tone={message.tone} announce testId="password-message">
+          {message.text}
+        </Alert>
+      )}
+      <Field id="currentPassword" label={t('account.currentPassword')} error={errorOf('currentPassword')}>
+        {(aria) => (
+          <input
+            {...aria}
+            type="password"
+            autoComplete="current-password"
+            className={inputClass}
+            {...register('currentPassword')}
+          />
+        )}
+      </Field>
+      <Field
+        id="newPassword"
+        label={t('account.newPassword')}
+        hint={t('account.newPasswordHint')}
+        error={errorOf('newPassword')}
+      >
+        {(aria) => (
+          <input
+            {...aria}
+            type="password"
+            autoComplete="new-password"
+            className={inputClass}
+            {...register('newPassword')}
+          />
+        )}
+      </Field>
+      <Field id="confirmation" label={t('account.confirmation')} error={errorOf('confirmation')}>
+        {(aria) => (
+          <input
+            {...aria}
+            type="password"
+            autoComplete="new-password"
+            className={inputClass}
+            {...register('confirmation')}
+          />
+        )}
+      </Field>
+      <Button type="submit" disabled={formState.isSubmitting}>
+        {t('account.changePassword')}
+      </Button>
+    </form>
+  );
+}
