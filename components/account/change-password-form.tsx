@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 
 import { schemaResolver } from '@/components/forms/schema-resolver';
+import { useErrorMessage } from '@/components/forms/use-error-message';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field, inputClass } from '@/components/ui/field';
@@ -13,25 +14,23 @@ import { changePasswordInput, type ChangePasswordInput } from '@/lib/accounts/sc
 
 export function ChangePasswordForm() {
   const t = useTranslations();
-  const [message, setMessage] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
+  const [notice, setNotice] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
   const { register, handleSubmit, setError, reset, formState } = useForm<ChangePasswordInput>({
     resolver: schemaResolver<ChangePasswordInput>(changePasswordInput),
     defaultValues: { currentPassword: '', newPassword: '', confirmation: '' },
   });
-  const errorOf = (name: keyof ChangePasswordInput) => {
-    const key = formState.errors[name]?.message;
-    return key ? (t.has(key) ? t(key) : t('errors.invalid')) : undefined;
-  };
+  const message = useErrorMessage();
+  const errorOf = (name: keyof ChangePasswordInput) => message(formState.errors[name]?.message);
 
   async function onValid(values: ChangePasswordInput) {
-    setMessage(null);
+    setNotice(null);
     const result = await changePasswordAction(values).catch(() => null);
     if (result?.ok) {
       reset();
-      setMessage({ tone: 'success', text: t('account.passwordChanged') });
+      setNotice({ tone: 'success', text: t('account.passwordChanged') });
       return;
     }
-    setMessage({ tone: 'error', text: result?.message ?? t('referralForm.networkError') });
+    setNotice({ tone: 'error', text: result?.message ?? t('referralForm.networkError') });
     for (const [field, keys] of Object.entries(result?.fieldErrors ?? {})) {
       if (keys?.[0])
         setError(field as keyof ChangePasswordInput, { type: 'server', message: keys[0] }, { shouldFocus: true });
@@ -40,9 +39,9 @@ export function ChangePasswordForm() {
 
   return (
     <form method="post" onSubmit={handleSubmit(onValid)} noValidate className="max-w-md space-y-4">
-      {message && (
-        <Alert tone={message.tone} announce testId="password-message">
-          {message.text}
+      {notice && (
+        <Alert tone={notice.tone} announce testId="password-message">
+          {notice.text}
         </Alert>
       )}
       <Field id="currentPassword" label={t('account.currentPassword')} error={errorOf('currentPassword')}>

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 
 import { schemaResolver } from '@/components/forms/schema-resolver';
+import { useErrorMessage } from '@/components/forms/use-error-message';
 import { Alert } from '@/components/ui/alert';
 import { Button, buttonClass } from '@/components/ui/button';
 import { Field, inputClass, RadioGroup } from '@/components/ui/field';
@@ -74,7 +75,7 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
     name: ['consent', 'gender', 'municipalityId', 'incidentAt'],
   });
 
-  const message = (key: string | undefined) => (key ? (t.has(key) ? t(key) : t('errors.invalid')) : undefined);
+  const message = useErrorMessage();
   const errorOf = (name: keyof FormValues) => message(formState.errors[name]?.message);
 
   const at = incidentAt ? berlinLocalToInstant(incidentAt) : null;
