@@ -12,6 +12,14 @@ import { Field, inputClass } from '@/components/ui/field';
 import { changePasswordAction } from '@/lib/accounts/actions';
 import { changePasswordInput, type ChangePasswordInput } from '@/lib/accounts/schema';
 
+type PasswordFieldSpec = { name: keyof ChangePasswordInput; autoComplete: string; hint?: 'account.newPasswordHint' };
+
+const PASSWORD_FIELDS: readonly PasswordFieldSpec[] = [
+  { name: 'currentPassword', autoComplete: 'current-password' },
+  { name: 'newPassword', autoComplete: 'new-password', hint: 'account.newPasswordHint' },
+  { name: 'confirmation', autoComplete: 'new-password' },
+];
+
 export function ChangePasswordForm() {
   const t = useTranslations();
   const [notice, setNotice] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
@@ -44,44 +52,19 @@ export function ChangePasswordForm() {
           {notice.text}
         </Alert>
       )}
-      <Field id="currentPassword" label={t('account.currentPassword')} error={errorOf('currentPassword')}>
-        {(aria) => (
-          <input
-            {...aria}
-            type="password"
-            autoComplete="current-password"
-            className={inputClass}
-            {...register('currentPassword')}
-          />
-        )}
-      </Field>
-      <Field
-        id="newPassword"
-        label={t('account.newPassword')}
-        hint={t('account.newPasswordHint')}
-        error={errorOf('newPassword')}
-      >
-        {(aria) => (
-          <input
-            {...aria}
-            type="password"
-            autoComplete="new-password"
-            className={inputClass}
-            {...register('newPassword')}
-          />
-        )}
-      </Field>
-      <Field id="confirmation" label={t('account.confirmation')} error={errorOf('confirmation')}>
-        {(aria) => (
-          <input
-            {...aria}
-            type="password"
-            autoComplete="new-password"
-            className={inputClass}
-            {...register('confirmation')}
-          />
-        )}
-      </Field>
+      {PASSWORD_FIELDS.map(({ name, autoComplete, hint }) => (
+        <Field
+          key={name}
+          id={name}
+          label={t(`account.${name}`)}
+          hint={hint ? t(hint) : undefined}
+          error={errorOf(name)}
+        >
+          {(aria) => (
+            <input {...aria} type="password" autoComplete={autoComplete} className={inputClass} {...register(name)} />
+          )}
+        </Field>
+      ))}
       <Button type="submit" disabled={formState.isSubmitting}>
         {t('account.changePassword')}
       </Button>
