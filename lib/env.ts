@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { ROLES, type Role } from '@/lib/auth/permissions';
+
 /**
  * The one place that reads `process.env` (CONVENTIONS.md). Everything is validated once, on first use;
  * production refuses to start without its secrets instead of falling back to development defaults.
@@ -9,6 +11,26 @@ import { z } from 'zod';
 export const DEV_AUTH_SECRET = 'dev-only-insecure-secret-do-not-use-in-production';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * OIDC_ROLE_MAP: "idp-value=ROLE,other-value=ROLE". Split at the last "=", so a value may contain "="
+ * (e.g. a group DN) but not ",".
+ */
+const roleMap = z.string().transform((value, ctx): Record<string, Role> => {
+  const map: Record<string, Role> = {};
+  const pairs = value.split(',').map((p) => p.trim());
+  for (const pair of pairs.filter(Boolean)) {
+    const at = pair.lastIndexOf('=');
+    const idpValue = pair.slice(0, at).trim();
+    const role = pair.slice(at + 1).trim();
+    if (at < 1 || !idpValue || !(ROLES as readonly string[]).includes(role)) {
+      ctx.addIssue({ code: 'custom', message: `expected "idp-value=ROLE" pairs, ROLE one of ${ROLES.join(', ')}` });
+      return z.NEVER;
+    }
+    map[idpValue] = role as Role;
+  }
+  return map;
+});
 
 const schema = z
   .object({
@@ -26,6 +48,24 @@ const schema = z
     /** Absolute session lifetime and idle timeout (DESIGN.md section 8). */
     SESSION_MAX_AGE_HOURS: z.coerce.number().min(0.1).max(24).default(12),
     SESSION_IDLE_MINUTES: z.coerce.number().min(1).max(240).default(30),
+    /** Whether officers must use a second factor too (the other roles always must). */
+    MFA_FOR_OFFICERS: z.enum(['optional', 'required']).default('optional'),
+    /** The directorate's OpenID Connect provider; sign-in through it is offered when all three are set. */
+    OIDC_ISSUER: z.url().optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    /** Scopes requested; the provider must put the role and unit claims into the ID token. */
+    OIDC_SCOPES: z
+      .string()
+      .default('openid profile email')
+      .refine((scopes) => scopes.split(/\s+/).includes('openid'), 'must include "openid"'),
+    /** ID-token claim holding the role, and the one holding the station code (inspection code for supervisors). */
+    OIDC_ROLE_CLAIM: z.string().min(1).default('role'),
+    OIDC_UNIT_CLAIM: z.string().min(1).default('station'),
+    /** Provider value → role; unset: the claim value is the role name itself. */
+    OIDC_ROLE_MAP: roleMap.optional(),
+    /** 'disabled': e-mail/password sign-in is switched off (production with OIDC). */
+    LOCAL_ACCOUNTS: z.enum(['enabled', 'disabled']).default('enabled'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.AUTH_SECRET) {
@@ -35,6 +75,31 @@ const schema = z
     const appUrl = new URL(env.APP_URL);
     if (env.NODE_ENV === 'production' && appUrl.protocol !== 'https:' && !LOCAL_HOSTS.has(appUrl.hostname)) {
       ctx.addIssue({ code: 'custom', path: ['APP_URL'], message: 'must be an https:// URL in production' });
+    }
+    const oidcParts = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET].filter(Boolean).length;
+    if (oidcParts !== 0 && oidcParts !== 3) {
+      for (const key of ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const) {
+        if (env[key]) continue;
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: 'set all of OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, or none',
+        });
+      }
+    }
+    if (env.LOCAL_ACCOUNTS === 'disabled' && oidcParts !== 3) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LOCAL_ACCOUNTS'],
+        message: 'may only be disabled when OIDC is configured',
+      });
+    }
+    // Tokens are fetched from the issuer over the back channel: plain HTTP only on this machine (tests).
+    if (env.NODE_ENV === 'production' && env.OIDC_ISSUER) {
+      const issuer = new URL(env.OIDC_ISSUER);
+      if (issuer.protocol !== 'https:' && !LOCAL_HOSTS.has(issuer.hostname)) {
+        ctx.addIssue({ code: 'custom', path: ['OIDC_ISSUER'], message: 'must be an https:// URL in production' });
+      }
     }
     if (env.NODE_ENV === 'production' && env.AUTH_SECRET === DEV_AUTH_SECRET) {
       ctx.addIssue({

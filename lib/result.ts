@@ -3,7 +3,15 @@
  * code, a message for people and the field errors; unexpected errors become `UNKNOWN` with an error id.
  */
 export type FailureCode =
-  'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'INVALID_INPUT' | 'CONFLICT' | 'INVALID_STATE' | 'UNKNOWN';
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'INVALID_INPUT'
+  | 'CONFLICT'
+  | 'INVALID_STATE'
+  /** A sensitive action needs the second factor entered again first (ASVS 7.5.3). */
+  | 'STEP_UP_REQUIRED'
+  | 'UNKNOWN';
 
 /** Field errors carry message keys of the `errors` namespace; the UI translates them. */
 export type FieldErrors = Record<string, string[] | undefined>;

@@ -1,3 +1,4 @@
+import { seal } from '@/lib/auth/mfa/secret-box';
 import { hashPassword } from '@/lib/auth/password';
 import type { Gender, PrismaClient, Role } from '@/lib/generated/prisma/client';
 
@@ -101,6 +102,8 @@ export type UserSpec = {
   stationCode?: string;
   inspectionCode?: string;
   partnerCode?: string;
+  /** Base32 TOTP secret: the account starts with this second factor enrolled. */
+  totpSecret?: string;
 };
 
 /** Creates the account unless it exists (an existing account, and its password, is left alone). */
@@ -124,6 +127,7 @@ export async function ensureUser(db: PrismaClient, spec: UserSpec): Promise<{ id
       stationId: station?.id ?? null,
       inspectionId: inspection?.id ?? null,
       partnerId: partner?.id ?? null,
+      ...(spec.totpSecret ? { mfaSecret: seal(spec.totpSecret), mfaEnabledAt: new Date() } : {}),
     },
     select: { id: true },
   });
@@ -131,6 +135,12 @@ export async function ensureUser(db: PrismaClient, spec: UserSpec): Promise<{ id
 
 /** Demo accounts, one per role (README). Never created in production. */
 export const DEMO_PASSWORD = 'Demo-Passwort-2026';
+
+/**
+ * The TOTP secret the demo accounts that need a second factor start with (README: add it to an
+ * authenticator app, or print the current code with `npm run demo:totp`). Public, like the password.
+ */
+export const DEMO_TOTP_SECRET = 'DEMOTOTPVERMITTLUNGHANNOVERZWEIA';
 
 export const DEMO_USERS: UserSpec[] = [
   {
@@ -145,15 +155,23 @@ export const DEMO_USERS: UserSpec[] = [
     displayName: 'PHK Tobias Keller (Demo)',
     role: 'SUPERVISOR',
     password: DEMO_PASSWORD,
+    totpSecret: DEMO_TOTP_SECRET,
     stationCode: 'PK-GARBSEN',
     inspectionCode: 'PI-GAR',
   },
-  { email: 'admin@polizei.example', displayName: 'Sabine Wolff (Demo)', role: 'ADMIN', password: DEMO_PASSWORD },
+  {
+    email: 'admin@polizei.example',
+    displayName: 'Sabine Wolff (Demo)',
+    role: 'ADMIN',
+    password: DEMO_PASSWORD,
+    totpSecret: DEMO_TOTP_SECRET,
+  },
   {
     email: 'biss@partner.example',
     displayName: 'Miriam Yilmaz (Demo)',
     role: 'PARTNER',
     password: DEMO_PASSWORD,
+    totpSecret: DEMO_TOTP_SECRET,
     partnerCode: 'BISS-REGION',
   },
   {
@@ -161,7 +179,14 @@ export const DEMO_USERS: UserSpec[] = [
     displayName: 'Jonas Brandt (Demo)',
     role: 'PARTNER',
     password: DEMO_PASSWORD,
+    totpSecret: DEMO_TOTP_SECRET,
     partnerCode: 'MB-H',
   },
-  { email: 'auditor@polizei.example', displayName: 'Dr. Petra Lange (Demo)', role: 'AUDITOR', password: DEMO_PASSWORD },
+  {
+    email: 'auditor@polizei.example',
+    displayName: 'Dr. Petra Lange (Demo)',
+    role: 'AUDITOR',
+    password: DEMO_PASSWORD,
+    totpSecret: DEMO_TOTP_SECRET,
+  },
 ];

@@ -3,15 +3,20 @@
 import { signOut } from 'next-auth/react';
 import { useTranslations } from 'next-intl';
 
-export function SignOutButton() {
+import { buttonClass } from '@/components/ui/button';
+
+const HEADER_CLASS = 'min-h-11 rounded border border-white/60 px-3 text-sm font-semibold hover:bg-white/10';
+
+/** Sign-out in the header bar, or as a plain secondary button on a page (`label` given). */
+export function SignOutButton({ label }: { label?: string }) {
   const t = useTranslations('nav');
   return (
     <button
       type="button"
-      className="min-h-11 rounded border border-white/60 px-3 text-sm font-semibold hover:bg-white/10"
+      className={label ? buttonClass('secondary') : HEADER_CLASS}
       onClick={() => void signOut({ callbackUrl: '/anmelden' })}
     >
-      {t('signOut')}
+      {label ?? t('signOut')}
     </button>
   );
 }

@@ -4,14 +4,16 @@ import { signIn } from 'next-auth/react';
 import { useTranslations } from 'next-intl';
 import { useState, type FormEvent } from 'react';
 
+import { useHydrated } from '@/components/forms/use-hydrated';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field, inputClass } from '@/components/ui/field';
 
-import { safeNextPath } from '@/lib/auth/next-path';
+import { safeNextPath, secondFactorStepFor } from '@/lib/auth/next-path';
 
 export function SignInForm({ next }: { next?: string }) {
   const t = useTranslations('signIn');
+  const hydrated = useHydrated();
   const [error, setError] = useState<string | null>(null);
   const [missing, setMissing] = useState<{ email?: boolean; password?: boolean }>({});
   const [pending, setPending] = useState(false);
@@ -31,8 +33,9 @@ export function SignInForm({ next }: { next?: string }) {
     try {
       const result = await signIn('credentials', { email, password, redirect: false });
       if (result?.ok && !result.error) {
-        // A full navigation, so every server component renders with the new session.
-        window.location.assign(safeNextPath(next, window.location.origin));
+        // Through the second-factor step (it passes straight on when none is owed); a full navigation, so
+        // every server component renders with the new session.
+        window.location.assign(secondFactorStepFor(safeNextPath(next, window.location.origin)));
         return;
       }
       // The server says UNAVAILABLE when it could not check the password (e.g. the database is down).
@@ -60,7 +63,7 @@ export function SignInForm({ next }: { next?: string }) {
           <input {...aria} name="password" type="password" autoComplete="current-password" className={inputClass} />
         )}
       </Field>
-      <Button type="submit" disabled={pending} className="w-full">
+      <Button type="submit" disabled={!hydrated || pending} className="w-full">
         {pending ? t('submitting') : t('submit')}
       </Button>
     </form>

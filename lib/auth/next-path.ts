@@ -12,3 +12,10 @@ export function safeNextPath(next: string | undefined, origin: string): string {
     return '/';
   }
 }
+
+/** The second-factor step; every sign-in passes through it and goes on to `next` when nothing is owed. */
+export const SECOND_FACTOR_PATH = '/anmelden/zweiter-faktor';
+
+export function secondFactorStepFor(next: string): string {
+  return next === '/' ? SECOND_FACTOR_PATH : `${SECOND_FACTOR_PATH}?next=${encodeURIComponent(next)}`;
+}

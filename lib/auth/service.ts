@@ -1,9 +1,11 @@
 import 'server-only';
 
 import { recordAudit } from '@/lib/audit/record';
+import { secondFactorRequired } from '@/lib/auth/mfa/policy';
 import { verifyPassword } from '@/lib/auth/password';
 import { clearFailures, isThrottled, recordFailure, throttleKeys } from '@/lib/auth/throttle';
 import { db } from '@/lib/db';
+import { env } from '@/lib/env';
 
 export type AuthenticatedUser = { id: string; sessionVersion: number };
 
@@ -20,7 +22,7 @@ export async function authenticateWithPassword(
   const keys = throttleKeys(normalisedEmail, clientAddress);
   const user = await db().user.findUnique({
     where: { email: normalisedEmail },
-    select: { id: true, role: true, active: true, passwordHash: true, sessionVersion: true },
+    select: { id: true, role: true, active: true, passwordHash: true, sessionVersion: true, mfaEnabledAt: true },
   });
   // A locked account or address is refused before the password is looked at, and costs the same time.
   if (await isThrottled(keys)) {
@@ -46,11 +48,22 @@ export async function authenticateWithPassword(
     });
     return null;
   }
-  await clearFailures(keys);
+  const secondFactorPending = secondFactorRequired(user.role, {
+    enrolled: user.mfaEnabledAt !== null,
+    officersRequired: env().MFA_FOR_OFFICERS === 'required',
+  });
+  // With a second factor still to come, the failure count stays until that is passed too
+  // (lib/auth/mfa/service.ts), so a known password does not reset the guesses at the code.
+  if (!secondFactorPending) await clearFailures(keys);
 
   await db().$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
-    await recordAudit(tx, { actorId: user.id, actorRole: user.role, action: 'SIGN_IN_SUCCEEDED' });
+    await recordAudit(tx, {
+      actorId: user.id,
+      actorRole: user.role,
+      action: 'SIGN_IN_SUCCEEDED',
+      details: { secondFactorPending },
+    });
   });
   return { id: user.id, sessionVersion: user.sessionVersion };
 }

@@ -6,6 +6,8 @@ import { cache } from 'react';
 
 import { recordAudit } from '@/lib/audit/record';
 import { authOptions } from '@/lib/auth/options';
+import { STEP_UP_MINUTES } from '@/lib/auth/mfa/policy';
+import { SECOND_FACTOR_PATH } from '@/lib/auth/next-path';
 import { validateSession, type Actor, type ValidSession } from '@/lib/auth/sessions';
 import { can, type Permission } from '@/lib/auth/permissions';
 import { db } from '@/lib/db';
@@ -16,7 +18,8 @@ export type { Actor } from '@/lib/auth/sessions';
 type SessionClaims = { uid?: unknown; sv?: unknown; sid?: unknown };
 
 /**
- * The signed-in user, or null. The token only names the user and the server-side session; the role, the
+ * The signed-in session, or null; possibly one still waiting for its second factor (only the second-factor
+ * step may use such a session). The token only names the user and the server-side session; the role, the
  * scope, whether the account may still act and whether the session is still valid (revoked, expired,
  * idle) come from the database on every request. Cached per request.
  */
@@ -26,44 +29,86 @@ export const getSession = cache(async (): Promise<ValidSession | null> => {
   return validateSession({ uid: claims.uid, sv: claims.sv, sid: claims.sid });
 });
 
+/** The user of a fully signed-in session (second factor done), or null. */
 export async function getActor(): Promise<Actor | null> {
-  return (await getSession())?.user ?? null;
+  const session = await getSession();
+  return session?.secondFactor === 'DONE' ? session.user : null;
 }
 
-async function auditDenied(actor: Actor | null, permission: Permission): Promise<void> {
+async function auditDenied(session: ValidSession | null, permission: Permission, reason?: string): Promise<void> {
   await recordAudit(db(), {
-    actorId: actor?.id ?? null,
-    actorRole: actor?.role ?? null,
+    actorId: session?.user.id ?? null,
+    actorRole: session?.user.role ?? null,
     action: 'ACCESS_DENIED',
-    details: { permission },
+    details: reason ? { permission, reason } : { permission },
   });
 }
 
-/** For pages and layouts: the actor, or a redirect to sign-in. */
+/** For pages and layouts: the actor, or a redirect to sign-in (or to the second-factor step). */
 export async function requireUser(): Promise<Actor> {
-  const actor = await getActor();
-  if (!actor) redirect('/anmelden');
-  return actor;
+  const session = await getSession();
+  if (!session) redirect('/anmelden');
+  if (session.secondFactor !== 'DONE') redirect(SECOND_FACTOR_PATH);
+  return session.user;
+}
+
+/** Whether the second factor was proved recently enough for a sensitive action (ASVS 7.5.3). */
+export function hasFreshSecondFactor(session: ValidSession, now = Date.now()): boolean {
+  return session.secondFactorAt !== null && now - session.secondFactorAt.getTime() <= STEP_UP_MINUTES * 60_000;
 }
 
 /** For pages: the actor holding `permission`. Anyone else sees "not found", and the denial is audited. */
 export async function requirePermission(permission: Permission): Promise<Actor> {
   const actor = await requireUser();
   if (!can(actor.role, permission)) {
-    await auditDenied(actor, permission);
+    await auditDenied(await getSession(), permission);
     notFound();
   }
   return actor;
 }
 
-/** For server actions and route handlers: never throws or redirects, returns a failure instead. */
-export async function authorizeAction(permission: Permission): Promise<ActionResult<Actor>> {
-  const actor = await getActor();
-  if (!actor || !can(actor.role, permission)) {
-    await auditDenied(actor, permission);
-    return actor
-      ? failure('FORBIDDEN', 'errors.codes.FORBIDDEN')
-      : failure('UNAUTHENTICATED', 'errors.codes.UNAUTHENTICATED');
+/**
+ * For server actions and route handlers: never throws or redirects, returns a failure instead. A session
+ * still waiting for its second factor counts as not signed in. `stepUp`: the action is one of the most
+ * sensitive ones and needs the second factor proved within the last minutes.
+ */
+export async function authorizeAction(
+  permission: Permission,
+  { stepUp = false }: { stepUp?: boolean } = {},
+): Promise<ActionResult<Actor>> {
+  const session = await getSession();
+  if (!session || session.secondFactor !== 'DONE') {
+    await auditDenied(session, permission, session ? 'SECOND_FACTOR_PENDING' : undefined);
+    return failure('UNAUTHENTICATED', 'errors.codes.UNAUTHENTICATED');
   }
-  return success(actor);
+  if (!can(session.user.role, permission)) {
+    await auditDenied(session, permission);
+    return failure('FORBIDDEN', 'errors.codes.FORBIDDEN');
+  }
+  if (stepUp && !hasFreshSecondFactor(session)) {
+    await auditDenied(session, permission, 'STEP_UP_REQUIRED');
+    return failure('STEP_UP_REQUIRED', 'errors.codes.STEP_UP_REQUIRED');
+  }
+  return success(session.user);
+}
+
+/** ENROL / VERIFY: the second-factor step of a half signed-in session; STEP_UP: a signed-in one. */
+export type SecondFactorStep = 'ENROL' | 'VERIFY' | 'STEP_UP';
+
+/** For the second-factor actions, which act on sessions that `authorizeAction` refuses. */
+export async function authorizeSecondFactorStep(step: SecondFactorStep): Promise<ActionResult<ValidSession>> {
+  const session = await getSession();
+  const allowed =
+    session !== null &&
+    (step === 'STEP_UP' ? session.secondFactor === 'DONE' && session.totpEnrolled : session.secondFactor === step);
+  if (!allowed) {
+    await recordAudit(db(), {
+      actorId: session?.user.id ?? null,
+      actorRole: session?.user.role ?? null,
+      action: 'ACCESS_DENIED',
+      details: { secondFactorStep: step },
+    });
+    return failure('UNAUTHENTICATED', 'errors.codes.UNAUTHENTICATED');
+  }
+  return success(session);
 }

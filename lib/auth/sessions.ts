@@ -1,6 +1,7 @@
 import 'server-only';
 
 import { recordAudit } from '@/lib/audit/record';
+import { secondFactorRequired } from '@/lib/auth/mfa/policy';
 import { db, type Tx } from '@/lib/db';
 import { env } from '@/lib/env';
 import type { Role } from '@/lib/generated/prisma/client';
@@ -23,11 +24,20 @@ export function sessionLimits() {
   return { maxAgeMs: SESSION_MAX_AGE_HOURS * 3_600_000, idleMs: SESSION_IDLE_MINUTES * 60_000 };
 }
 
-/** A new server-side session for a user who just proved who they are. */
-export async function startSession(userId: string): Promise<{ id: string }> {
+/**
+ * A new server-side session for a user who just proved who they are. `secondFactorProved`: the identity
+ * provider already asked for a second factor (OIDC); after a password it is still to come.
+ */
+export async function startSession(userId: string, { secondFactorProved = false } = {}): Promise<{ id: string }> {
   const now = new Date();
   return db().session.create({
-    data: { userId, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + sessionLimits().maxAgeMs) },
+    data: {
+      userId,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + sessionLimits().maxAgeMs),
+      mfaVerifiedAt: secondFactorProved ? now : null,
+    },
     select: { id: true },
   });
 }
@@ -42,7 +52,21 @@ export type Actor = {
   partnerId: string | null;
 };
 
-export type ValidSession = { sessionId: string; user: Actor };
+/**
+ * DONE: the session may act. ENROL / VERIFY: the password was right but the second factor is still to be
+ * set up / entered; such a session reaches nothing but that step (lib/auth/session.ts).
+ */
+export type SecondFactorState = 'DONE' | 'ENROL' | 'VERIFY';
+
+export type ValidSession = {
+  sessionId: string;
+  user: Actor;
+  secondFactor: SecondFactorState;
+  /** When the second factor was last proved in this session, for step-up; null if never. */
+  secondFactorAt: Date | null;
+  /** Whether the account has a TOTP app enrolled (OIDC accounts may not). */
+  totpEnrolled: boolean;
+};
 
 /**
  * The session named by a token, if it may still act: not revoked, within its absolute lifetime and idle
@@ -61,18 +85,31 @@ export async function validateSession(
       expiresAt: true,
       lastSeenAt: true,
       revokedAt: true,
-      user: { select: { ...ACTOR_SELECT, active: true, sessionVersion: true } },
+      mfaVerifiedAt: true,
+      user: { select: { ...ACTOR_SELECT, active: true, sessionVersion: true, mfaEnabledAt: true } },
     },
   });
   if (!session || session.userId !== claims.uid || session.revokedAt) return null;
   if (session.expiresAt <= now || now.getTime() - session.lastSeenAt.getTime() > sessionLimits().idleMs) return null;
-  const { active, sessionVersion, ...user } = session.user;
+  const { active, sessionVersion, mfaEnabledAt, ...user } = session.user;
   if (!active || sessionVersion !== claims.sv) return null;
 
   if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
     await db().session.update({ where: { id: session.id }, data: { lastSeenAt: now } });
   }
-  return { sessionId: session.id, user };
+  const required = secondFactorRequired(user.role, {
+    enrolled: mfaEnabledAt !== null,
+    officersRequired: env().MFA_FOR_OFFICERS === 'required',
+  });
+  const secondFactor: SecondFactorState =
+    !required || session.mfaVerifiedAt ? 'DONE' : mfaEnabledAt ? 'VERIFY' : 'ENROL';
+  return {
+    sessionId: session.id,
+    user,
+    secondFactor,
+    secondFactorAt: session.mfaVerifiedAt,
+    totpEnrolled: mfaEnabledAt !== null,
+  };
 }
 
 /** Ends one session (sign-out). Idempotent. */

@@ -11,7 +11,7 @@ test.describe('access', () => {
 
     await page.getByLabel('E-Mail-Adresse').fill('officer@polizei.example');
     await page.getByLabel('Passwort').fill('Demo-Passwort-2026');
-    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
     await expect(page).toHaveURL(/\/vermittlungen\/neu$/);
   });
 
@@ -21,7 +21,7 @@ test.describe('access', () => {
     for (const email of ['officer@polizei.example', 'nobody@polizei.example']) {
       await page.getByLabel('E-Mail-Adresse').fill(email);
       await page.getByLabel('Passwort').fill('Falsches-Passwort-1');
-      await page.getByRole('button', { name: 'Anmelden' }).click();
+      await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
       const error = page.getByTestId('sign-in-error');
       await expect(error).toBeVisible();
       messages.push((await error.textContent()) ?? '');

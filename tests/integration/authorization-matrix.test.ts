@@ -1,13 +1,17 @@
 /**
  * Authorisation matrix for server actions (CONVENTIONS.md, "Authorisation, in layers" 4): every exported
  * server action × every role, plus anonymous, a disabled account with a still-valid session, a user demoted
- * after sign-in, and a request without Origin. A denied call must change nothing, look like "not signed
+ * after sign-in, a session still waiting for its second factor, and a request without Origin. The
+ * second-factor actions themselves belong to a session state rather than a role and have their own block. A denied call must change nothing, look like "not signed
  * in" or "forbidden", and leave an ACCESS_DENIED audit event. An action without a row fails this test.
  */
 import { randomUUID } from 'node:crypto';
 
 import { beforeEach, describe, expect, it } from 'vitest';
 
+import { seal } from '@/lib/auth/mfa/secret-box';
+import { pendingEnrolment } from '@/lib/auth/mfa/service';
+import { currentTotpCode } from '@/lib/auth/mfa/totp';
 import { ROLES, type Role } from '@/lib/auth/permissions';
 import { db } from '@/lib/db';
 
@@ -22,8 +26,11 @@ const actions: Record<string, Action> = Object.fromEntries(
 ) as Record<string, Action>;
 
 type Row = {
-  /** Roles the permission table allows; everyone else is denied. 'PUBLIC' = no sign-in needed. */
-  allowed: readonly Role[] | 'PUBLIC';
+  /**
+   * Roles the permission table allows; everyone else is denied. 'PUBLIC' = no sign-in needed;
+   * 'SECOND_FACTOR' = a step of the second factor, tested in its own block below.
+   */
+  allowed: readonly Role[] | 'PUBLIC' | 'SECOND_FACTOR';
   /** Calls the action with valid input for an allowed actor. */
   call: (action: Action) => Promise<unknown>;
   /** A value that changes when the action had an effect. */
@@ -63,6 +70,9 @@ const MATRIX: Record<string, Row> = {
     effect: async () =>
       (await db().user.findMany({ select: { passwordHash: true }, orderBy: { id: 'asc' } })).map((u) => u.passwordHash),
   },
+  confirmEnrolmentAction: { allowed: 'SECOND_FACTOR', call: async () => null, effect: async () => 0 },
+  verifySecondFactorAction: { allowed: 'SECOND_FACTOR', call: async () => null, effect: async () => 0 },
+  stepUpAction: { allowed: 'SECOND_FACTOR', call: async () => null, effect: async () => 0 },
   setLocaleAction: {
     allowed: 'PUBLIC',
     call: (action) => (action as (locale: unknown) => Promise<unknown>)('en'),
@@ -100,7 +110,7 @@ describe('authorisation matrix of server actions', () => {
 
   for (const [name, row] of Object.entries(MATRIX)) {
     // Public actions (the language switch) change nothing but the caller's own preference cookie.
-    if (row.allowed === 'PUBLIC') continue;
+    if (row.allowed === 'PUBLIC' || row.allowed === 'SECOND_FACTOR') continue;
     const allowed = row.allowed;
 
     describe(name, () => {
@@ -137,10 +147,96 @@ describe('authorisation matrix of server actions', () => {
         await expectDenied(row, actions[name]!);
       });
 
+      it('denies a session still waiting for its second factor', async () => {
+        const actor = await createActor(allowed[0]!, SCOPE[allowed[0]!]);
+        await enrolSecondFactor(actor.id);
+        await signInAs(actor, { secondFactorPending: true });
+        await expectDenied(row, actions[name]!);
+      });
+
       it('denies a request without an Origin header (CSRF)', async () => {
         await signInAs(await createActor(allowed[0]!, SCOPE[allowed[0]!]));
         currentHeaders.value = { host: 'localhost:3000' };
         await expectDenied(row, actions[name]!);
+      });
+    });
+  }
+});
+
+const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+
+async function enrolSecondFactor(userId: string) {
+  await db().user.update({ where: { id: userId }, data: { mfaSecret: seal(SECRET), mfaEnabledAt: new Date() } });
+}
+
+type CodeAction = (input: unknown) => Promise<unknown>;
+const secondFactorVerifications = async () =>
+  (await db().session.findMany({ select: { mfaVerifiedAt: true }, orderBy: { id: 'asc' } })).map((s) =>
+    s.mfaVerifiedAt?.getTime(),
+  );
+
+/**
+ * The second-factor actions act on the session's state, not on a permission: enrolment only while
+ * enrolment is owed, the sign-in code only while it is owed, step-up only for a complete session with
+ * an enrolled app. Every other state is denied like an unknown caller, and audited.
+ */
+describe('authorisation of the second-factor steps', () => {
+  const STEPS = {
+    confirmEnrolmentAction: { enrolled: false, pending: true },
+    verifySecondFactorAction: { enrolled: true, pending: true },
+    stepUpAction: { enrolled: true, pending: false },
+  } as const;
+
+  for (const [name, state] of Object.entries(STEPS)) {
+    const action = () => actions[name] as CodeAction;
+    const effect = async () => [
+      await secondFactorVerifications(),
+      await db().user.count({ where: { mfaEnabledAt: { not: null } } }),
+    ];
+
+    async function actorInState(enrolled: boolean, pending: boolean) {
+      const actor = await createActor('SUPERVISOR', SCOPE.SUPERVISOR);
+      if (enrolled) await enrolSecondFactor(actor.id);
+      await signInAs(actor, { secondFactorPending: pending });
+      return actor;
+    }
+    const deniedRow: Row = {
+      allowed: 'SECOND_FACTOR',
+      call: async (a) => (a as CodeAction)({ code: '000000' }),
+      effect,
+    };
+
+    describe(name, () => {
+      it('allows the session state it belongs to', async () => {
+        const actor = await actorInState(state.enrolled, state.pending);
+        // Enrolment confirms the secret the enrolment page created.
+        const secret = state.enrolled ? SECRET : (await pendingEnrolment(actor.id))!.secret;
+        const before = await effect();
+        expect(await action()({ code: currentTotpCode(secret) })).toMatchObject({ ok: true });
+        expect(await effect()).not.toEqual(before);
+      });
+
+      it('denies an anonymous caller', async () => {
+        await expectDenied(deniedRow, action());
+      });
+
+      it('denies every other session state', async () => {
+        for (const [enrolled, pending] of [
+          [false, false],
+          [false, true],
+          [true, false],
+          [true, true],
+        ] as const) {
+          if (enrolled === state.enrolled && pending === state.pending) continue;
+          await actorInState(enrolled, pending);
+          await expectDenied(deniedRow, action());
+        }
+      });
+
+      it('denies a request without an Origin header (CSRF)', async () => {
+        await actorInState(state.enrolled, state.pending);
+        currentHeaders.value = { host: 'localhost:3000' };
+        await expectDenied(deniedRow, action());
       });
     });
   }

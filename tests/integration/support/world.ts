@@ -38,13 +38,16 @@ export async function createActor(
   return db().user.findUniqueOrThrow({ where: { id }, select: ACTOR_SELECT });
 }
 
-/** Signs the actor in for the next action calls: a real server-side session and the token naming it. */
-export async function signInAs(actor: Actor): Promise<void> {
+/**
+ * Signs the actor in for the next action calls: a real server-side session and the token naming it.
+ * By default the session has passed its second factor too; `secondFactorPending` stops after the password.
+ */
+export async function signInAs(actor: Actor, { secondFactorPending = false } = {}): Promise<void> {
   const { sessionVersion } = await db().user.findUniqueOrThrow({
     where: { id: actor.id },
     select: { sessionVersion: true },
   });
-  const { id: sid } = await startSession(actor.id);
+  const { id: sid } = await startSession(actor.id, { secondFactorProved: !secondFactorPending });
   currentSession.value = { uid: actor.id, sv: sessionVersion, sid };
 }
 

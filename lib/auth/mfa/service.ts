@@ -1,0 +1,165 @@
+import 'server-only';
+
+import { recordAudit } from '@/lib/audit/record';
+import { open, seal } from '@/lib/auth/mfa/secret-box';
+import { generateRecoveryCodes, normaliseRecoveryCode } from '@/lib/auth/mfa/recovery-codes';
+import { generateTotpSecret, matchingTimeStep, totpUri } from '@/lib/auth/mfa/totp';
+import { hashPassword, verifyPassword } from '@/lib/auth/password';
+import type { ValidSession } from '@/lib/auth/sessions';
+import { clearFailures, isThrottled, recordFailure, throttleKeys } from '@/lib/auth/throttle';
+import { db, type Tx } from '@/lib/db';
+import { failure, success, type ActionResult } from '@/lib/result';
+
+/**
+ * The second factor (RFC 6238 TOTP plus recovery codes). Failed codes count against the same per-account
+ * lock as wrong passwords (lib/auth/throttle.ts), and that count is only cleared once the second factor
+ * has been passed, so a known password does not buy unlimited guesses.
+ */
+
+/**
+ * The secret the user is about to enrol: created on first call and kept (sealed) until the first code
+ * confirms it, so that reloading the page shows the same QR code. Null once a factor is enrolled.
+ */
+export async function pendingEnrolment(userId: string): Promise<{ secret: string; uri: string } | null> {
+  const user = await db().user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { email: true, mfaSecret: true, mfaEnabledAt: true },
+  });
+  if (user.mfaEnabledAt) return null;
+  let secret = user.mfaSecret ? open(user.mfaSecret) : null;
+  if (!secret) {
+    secret = generateTotpSecret();
+    await db().user.update({ where: { id: userId }, data: { mfaSecret: seal(secret) } });
+  }
+  return { secret, uri: totpUri(secret, user.email) };
+}
+
+type Attempt = { session: ValidSession; code: string; clientAddress: string | null };
+
+/** The first code from the app: the factor is enrolled, ten recovery codes are issued (shown once). */
+export async function confirmEnrolment({ session, code, clientAddress }: Attempt): Promise<ActionResult<string[]>> {
+  const checked = await checkTotp({ session, code, clientAddress }, 'enrol');
+  if (!checked.ok) return checked;
+  const recoveryCodes = generateRecoveryCodes();
+  const hashes = await Promise.all(recoveryCodes.map((c) => hashPassword(normaliseRecoveryCode(c)!)));
+  const { user } = session;
+  const now = new Date();
+  await db().$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { mfaEnabledAt: now } });
+    await tx.recoveryCode.deleteMany({ where: { userId: user.id } });
+    await tx.recoveryCode.createMany({ data: hashes.map((codeHash) => ({ userId: user.id, codeHash })) });
+    await tx.session.update({ where: { id: session.sessionId }, data: { mfaVerifiedAt: now } });
+    await recordAudit(tx, {
+      actorId: user.id,
+      actorRole: user.role,
+      action: 'SECOND_FACTOR_ENROLLED',
+      entityType: 'User',
+      entityId: user.id,
+    });
+  });
+  return success(recoveryCodes);
+}
+
+/** The sign-in step after the password (TOTP or recovery code), and step-up before sensitive actions. */
+export async function verifySecondFactor(attempt: Attempt, purpose: 'sign-in' | 'step-up'): Promise<ActionResult<null>> {
+  const { session } = attempt;
+  const isRecoveryCode = purpose === 'sign-in' && normaliseRecoveryCode(attempt.code) !== null;
+  const checked = isRecoveryCode ? await checkRecoveryCode(attempt) : await checkTotp(attempt, purpose);
+  if (!checked.ok) return checked;
+  await db().$transaction(async (tx) => {
+    await tx.session.update({ where: { id: session.sessionId }, data: { mfaVerifiedAt: new Date() } });
+    await recordAudit(tx, {
+      actorId: session.user.id,
+      actorRole: session.user.role,
+      action: purpose === 'step-up' ? 'SECOND_FACTOR_STEP_UP' : 'SECOND_FACTOR_VERIFIED',
+      details: { method: isRecoveryCode ? 'RECOVERY_CODE' : 'TOTP', ...checked.data },
+    });
+  });
+  return success(null);
+}
+
+/** Admin reset: the account enrols anew at its next sign-in; its sessions end. The caller audits. */
+export async function resetSecondFactor(tx: Tx, userId: string): Promise<void> {
+  await tx.user.update({
+    where: { id: userId },
+    data: { mfaSecret: null, mfaEnabledAt: null, mfaLastStep: null, sessionVersion: { increment: 1 } },
+  });
+  await tx.recoveryCode.deleteMany({ where: { userId } });
+  await tx.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+}
+
+type CheckResult = ActionResult<Record<string, number>>;
+
+async function throttled(attempt: Attempt, check: () => Promise<CheckResult>): Promise<CheckResult> {
+  const { user } = attempt.session;
+  const { email } = await db().user.findUniqueOrThrow({ where: { id: user.id }, select: { email: true } });
+  const keys = throttleKeys(email, attempt.clientAddress);
+  if (await isThrottled(keys)) {
+    await auditFailure(attempt, 'LOCKED');
+    return failure('INVALID_STATE', 'errors.secondFactor.locked');
+  }
+  const result = await check();
+  if (result.ok) {
+    await clearFailures(keys);
+    return result;
+  }
+  const lockedNow = await recordFailure(keys);
+  await auditFailure(attempt, result.code === 'CONFLICT' ? 'REPLAYED' : 'WRONG_CODE', lockedNow);
+  return lockedNow ? failure('INVALID_STATE', 'errors.secondFactor.locked') : result;
+}
+
+function auditFailure({ session }: Attempt, reason: string, lockedNow = false): Promise<void> {
+  return recordAudit(db(), {
+    actorId: session.user.id,
+    actorRole: session.user.role,
+    action: 'SECOND_FACTOR_FAILED',
+    details: { reason, lockedNow },
+  });
+}
+
+const wrongCode = () => failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { code: ['errors.secondFactor.wrong'] });
+
+function checkTotp(attempt: Attempt, purpose: 'enrol' | 'sign-in' | 'step-up'): Promise<CheckResult> {
+  return throttled(attempt, async () => {
+    const userId = attempt.session.user.id;
+    const user = await db().user.findUniqueOrThrow({
+      where: { id: userId },
+      select: { mfaSecret: true, mfaEnabledAt: true },
+    });
+    // Enrolment confirms a pending secret; sign-in and step-up need an enrolled one.
+    if ((purpose === 'enrol') !== (user.mfaEnabledAt === null) || !user.mfaSecret) {
+      return failure('INVALID_STATE', 'errors.secondFactor.notEnrolled');
+    }
+    const secret = open(user.mfaSecret);
+    const step = secret ? matchingTimeStep(secret, attempt.code.replace(/\s/g, '')) : null;
+    if (step === null) return wrongCode();
+    // Compare-and-set: of two requests with the same code, exactly one wins (ASVS 6.5.1).
+    const accepted = await db().user.updateMany({
+      where: { id: userId, OR: [{ mfaLastStep: null }, { mfaLastStep: { lt: step } }] },
+      data: { mfaLastStep: step },
+    });
+    if (accepted.count === 0) {
+      return failure('CONFLICT', 'errors.codes.INVALID_INPUT', { code: ['errors.secondFactor.reused'] });
+    }
+    return success({});
+  });
+}
+
+function checkRecoveryCode(attempt: Attempt): Promise<CheckResult> {
+  return throttled(attempt, async () => {
+    const typed = normaliseRecoveryCode(attempt.code)!;
+    const unused = await db().recoveryCode.findMany({
+      where: { userId: attempt.session.user.id, usedAt: null },
+      select: { id: true, codeHash: true },
+    });
+    for (const candidate of unused) {
+      if (!(await verifyPassword(candidate.codeHash, typed))) continue;
+      const used = await db().recoveryCode.updateMany({
+        where: { id: candidate.id, usedAt: null },
+        data: { usedAt: new Date() },
+      });
+      if (used.count === 1) return success({ remainingRecoveryCodes: unused.length - 1 });
+    }
+    return wrongCode();
+  });
+}
