@@ -2,12 +2,17 @@ import { existsSync } from 'node:fs';
 
 import { defineConfig, devices } from '@playwright/test';
 
+import { OIDC_TEST_CLIENT_ID, OIDC_TEST_SCOPES } from './tests/e2e/support/oidc-accounts';
+
 /**
  * End-to-end tests in a real Chromium against the production build (`npm run test:e2e` builds first),
  * with a throwaway embedded PostgreSQL that the launcher migrates and seeds. Offline machines use
  * Debian's chromium (TOOLCHAIN.md); elsewhere Playwright's own browser works too.
  */
 const PORT = 3100;
+/** The test identity provider (tests/e2e/support/oidc-provider.ts) that OIDC sign-in runs against. */
+const OIDC_PORT = 3101;
+const OIDC_CLIENT_SECRET = `e2e-oidc-${Math.random().toString(36).slice(2)}-${Date.now()}`;
 export const E2E_PG_PORT = 54329;
 const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
@@ -30,15 +35,33 @@ export default defineConfig({
     { name: 'desktop', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 900 } } },
     { name: 'phone', use: { ...devices['Pixel 7'], viewport: { width: 360, height: 780 } }, grep: /@phone/ },
   ],
-  webServer: {
-    command: `node_modules/.bin/tsx lib/cli/serve.ts start --ephemeral --port ${PORT} --pg-port ${E2E_PG_PORT}`,
-    url: `http://localhost:${PORT}/api/health`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
-    // `next start` runs with NODE_ENV=production, which requires a real secret.
-    env: { AUTH_SECRET: `e2e-${Math.random().toString(36).slice(2)}-${Date.now()}-not-for-production` },
-    stdout: 'pipe',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `node_modules/.bin/tsx tests/e2e/support/oidc-provider-server.ts --port ${OIDC_PORT} --app-url http://localhost:${PORT}`,
+      url: `http://localhost:${OIDC_PORT}/.well-known/openid-configuration`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+      env: { OIDC_TEST_CLIENT_SECRET: OIDC_CLIENT_SECRET },
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      command: `node_modules/.bin/tsx lib/cli/serve.ts start --ephemeral --port ${PORT} --pg-port ${E2E_PG_PORT}`,
+      url: `http://localhost:${PORT}/api/health`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
+      env: {
+        // `next start` runs with NODE_ENV=production, which requires a real secret.
+        AUTH_SECRET: `e2e-${Math.random().toString(36).slice(2)}-${Date.now()}-not-for-production`,
+        OIDC_ISSUER: `http://localhost:${OIDC_PORT}`,
+        OIDC_CLIENT_ID: OIDC_TEST_CLIENT_ID,
+        OIDC_CLIENT_SECRET,
+        OIDC_SCOPES: OIDC_TEST_SCOPES,
+      },
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+  ],
 });

@@ -16,10 +16,15 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
  * OIDC_ROLE_MAP: "idp-value=ROLE,other-value=ROLE". Split at the last "=", so a value may contain "="
  * (e.g. a group DN) but not ",".
  */
-const roleMap = z.string().transform((value, ctx): Record<string, Role> => {
+const roleMap = z.string().transform((value, ctx): Record<string, Role> | undefined => {
+  const pairs = value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  // Empty (e.g. `OIDC_ROLE_MAP=` in a compose file) means unset, not "map nothing".
+  if (pairs.length === 0) return undefined;
   const map: Record<string, Role> = {};
-  const pairs = value.split(',').map((p) => p.trim());
-  for (const pair of pairs.filter(Boolean)) {
+  for (const pair of pairs) {
     const at = pair.lastIndexOf('=');
     const idpValue = pair.slice(0, at).trim();
     const role = pair.slice(at + 1).trim();
@@ -95,7 +100,7 @@ const schema = z
       });
     }
     // Tokens are fetched from the issuer over the back channel: plain HTTP only on this machine (tests).
-    if (env.NODE_ENV === 'production' && env.OIDC_ISSUER) {
+    if (env.NODE_ENV === 'production' && env.OIDC_ISSUER && URL.canParse(env.OIDC_ISSUER)) {
       const issuer = new URL(env.OIDC_ISSUER);
       if (issuer.protocol !== 'https:' && !LOCAL_HOSTS.has(issuer.hostname)) {
         ctx.addIssue({ code: 'custom', path: ['OIDC_ISSUER'], message: 'must be an https:// URL in production' });

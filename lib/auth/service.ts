@@ -18,6 +18,11 @@ export async function authenticateWithPassword(
   password: string,
   clientAddress: string | null = null,
 ): Promise<AuthenticatedUser | null> {
+  // Defence in depth: with local accounts switched off the password provider is not even registered.
+  if (env().LOCAL_ACCOUNTS === 'disabled') {
+    await recordAudit(db(), { action: 'SIGN_IN_FAILED', details: { reason: 'LOCAL_ACCOUNTS_DISABLED' } });
+    return null;
+  }
   const normalisedEmail = email.trim().toLowerCase();
   const keys = throttleKeys(normalisedEmail, clientAddress);
   const user = await db().user.findUnique({

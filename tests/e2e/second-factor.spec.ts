@@ -92,6 +92,8 @@ test('a recovery code works once when the phone is not at hand @phone', async ({
   await page.getByLabel('Wiederherstellungscode').fill(recoveryCodes[0]!);
   await page.getByRole('button', { name: 'Bestätigen' }).click();
   await expect(page.getByTestId('signed-in-as')).toBeVisible();
+  await page.goto('/konto');
+  await expect(page.getByTestId('second-factor-status')).toContainText('Noch 9 von 10 Wiederherstellungscodes übrig.');
 
   await signOut(page);
   await signInWithPassword(page, email);

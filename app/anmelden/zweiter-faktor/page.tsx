@@ -57,10 +57,14 @@ export default async function SecondFactorPage({
                   // SVG markup generated on the server by the qrcode library from our own otpauth:// URI.
                   dangerouslySetInnerHTML={{ __html: qrSvg }}
                 />
+                {/* On the phone that holds the app the QR code cannot be scanned: the link opens the app. */}
+                <a href={enrolment.uri} className="text-brand-800 mt-2 inline-flex min-h-11 items-center underline">
+                  {t('openInApp')}
+                </a>
               </li>
               <li>
                 {t('enrolStep2')}
-                <p className="mt-1 font-mono text-base break-all" data-testid="totp-secret">
+                <p className="mt-1 font-mono text-base" data-testid="totp-secret">
                   <span className="sr-only">{t('secretLabel')}: </span>
                   {formatSecretForTyping(enrolment.secret)}
                 </p>

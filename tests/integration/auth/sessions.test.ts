@@ -21,7 +21,14 @@ async function officerSession() {
 describe('server-side sessions', () => {
   it('accepts a fresh session and returns the actor from the database', async () => {
     const { officer, claims } = await officerSession();
-    expect(await validateSession(claims)).toEqual({ sessionId: claims.sid, user: officer });
+    expect(await validateSession(claims)).toEqual({
+      sessionId: claims.sid,
+      user: officer,
+      // Officers need no second factor by default: the session is complete after the password.
+      secondFactor: 'DONE',
+      secondFactorAt: null,
+      totpEnrolled: false,
+    });
   });
 
   it('ends after 30 minutes without a request (idle timeout)', async () => {
