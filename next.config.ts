@@ -21,7 +21,9 @@ const nextConfig: NextConfig = {
   },
   async headers() {
     // HSTS only for production builds served over HTTPS; development runs on http://localhost.
-    return [{ source: '/:path*', headers: staticSecurityHeaders({ production: process.env.NODE_ENV === 'production' }) }];
+    return [
+      { source: '/:path*', headers: staticSecurityHeaders({ production: process.env.NODE_ENV === 'production' }) },
+    ];
   },
 };
 

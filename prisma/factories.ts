@@ -156,7 +156,6 @@ export const DEMO_USERS: UserSpec[] = [
     role: 'SUPERVISOR',
     password: DEMO_PASSWORD,
     totpSecret: DEMO_TOTP_SECRET,
-    stationCode: 'PK-GARBSEN',
     inspectionCode: 'PI-GAR',
   },
   {

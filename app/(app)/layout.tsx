@@ -10,6 +10,7 @@ export default async function SignedInLayout({ children }: { children: ReactNode
   const navItems: NavItem[] = [
     ...(can(actor.role, 'referral:create') ? [{ href: '/vermittlungen/neu', labelKey: 'newReferral' } as const] : []),
     ...(can(actor.role, 'referral:read-own') ? [{ href: '/vermittlungen', labelKey: 'myReferrals' } as const] : []),
+    ...(can(actor.role, 'users:manage') ? [{ href: '/verwaltung/benutzer', labelKey: 'users' } as const] : []),
     ...(can(actor.role, 'account:change-password') ? [{ href: '/konto', labelKey: 'account' } as const] : []),
   ];
   return (

@@ -27,6 +27,13 @@ export default async function HomePage() {
             )}
           </div>
         </>
+      ) : can(actor.role, 'users:manage') ? (
+        <>
+          <p className="max-w-prose">{t('home.adminIntro')}</p>
+          <Link href="/verwaltung/benutzer" className={buttonClass('primary')}>
+            {t('users.title')}
+          </Link>
+        </>
       ) : (
         <p className="max-w-prose">{t('home.noFunctionsYet')}</p>
       )}

@@ -4,7 +4,7 @@ import { getTranslations } from 'next-intl/server';
 import { LanguageSwitch } from '@/components/app-shell/language-switch';
 import { SignOutButton } from '@/components/app-shell/sign-out-button';
 
-export type NavItem = { href: string; labelKey: 'newReferral' | 'myReferrals' | 'account' };
+export type NavItem = { href: string; labelKey: 'newReferral' | 'myReferrals' | 'users' | 'account' };
 
 /** Top bar: who is signed in, what their role may open (from the permission table), sign-out, language. */
 export async function Header({

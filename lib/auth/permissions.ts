@@ -14,13 +14,15 @@ export const PERMISSIONS = [
   'account:sign-out-everywhere',
   /** Change one's own password (local accounts). */
   'account:change-password',
+  /** Create and disable accounts, set role and scope, reset the second factor, unlock (user administration). */
+  'users:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const TABLE: Record<Role, readonly Permission[]> = {
   OFFICER: ['referral:create', 'referral:read-own', 'account:sign-out-everywhere', 'account:change-password'],
   SUPERVISOR: ['account:sign-out-everywhere', 'account:change-password'],
-  ADMIN: ['account:sign-out-everywhere', 'account:change-password'],
+  ADMIN: ['account:sign-out-everywhere', 'account:change-password', 'users:manage'],
   PARTNER: ['account:sign-out-everywhere', 'account:change-password'],
   AUDITOR: ['account:sign-out-everywhere', 'account:change-password'],
 };

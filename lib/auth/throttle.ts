@@ -83,6 +83,13 @@ export async function isThrottled(keys: ThrottleKeys): Promise<boolean> {
   return (account?.consumedPoints ?? 0) > MAX_ACCOUNT_FAILURES || (address?.consumedPoints ?? 0) > MAX_ADDRESS_FAILURES;
 }
 
+/** Whether the account itself is locked now (the address is not looked at), for the admin's view. */
+export async function isAccountLocked(email: string): Promise<boolean> {
+  const { account } = throttleKeys(email, null);
+  const failures = await getLimiters().accountFailures.get(account);
+  return (failures?.consumedPoints ?? 0) > MAX_ACCOUNT_FAILURES;
+}
+
 /** Counts a failed attempt; returns true when it just locked the account. */
 export async function recordFailure(keys: ThrottleKeys): Promise<boolean> {
   const { accountFailures, accountLocks, addressFailures } = getLimiters();

@@ -41,6 +41,32 @@ const PAGES: Record<string, Record<Role, Outcome> | 'PUBLIC' | 'SIGN_IN_STEP'> =
   '/konto': everyone,
   '/vermittlungen': officersOnly,
   '/vermittlungen/neu': officersOnly,
+  // User administration: ADMIN only (users:manage).
+  '/verwaltung/benutzer': {
+    OFFICER: 'not-found',
+    SUPERVISOR: 'not-found',
+    ADMIN: 'ok',
+    PARTNER: 'not-found',
+    AUDITOR: 'not-found',
+  },
+  '/verwaltung/benutzer/neu': {
+    OFFICER: 'not-found',
+    SUPERVISOR: 'not-found',
+    ADMIN: 'ok',
+    PARTNER: 'not-found',
+    AUDITOR: 'not-found',
+  },
+  // Visited literally, "[id]" is no account: not found for admins too. Admins opening real accounts, and
+  // other roles being refused, are in user-admin.spec.ts.
+  '/verwaltung/benutzer/[id]': {
+    OFFICER: 'not-found',
+    SUPERVISOR: 'not-found',
+    ADMIN: 'not-found',
+    PARTNER: 'not-found',
+    AUDITOR: 'not-found',
+  },
+  // Public like /anmelden: the one-time link is the proof; "[token]" shows the invalid-link message.
+  '/anmelden/passwort/[token]': 'PUBLIC',
 };
 
 /** Every page.tsx under app/, as the URL it serves (route groups in parentheses do not appear). */

@@ -73,6 +73,88 @@ const MATRIX: Record<string, Row> = {
   confirmEnrolmentAction: { allowed: 'SECOND_FACTOR', call: async () => null, effect: async () => 0 },
   verifySecondFactorAction: { allowed: 'SECOND_FACTOR', call: async () => null, effect: async () => 0 },
   stepUpAction: { allowed: 'SECOND_FACTOR', call: async () => null, effect: async () => 0 },
+  // User administration: each call acts on an account it creates first (lib/users/actions.ts).
+  createUserAction: {
+    allowed: ['ADMIN'],
+    call: async (action) =>
+      (action as (input: unknown) => Promise<unknown>)({
+        email: `neu-${randomUUID()}@polizei.example`,
+        displayName: 'PKin Lea Sommer',
+        role: 'OFFICER',
+        scope: `STATION:${(await db().station.findUniqueOrThrow({ where: { code: 'PK-GARBSEN' } })).id}`,
+      }),
+    effect: () => db().user.count(),
+  },
+  updateUserAccessAction: {
+    allowed: ['ADMIN'],
+    call: async (action) => {
+      const target = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+      return (action as (input: unknown) => Promise<unknown>)({
+        userId: target.id,
+        version: 1,
+        role: 'AUDITOR',
+        scope: '',
+      });
+    },
+    effect: () => db().user.count({ where: { role: 'AUDITOR' } }),
+  },
+  disableUserAction: {
+    allowed: ['ADMIN'],
+    call: async (action) => {
+      const target = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+      return (action as (input: unknown) => Promise<unknown>)({ userId: target.id, version: 1 });
+    },
+    effect: () => db().user.count({ where: { active: false } }),
+  },
+  enableUserAction: {
+    allowed: ['ADMIN'],
+    call: async (action) => {
+      const target = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+      await db().user.update({ where: { id: target.id }, data: { active: false } });
+      return (action as (input: unknown) => Promise<unknown>)({ userId: target.id, version: 1 });
+    },
+    effect: () => db().user.count({ where: { active: true } }),
+  },
+  resetUserSecondFactorAction: {
+    allowed: ['ADMIN'],
+    call: async (action) => {
+      const target = await createActor('PARTNER', { partnerCode: 'MB-H' });
+      await db().user.update({ where: { id: target.id }, data: { mfaSecret: 'sealed', mfaEnabledAt: new Date() } });
+      return (action as (input: unknown) => Promise<unknown>)({ userId: target.id, version: 1 });
+    },
+    effect: () => db().user.count({ where: { mfaEnabledAt: null } }),
+  },
+  issuePasswordLinkAction: {
+    allowed: ['ADMIN'],
+    call: async (action) => {
+      const target = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+      return (action as (input: unknown) => Promise<unknown>)({ userId: target.id, version: 1 });
+    },
+    effect: () => db().passwordToken.count(),
+  },
+  unlockUserAction: {
+    allowed: ['ADMIN'],
+    call: async (action) => {
+      const target = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+      const { email } = await db().user.findUniqueOrThrow({ where: { id: target.id } });
+      const { authenticateWithPassword } = await import('@/lib/auth/service');
+      for (let i = 0; i < 5; i++) await authenticateWithPassword(email, `falsch-${i}`);
+      return (action as (input: unknown) => Promise<unknown>)({ userId: target.id, version: 1 });
+    },
+    // The lock lives in the rate-limit store; its lifting shows in the audit trail.
+    effect: () => db().auditEvent.count({ where: { action: 'ACCOUNT_UNLOCKED' } }),
+  },
+  // Public: the one-time link is the proof (tests/integration/users/password-link.test.ts).
+  setPasswordWithLinkAction: {
+    allowed: 'PUBLIC',
+    call: (action) =>
+      (action as (input: unknown) => Promise<unknown>)({
+        token: 'A'.repeat(43),
+        newPassword: 'Ein langer Satz als Passwort 42',
+        confirmation: 'Ein langer Satz als Passwort 42',
+      }),
+    effect: async () => 0,
+  },
   setLocaleAction: {
     allowed: 'PUBLIC',
     call: (action) => (action as (locale: unknown) => Promise<unknown>)('en'),
@@ -82,7 +164,7 @@ const MATRIX: Record<string, Row> = {
 
 const SCOPE: Record<Role, Parameters<typeof createActor>[1]> = {
   OFFICER: { stationCode: 'PK-GARBSEN' },
-  SUPERVISOR: { stationCode: 'PK-GARBSEN', inspectionCode: 'PI-GAR' },
+  SUPERVISOR: { inspectionCode: 'PI-GAR' },
   ADMIN: {},
   PARTNER: { partnerCode: 'MB-H' },
   AUDITOR: {},

@@ -33,13 +33,17 @@ describe('demo seed', () => {
     expect(await counts()).toEqual(first);
   });
 
-  it('gives the demo officer and supervisor the station PK Garbsen', async () => {
+  it('scopes the demo officer to PK Garbsen, the supervisor to PI Garbsen (exactly one unit), partners to theirs', async () => {
     await seed(testDatabaseUrl());
     const users = await db().user.findMany({
       where: { role: { in: ['OFFICER', 'SUPERVISOR'] } },
-      select: { station: { select: { code: true } } },
+      select: { role: true, station: { select: { code: true } }, inspection: { select: { code: true } } },
+      orderBy: { role: 'asc' },
     });
-    expect(users.map((u) => u.station?.code)).toEqual(['PK-GARBSEN', 'PK-GARBSEN']);
+    expect(users).toEqual([
+      { role: 'OFFICER', station: { code: 'PK-GARBSEN' }, inspection: null },
+      { role: 'SUPERVISOR', station: null, inspection: { code: 'PI-GAR' } },
+    ]);
     const partnerUsers = await db().user.findMany({
       where: { role: 'PARTNER' },
       select: { email: true, partner: { select: { code: true } } },

@@ -61,7 +61,10 @@ export async function confirmEnrolment({ session, code, clientAddress }: Attempt
 }
 
 /** The sign-in step after the password (TOTP or recovery code), and step-up before sensitive actions. */
-export async function verifySecondFactor(attempt: Attempt, purpose: 'sign-in' | 'step-up'): Promise<ActionResult<null>> {
+export async function verifySecondFactor(
+  attempt: Attempt,
+  purpose: 'sign-in' | 'step-up',
+): Promise<ActionResult<null>> {
   const { session } = attempt;
   const isRecoveryCode = purpose === 'sign-in' && normaliseRecoveryCode(attempt.code) !== null;
   const checked = isRecoveryCode ? await checkRecoveryCode(attempt) : await checkTotp(attempt, purpose);

@@ -1,0 +1,168 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { getFormatter, getTranslations } from 'next-intl/server';
+
+import { buttonClass } from '@/components/ui/button';
+import { inputClass } from '@/components/ui/field';
+import { UserStatus } from '@/components/users/user-status';
+import { requirePermission } from '@/lib/auth/session';
+import { TIME_ZONE } from '@/lib/time/berlin';
+import { listUsers, SEARCH_MAX_LENGTH, type UserRow } from '@/lib/users/queries';
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('users'))('title') };
+}
+
+const single = (value: string | string[] | undefined) => (typeof value === 'string' ? value : '');
+
+export default async function UsersPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ q?: string | string[]; seite?: string | string[] }>;
+}) {
+  await requirePermission('users:manage');
+  const params = await searchParams;
+  const { items, total, page, pages, search } = await listUsers({
+    search: single(params.q),
+    page: Number(single(params.seite)) || 1,
+  });
+  const t = await getTranslations('users');
+  const tRoles = await getTranslations('roles');
+  const format = await getFormatter();
+  const lastSignIn = (u: UserRow) =>
+    u.lastSignInAt
+      ? format.dateTime(u.lastSignInAt, { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE })
+      : t('neverSignedIn');
+  const scope = (u: UserRow) => u.scopeName ?? t('noScope');
+  const secondFactor = (u: UserRow) =>
+    u.secondFactorEnrolled ? t('secondFactor.enrolled') : t('secondFactor.notEnrolled');
+  const pageHref = (n: number) => {
+    const query = new URLSearchParams({ ...(search && { q: search }), ...(n > 1 && { seite: String(n) }) }).toString();
+    return `/verwaltung/benutzer${query ? `?${query}` : ''}`;
+  };
+
+  return (
+    <div className="space-y-5">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-bold">{t('title')}</h1>
+        <Link href="/verwaltung/benutzer/neu" className={buttonClass('primary')}>
+          {t('new')}
+        </Link>
+      </div>
+      <p className="max-w-prose text-slate-700">{t('intro')}</p>
+
+      <form method="get" role="search" className="flex max-w-xl flex-col gap-2 sm:flex-row sm:items-end">
+        <div className="grow space-y-1">
+          <label htmlFor="q" className="block text-base font-semibold">
+            {t('searchLabel')}
+          </label>
+          <input
+            id="q"
+            name="q"
+            type="search"
+            defaultValue={search}
+            maxLength={SEARCH_MAX_LENGTH}
+            autoComplete="off"
+            className={inputClass}
+          />
+        </div>
+        <button type="submit" className={buttonClass('secondary')}>
+          {t('searchSubmit')}
+        </button>
+      </form>
+
+      <div className="flex flex-wrap items-center gap-3">
+        <p role="status" className="font-semibold">
+          {search ? t('countFor', { count: total, search }) : t('count', { count: total })}
+        </p>
+        {search && (
+          <Link href="/verwaltung/benutzer" className="text-brand-800 underline">
+            {t('searchReset')}
+          </Link>
+        )}
+      </div>
+
+      {items.length === 0 ? (
+        <p>{t('empty')}</p>
+      ) : (
+        <>
+          {/* Phones: one card per account. */}
+          <ul className="space-y-3 md:hidden" data-testid="user-cards">
+            {items.map((u) => (
+              <li key={u.id} className="rounded-lg border border-slate-300 bg-white p-4" data-testid="user-row">
+                <Link href={`/verwaltung/benutzer/${u.id}`} className="text-brand-800 text-lg font-bold underline">
+                  {u.displayName}
+                </Link>
+                <p className="text-sm [overflow-wrap:anywhere] text-slate-700">{u.email}</p>
+                <dl className="mt-2 grid grid-cols-[8.5rem_1fr] gap-x-3 gap-y-1 text-sm">
+                  <dt className="font-semibold">{t('columns.role')}</dt>
+                  <dd>{tRoles(u.role)}</dd>
+                  <dt className="font-semibold">{t('columns.scope')}</dt>
+                  <dd>{scope(u)}</dd>
+                  <dt className="font-semibold">{t('columns.status')}</dt>
+                  <dd>
+                    <UserStatus active={u.active} locked={u.locked} />
+                  </dd>
+                  <dt className="font-semibold">{t('columns.secondFactor')}</dt>
+                  <dd>{secondFactor(u)}</dd>
+                  <dt className="font-semibold">{t('columns.lastSignIn')}</dt>
+                  <dd>{lastSignIn(u)}</dd>
+                </dl>
+              </li>
+            ))}
+          </ul>
+          {/* Wider screens: a table to scan and compare. */}
+          <div className="hidden md:block">
+            <table className="w-full border-collapse bg-white text-sm" data-testid="user-table">
+              <caption className="sr-only">{t('title')}</caption>
+              <thead>
+                <tr className="border-b-2 border-slate-400 text-left">
+                  {(['name', 'role', 'scope', 'status', 'secondFactor', 'lastSignIn'] as const).map((c) => (
+                    <th key={c} scope="col" className="px-2 py-2 font-semibold">
+                      {t(`columns.${c}`)}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((u) => (
+                  <tr key={u.id} className="border-b border-slate-200 align-top" data-testid="user-row">
+                    <th scope="row" className="px-2 py-2 text-left font-normal">
+                      <Link href={`/verwaltung/benutzer/${u.id}`} className="text-brand-800 font-semibold underline">
+                        {u.displayName}
+                      </Link>
+                      <span className="block [overflow-wrap:anywhere] text-slate-700">{u.email}</span>
+                    </th>
+                    <td className="px-2 py-2">{tRoles(u.role)}</td>
+                    <td className="px-2 py-2">{scope(u)}</td>
+                    <td className="px-2 py-2">
+                      <UserStatus active={u.active} locked={u.locked} />
+                    </td>
+                    <td className="px-2 py-2">{secondFactor(u)}</td>
+                    <td className="px-2 py-2">{lastSignIn(u)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+
+      {pages > 1 && (
+        <nav aria-label={t('pagination')} className="flex flex-wrap items-center gap-3">
+          {page > 1 && (
+            <Link href={pageHref(page - 1)} className={buttonClass('secondary')}>
+              {t('previous')}
+            </Link>
+          )}
+          <p>{t('pageOf', { page, pages })}</p>
+          {page < pages && (
+            <Link href={pageHref(page + 1)} className={buttonClass('secondary')}>
+              {t('next')}
+            </Link>
+          )}
+        </nav>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,111 @@
+'use server';
+
+import { invalidInput, runAction } from '@/lib/actions';
+import type { Actor } from '@/lib/auth/sessions';
+import { authorizeAction } from '@/lib/auth/session';
+import type { ActionResult } from '@/lib/result';
+import type { PasswordLinkDto } from '@/lib/users/dto';
+import {
+  createUserInput,
+  setPasswordInput,
+  updateUserAccessInput,
+  userCommandInput,
+  type CreateUserInput,
+  type UpdateUserAccessInput,
+  type UserCommandInput,
+} from '@/lib/users/schema';
+import {
+  createUser,
+  issuePasswordLink,
+  resetUserSecondFactor,
+  setPasswordWithLink,
+  setUserActive,
+  unlockUser,
+  updateUserAccess,
+  type CreatedUser,
+  type PasswordLink,
+} from '@/lib/users/service';
+
+type Schema<I> = {
+  safeParse: (
+    raw: unknown,
+  ) => { success: true; data: I } | { success: false; error: Parameters<typeof invalidInput>[0] };
+};
+
+/** Authorise (with a fresh second factor for the most sensitive changes, ASVS 7.5.3), validate, call the service. */
+function manage<I, T>(
+  raw: unknown,
+  schema: Schema<I>,
+  { stepUp }: { stepUp: boolean },
+  service: (command: { actor: Actor; input: I }) => Promise<ActionResult<T>>,
+): Promise<ActionResult<T>> {
+  return runAction(async () => {
+    const auth = await authorizeAction('users:manage', { stepUp });
+    if (!auth.ok) return auth;
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) return invalidInput(parsed.error);
+    return service({ actor: auth.data, input: parsed.data });
+  });
+}
+
+/** Dates cross to the browser as ISO strings. */
+const linkDto = (link: PasswordLink): PasswordLinkDto => ({ path: link.path, expiresAt: link.expiresAt.toISOString() });
+
+/** "Konto anlegen": returns the one-time link to set the password, shown to the admin once. */
+export async function createUserAction(
+  raw: unknown,
+): Promise<ActionResult<{ id: string; passwordLink: PasswordLinkDto }>> {
+  return manage<CreateUserInput, CreatedUser>(raw, createUserInput, { stepUp: true }, createUser).then((r) =>
+    r.ok ? { ok: true, data: { id: r.data.id, passwordLink: linkDto(r.data.passwordLink) } } : r,
+  );
+}
+
+/** "Rolle und Zuständigkeit speichern". */
+export async function updateUserAccessAction(raw: unknown): Promise<ActionResult<{ version: number }>> {
+  return manage<UpdateUserAccessInput, { version: number }>(
+    raw,
+    updateUserAccessInput,
+    { stepUp: true },
+    updateUserAccess,
+  );
+}
+
+/** "Konto deaktivieren": every session of the account ends at once. */
+export async function disableUserAction(raw: unknown): Promise<ActionResult<{ version: number }>> {
+  return manage<UserCommandInput, { version: number }>(raw, userCommandInput, { stepUp: true }, (command) =>
+    setUserActive({ ...command, active: false }),
+  );
+}
+
+/** "Konto wieder aktivieren". */
+export async function enableUserAction(raw: unknown): Promise<ActionResult<{ version: number }>> {
+  return manage<UserCommandInput, { version: number }>(raw, userCommandInput, { stepUp: true }, (command) =>
+    setUserActive({ ...command, active: true }),
+  );
+}
+
+/** "Zweiten Faktor zurücksetzen". */
+export async function resetUserSecondFactorAction(raw: unknown): Promise<ActionResult<{ version: number }>> {
+  return manage<UserCommandInput, { version: number }>(raw, userCommandInput, { stepUp: true }, resetUserSecondFactor);
+}
+
+/** "Neuen Link zum Setzen des Passworts": shown to the admin once. */
+export async function issuePasswordLinkAction(raw: unknown): Promise<ActionResult<PasswordLinkDto>> {
+  return manage<UserCommandInput, PasswordLink>(raw, userCommandInput, { stepUp: true }, issuePasswordLink).then((r) =>
+    r.ok ? { ok: true, data: linkDto(r.data) } : r,
+  );
+}
+
+/** "Sperre aufheben": undoes only a lockout, so no step-up (the person may be waiting on the phone). */
+export async function unlockUserAction(raw: unknown): Promise<ActionResult<null>> {
+  return manage<UserCommandInput, null>(raw, userCommandInput, { stepUp: false }, unlockUser);
+}
+
+/** The public page behind the one-time link: no session; the link itself is the proof. */
+export async function setPasswordWithLinkAction(raw: unknown): Promise<ActionResult<null>> {
+  return runAction(async () => {
+    const parsed = setPasswordInput.safeParse(raw);
+    if (!parsed.success) return invalidInput(parsed.error);
+    return setPasswordWithLink({ input: parsed.data });
+  });
+}

@@ -1,0 +1,124 @@
+import { z } from 'zod/mini';
+
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@/lib/accounts/schema';
+import { ROLES, type Role } from '@/lib/auth/permissions';
+import { cleanText } from '@/lib/validation/text';
+
+/**
+ * User administration (DESIGN.md section 2). One schema per form for react-hook-form in the browser and
+ * the server action; the service adds what needs the database (e-mail unique, scope exists, not oneself).
+ *
+ * A scope travels as one value, `KIND:id`, so that "exactly one of station or inspection" cannot be
+ * violated by construction and the form has a single field to show the error at.
+ */
+export const SCOPE_KINDS = ['STATION', 'INSPECTION', 'PARTNER'] as const;
+export type ScopeKind = (typeof SCOPE_KINDS)[number];
+export type Scope = { kind: ScopeKind; id: string };
+
+/** What each role is scoped to (DESIGN.md section 2); an empty list means the role has no scope. */
+export const SCOPES_OF_ROLE: Record<Role, readonly ScopeKind[]> = {
+  OFFICER: ['STATION'],
+  SUPERVISOR: ['STATION', 'INSPECTION'],
+  ADMIN: [],
+  PARTNER: ['PARTNER'],
+  AUDITOR: [],
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function scopeValue(scope: Scope | null): string {
+  return scope ? `${scope.kind}:${scope.id}` : '';
+}
+
+/** `''` → null (no scope); anything malformed → undefined. */
+export function parseScope(value: string): Scope | null | undefined {
+  if (value === '') return null;
+  const [kind, id, ...rest] = value.split(':');
+  if (rest.length || !id || !UUID.test(id) || !(SCOPE_KINDS as readonly string[]).includes(kind ?? '')) {
+    return undefined;
+  }
+  return { kind: kind as ScopeKind, id: id.toLowerCase() };
+}
+
+/** The message key of what is wrong with this role/scope pair, or null when it fits. */
+export function scopeProblem(role: Role, value: string): string | null {
+  const scope = parseScope(value);
+  const allowed = SCOPES_OF_ROLE[role];
+  if (scope === undefined) return 'users.errors.scopeInvalid';
+  if (allowed.length === 0) return scope === null ? null : 'users.errors.scopeNotForRole';
+  if (scope === null) return `users.errors.scopeRequired.${role}`;
+  return allowed.includes(scope.kind) ? null : 'users.errors.scopeNotForRole';
+}
+
+const role = z.enum(ROLES, { error: 'users.errors.roleRequired' });
+const scope = z.string({ error: 'users.errors.scopeInvalid' });
+
+function checkScope(value: { role: Role; scope: string }, ctx: z.core.$RefinementCtx<unknown>) {
+  const problem = scopeProblem(value.role, value.scope);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['scope'], message: problem });
+}
+
+/**
+ * Role and scope alone. An object's own checks do not run while one of its fields failed (zod), so the
+ * forms add these issues themselves to show every problem of an empty form at once.
+ */
+export const accessInput = z.object({ role, scope }).check(z.superRefine(checkScope));
+
+export const EMAIL_MAX_LENGTH = 254;
+
+const email = z
+  .string({ error: 'errors.required' })
+  .check(
+    z.trim(),
+    z.toLowerCase(),
+    z.minLength(1, { error: 'errors.required', abort: true }),
+    z.maxLength(EMAIL_MAX_LENGTH, { error: 'errors.tooLong', abort: true }),
+    z.email({ error: 'users.errors.emailFormat' }),
+  );
+
+/** "Konto anlegen": no password; the account holder sets it through a one-time link. */
+export const createUserInput = z
+  .strictObject({ email, displayName: cleanText({ max: 100 }), role, scope })
+  .check(z.superRefine(checkScope));
+export type CreateUserInput = z.infer<typeof createUserInput>;
+
+/**
+ * Every change to an existing account names the version the admin saw (the account's session version,
+ * which each of these changes moves on), so that two admins never silently overwrite each other.
+ */
+const target = {
+  userId: z.string({ error: 'errors.reload' }).check(z.regex(UUID, { error: 'errors.reload' })),
+  version: z.int({ error: 'errors.reload' }),
+};
+
+export const updateUserAccessInput = z.strictObject({ ...target, role, scope }).check(z.superRefine(checkScope));
+export type UpdateUserAccessInput = z.infer<typeof updateUserAccessInput>;
+
+/** Disable, enable, reset the second factor, unlock, new password link. */
+export const userCommandInput = z.strictObject(target);
+export type UserCommandInput = z.infer<typeof userCommandInput>;
+
+/** The token is 32 random bytes in base64url (43 characters); anything else cannot be one. */
+export const PASSWORD_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/** The public page behind the one-time link. */
+export const setPasswordInput = z
+  .strictObject({
+    token: z.string({ error: 'users.passwordLink.invalid' }),
+    // Not trimmed or normalised, as on the account page: every character counts as typed.
+    newPassword: z
+      .string({ error: 'errors.required' })
+      .check(
+        z.minLength(PASSWORD_MIN_LENGTH, { error: 'errors.passwordTooShort' }),
+        z.maxLength(PASSWORD_MAX_LENGTH, { error: 'errors.tooLong' }),
+      ),
+    confirmation: z.string({ error: 'errors.required' }),
+  })
+  .check(
+    z.superRefine((value, ctx) => {
+      if (value.confirmation !== value.newPassword) {
+        ctx.addIssue({ code: 'custom', path: ['confirmation'], message: 'errors.passwordMismatch' });
+      }
+    }),
+  );
+export type SetPasswordInput = z.infer<typeof setPasswordInput>;
