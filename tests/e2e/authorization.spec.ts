@@ -1,15 +1,13 @@
 /**
- * Authorisation matrix for pages: every page under app/ × anonymous, every role and a session still
- * waiting for its second factor. A page without a row fails the test. Denied pages look exactly like
- * missing ones (404); anonymous visitors are sent to sign-in, half signed-in ones to the second-factor
- * step. Also: disabling an account or changing its role takes effect on the very next request.
+ * Authorisation matrix for pages and route handlers: every page under app/ × anonymous, every role and a
+ * session still waiting for its second factor; every route handler × anonymous and a forged request. A
+ * page or handler without a row fails the test. Denied pages look exactly like missing ones (404);
+ * anonymous visitors are sent to sign-in, half signed-in ones to the second-factor step. Also: disabling
+ * an account or changing its role takes effect on the very next request.
  */
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
-
 import { expect, test, type Page } from '@playwright/test';
 
-import { queryDb, signIn, signInWithPassword } from './support/fixtures';
+import { filesInApp, queryDb, signIn, signInWithPassword } from './support/fixtures';
 
 type Outcome = 'ok' | 'not-found';
 const ROLE_ACCOUNTS = {
@@ -56,12 +54,11 @@ const PAGES: Record<string, Record<Role, Outcome> | 'PUBLIC' | 'SIGN_IN_STEP'> =
     PARTNER: 'not-found',
     AUDITOR: 'not-found',
   },
-  // Visited literally, "[id]" is no account: not found for admins too. Admins opening real accounts, and
-  // other roles being refused, are in user-admin.spec.ts.
+  // Visited with the id of a real account (the demo officer's).
   '/verwaltung/benutzer/[id]': {
     OFFICER: 'not-found',
     SUPERVISOR: 'not-found',
-    ADMIN: 'not-found',
+    ADMIN: 'ok',
     PARTNER: 'not-found',
     AUDITOR: 'not-found',
   },
@@ -69,16 +66,15 @@ const PAGES: Record<string, Record<Role, Outcome> | 'PUBLIC' | 'SIGN_IN_STEP'> =
   '/anmelden/passwort/[token]': 'PUBLIC',
 };
 
-/** Every page.tsx under app/, as the URL it serves (route groups in parentheses do not appear). */
-function pagesInApp(dir = 'app', prefix = ''): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (entry.isFile()) return entry.name === 'page.tsx' ? [prefix || '/'] : [];
-    const segment = /^\(.*\)$/.test(entry.name) ? '' : `/${entry.name}`;
-    return pagesInApp(path.join(dir, entry.name), prefix + segment);
-  });
+/** The URL to visit for a page: dynamic segments filled with something real. */
+async function urlOf(route: string): Promise<string> {
+  if (!route.includes('[id]')) return route;
+  const [officer] = await queryDb<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [ROLE_ACCOUNTS.OFFICER]);
+  return route.replace('[id]', officer!.id);
 }
 
-async function outcomeOf(page: Page, url: string): Promise<Outcome | 'sign-in' | 'second-factor'> {
+async function outcomeOf(page: Page, route: string): Promise<Outcome | 'sign-in' | 'second-factor'> {
+  const url = await urlOf(route);
   const response = await page.goto(url);
   const landed = new URL(page.url()).pathname;
   if (landed !== url && landed === '/anmelden') return 'sign-in';
@@ -87,7 +83,50 @@ async function outcomeOf(page: Page, url: string): Promise<Outcome | 'sign-in' |
 }
 
 test('every page has a row in the matrix', () => {
-  expect(pagesInApp().sort()).toEqual(Object.keys(PAGES).sort());
+  expect(filesInApp('page.tsx').sort()).toEqual(Object.keys(PAGES).sort());
+});
+
+/**
+ * Route handlers. None of ours changes state: the health check only reads, and next-auth's own handler
+ * protects its state-changing POSTs (sign-in, sign-out) with a double-submit CSRF token.
+ */
+const ROUTES: Record<string, { probe: string; anonymous: number }> = {
+  '/api/health': { probe: '/api/health', anonymous: 200 },
+  '/api/auth/[...nextauth]': { probe: '/api/auth/session', anonymous: 200 },
+};
+
+test('every route handler has a row, answers anonymous callers as listed and refuses other methods', async ({
+  request,
+}) => {
+  expect(filesInApp('route.ts').sort()).toEqual(Object.keys(ROUTES).sort());
+  for (const { probe, anonymous } of Object.values(ROUTES)) {
+    expect((await request.get(probe)).status(), probe).toBe(anonymous);
+  }
+  expect((await request.post('/api/health')).status()).toBe(405);
+  // The anonymous session endpoint reveals nothing.
+  expect(await (await request.get('/api/auth/session')).json()).toEqual({});
+});
+
+test('next-auth refuses a sign-out forged from another site (no CSRF token)', async ({ page, request }) => {
+  await signIn(page, ROLE_ACCOUNTS.OFFICER);
+  const cookies = await page.context().cookies();
+  const forged = await request.post('/api/auth/signout', {
+    headers: {
+      cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; '),
+      origin: 'https://evil.example',
+    },
+    form: { callbackUrl: '/' },
+    maxRedirects: 0,
+  });
+  expect(forged.status()).toBeGreaterThanOrEqual(300);
+  // The session was not ended: the officer still works.
+  expect(await outcomeOf(page, '/vermittlungen/neu')).toBe('ok');
+  const [row] = await queryDb<{ revoked: number }>(
+    `SELECT count(*)::int AS revoked FROM "Session" s JOIN "User" u ON u.id = s."userId"
+     WHERE u.email = $1 AND s."revokedAt" IS NOT NULL AND s."createdAt" > now() - interval '1 minute'`,
+    [ROLE_ACCOUNTS.OFFICER],
+  );
+  expect(row!.revoked).toBe(0);
 });
 
 test('anonymous visitors reach only the sign-in page', async ({ page }) => {
@@ -103,12 +142,23 @@ test('a session waiting for its second factor reaches only that step', async ({ 
   }
 });
 
+async function deniedEventsOf(email: string): Promise<number> {
+  const [row] = await queryDb<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "AuditEvent" a JOIN "User" u ON u.id = a."actorId"
+     WHERE u.email = $1 AND a.action = 'ACCESS_DENIED'`,
+    [email],
+  );
+  return row!.n;
+}
+
 for (const [role, email] of Object.entries(ROLE_ACCOUNTS) as [Role, string][]) {
-  test(`${role} sees exactly the pages of the role`, async ({ page }) => {
+  test(`${role} sees exactly the pages of the role, and every refusal is audited`, async ({ page }) => {
     await signIn(page, email);
     for (const [url, row] of Object.entries(PAGES)) {
       if (typeof row === 'string') continue;
+      const before = await deniedEventsOf(email);
       expect(await outcomeOf(page, url), `${role} ${url}`).toBe(row[role]);
+      expect(await deniedEventsOf(email), `audit of ${role} ${url}`).toBe(before + (row[role] === 'not-found' ? 1 : 0));
     }
   });
 }

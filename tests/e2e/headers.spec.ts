@@ -1,8 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 
-import { signIn } from './support/fixtures';
+import { filesInApp, signIn } from './support/fixtures';
 
-const PAGES = ['/', '/vermittlungen', '/vermittlungen/neu', '/gibt-es-nicht'];
+/** Every page of the app (dynamic segments filled with placeholders) and a missing one. */
+const PAGES = [...filesInApp('page.tsx').map((route) => route.replaceAll(/\[[^\]]+\]/g, 'beispiel')), '/gibt-es-nicht'];
 
 function collectCspViolations(page: Page): string[] {
   const violations: string[] = [];

@@ -1,3 +1,6 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
 import pg from 'pg';
@@ -57,4 +60,16 @@ export async function queryDb<T extends pg.QueryResultRow>(sql: string, params: 
 /** A unique, valid Vorgangsnummer per test run. */
 export function uniqueCaseNumber(): string {
   return `2026/${String(Date.now()).slice(-8)}`;
+}
+
+/**
+ * Every `page.tsx` or `route.ts` under app/, as the route it serves (route groups in parentheses do not
+ * appear; dynamic segments stay as written, e.g. `/verwaltung/benutzer/[id]`).
+ */
+export function filesInApp(fileName: 'page.tsx' | 'route.ts', dir = 'app', prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.isFile()) return entry.name === fileName ? [prefix || '/'] : [];
+    const segment = /^\(.*\)$/.test(entry.name) ? '' : `/${entry.name}`;
+    return filesInApp(fileName, path.join(dir, entry.name), prefix + segment);
+  });
 }
