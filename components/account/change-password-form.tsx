@@ -4,6 +4,7 @@ import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 
+import { showServerFieldErrors } from '@/components/forms/server-field-errors';
 import { schemaResolver } from '@/components/forms/schema-resolver';
 import { useErrorMessage } from '@/components/forms/use-error-message';
 import { Alert } from '@/components/ui/alert';
@@ -39,10 +40,7 @@ export function ChangePasswordForm() {
       return;
     }
     setNotice({ tone: 'error', text: result?.message ?? t('referralForm.networkError') });
-    for (const [field, keys] of Object.entries(result?.fieldErrors ?? {})) {
-      if (keys?.[0])
-        setError(field as keyof ChangePasswordInput, { type: 'server', message: keys[0] }, { shouldFocus: true });
-    }
+    showServerFieldErrors(result?.fieldErrors, setError);
   }
 
   return (

@@ -4,6 +4,7 @@ import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 
+import { showServerFieldErrors } from '@/components/forms/server-field-errors';
 import { schemaResolver } from '@/components/forms/schema-resolver';
 import { useErrorMessage } from '@/components/forms/use-error-message';
 import { useHydrated } from '@/components/forms/use-hydrated';
@@ -40,9 +41,9 @@ export function SecondFactorForm({ mode, next }: { mode: 'enrol' | 'verify'; nex
       else window.location.assign(next);
       return;
     }
-    const fieldKey = result?.fieldErrors?.code?.[0];
-    if (fieldKey) setError('code', { type: 'server', message: fieldKey }, { shouldFocus: true });
-    else setNotice(result?.message ?? t('submitting'));
+    if (!showServerFieldErrors(result?.fieldErrors, setError, ['code'])) {
+      setNotice(result?.message ?? t('networkError'));
+    }
   }
 
   if (recoveryCodes) return <RecoveryCodes codes={recoveryCodes} next={next} />;

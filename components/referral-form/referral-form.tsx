@@ -5,6 +5,7 @@ import { useTranslations } from 'next-intl';
 import { useEffect, useMemo, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 
+import { showServerFieldErrors } from '@/components/forms/server-field-errors';
 import { schemaResolver } from '@/components/forms/schema-resolver';
 import { useErrorMessage } from '@/components/forms/use-error-message';
 import { Alert } from '@/components/ui/alert';
@@ -111,13 +112,7 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
       return;
     }
     setFormError(result.message);
-    let focused = false;
-    for (const [field, keys] of Object.entries(result.fieldErrors ?? {})) {
-      if (field === '_form' || !keys?.length) continue;
-      setError(field as keyof FormValues, { type: 'server', message: keys[0] }, { shouldFocus: !focused });
-      focused = true;
-    }
-    if (!focused) focusSummary();
+    if (!showServerFieldErrors(result.fieldErrors, setError)) focusSummary();
   }
 
   function startAnother() {

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 
 import { useStepUp } from '@/components/auth/step-up-prompt';
+import { showServerFieldErrors } from '@/components/forms/server-field-errors';
 import { schemaResolver } from '@/components/forms/schema-resolver';
 import { useErrorMessage } from '@/components/forms/use-error-message';
 import { useHydrated } from '@/components/forms/use-hydrated';
@@ -62,12 +63,7 @@ export function CreateUserForm({ options, totpEnrolled }: { options: ScopeOption
       return;
     }
     setFormError(result?.message ?? t('form.networkError'));
-    let focused = false;
-    for (const [field, keys] of Object.entries(result?.fieldErrors ?? {})) {
-      if (field === '_form' || !keys?.[0]) continue;
-      setError(field as keyof Values, { type: 'server', message: keys[0] }, { shouldFocus: !focused });
-      focused = true;
-    }
+    showServerFieldErrors(result?.fieldErrors, setError);
   }
 
   if (created) {

@@ -5,6 +5,7 @@ import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 
+import { showServerFieldErrors } from '@/components/forms/server-field-errors';
 import { schemaResolver } from '@/components/forms/schema-resolver';
 import { useErrorMessage } from '@/components/forms/use-error-message';
 import { useHydrated } from '@/components/forms/use-hydrated';
@@ -45,11 +46,7 @@ export function SetPasswordForm({ token, email }: { token: string; email: string
       return;
     }
     setNotice(result?.message ?? message('errors.codes.UNKNOWN') ?? null);
-    for (const [field, keys] of Object.entries(result?.fieldErrors ?? {})) {
-      if ((field === 'newPassword' || field === 'confirmation') && keys?.[0]) {
-        setError(field, { type: 'server', message: keys[0] }, { shouldFocus: true });
-      }
-    }
+    showServerFieldErrors(result?.fieldErrors, setError, ['newPassword', 'confirmation']);
   }
 
   return (

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 
 import { useStepUp } from '@/components/auth/step-up-prompt';
+import { showServerFieldErrors } from '@/components/forms/server-field-errors';
 import { schemaResolver } from '@/components/forms/schema-resolver';
 import { useErrorMessage } from '@/components/forms/use-error-message';
 import { useHydrated } from '@/components/forms/use-hydrated';
@@ -68,11 +69,7 @@ export function UserAccessForm({
       return;
     }
     setNotice({ tone: 'error', text: result?.message ?? t('form.networkError') });
-    for (const [field, keys] of Object.entries(result?.fieldErrors ?? {})) {
-      if ((field === 'role' || field === 'scope') && keys?.[0]) {
-        setError(field, { type: 'server', message: keys[0] }, { shouldFocus: true });
-      }
-    }
+    showServerFieldErrors(result?.fieldErrors, setError, ['role', 'scope']);
   }
 
   return (

@@ -6,4 +6,4 @@ import { currentTotpCode } from '@/lib/auth/mfa/totp';
 import { DEMO_TOTP_SECRET } from '@/prisma/factories';
 
 const secondsLeft = 30 - (Math.floor(Date.now() / 1000) % 30);
-console.log(`${currentTotpCode(DEMO_TOTP_SECRET)}  (noch ${secondsLeft} s gültig)`);
+process.stdout.write(`${currentTotpCode(DEMO_TOTP_SECRET)}  (noch ${secondsLeft} s gültig)\n`);

@@ -1,6 +1,6 @@
 import { z } from 'zod/mini';
 
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@/lib/accounts/schema';
+import { confirmationMatches, newPasswordFields } from '@/lib/accounts/schema';
 import { ROLES, type Role } from '@/lib/auth/permissions';
 import { cleanText } from '@/lib/validation/text';
 
@@ -103,22 +103,6 @@ export const PASSWORD_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 /** The public page behind the one-time link. */
 export const setPasswordInput = z
-  .strictObject({
-    token: z.string({ error: 'users.passwordLink.invalid' }),
-    // Not trimmed or normalised, as on the account page: every character counts as typed.
-    newPassword: z
-      .string({ error: 'errors.required' })
-      .check(
-        z.minLength(PASSWORD_MIN_LENGTH, { error: 'errors.passwordTooShort' }),
-        z.maxLength(PASSWORD_MAX_LENGTH, { error: 'errors.tooLong' }),
-      ),
-    confirmation: z.string({ error: 'errors.required' }),
-  })
-  .check(
-    z.superRefine((value, ctx) => {
-      if (value.confirmation !== value.newPassword) {
-        ctx.addIssue({ code: 'custom', path: ['confirmation'], message: 'errors.passwordMismatch' });
-      }
-    }),
-  );
+  .strictObject({ token: z.string({ error: 'users.passwordLink.invalid' }), ...newPasswordFields })
+  .check(confirmationMatches);
 export type SetPasswordInput = z.infer<typeof setPasswordInput>;
