@@ -5,7 +5,7 @@ import { isGuessablePassword } from '@/lib/accounts/password-policy';
 import { recordAudit } from '@/lib/audit/record';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
 import type { Actor } from '@/lib/auth/sessions';
-import { clearFailures, isThrottled, recordFailure, throttleKeys } from '@/lib/auth/throttle';
+import { beginAttempt, endAttempt, throttleKeys } from '@/lib/auth/throttle';
 import { db } from '@/lib/db';
 import { failure, success, type ActionResult } from '@/lib/result';
 
@@ -26,13 +26,13 @@ export async function changePassword({
     where: { id: actor.id },
     select: { email: true, passwordHash: true },
   });
-  const keys = throttleKeys(user.email, null);
-  if (await isThrottled(keys)) return failure('FORBIDDEN', 'errors.codes.LOCKED');
+  const attempt = await beginAttempt(throttleKeys(user.email, null));
+  if (!attempt) return failure('FORBIDDEN', 'errors.codes.LOCKED');
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    await recordFailure(keys);
+    await endAttempt(attempt, 'failed');
     return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { currentPassword: ['errors.passwordWrong'] });
   }
-  await clearFailures(keys);
+  await endAttempt(attempt, 'completed');
   if (isGuessablePassword(input.newPassword, user.email)) {
     return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { newPassword: ['errors.passwordCommon'] });
   }

@@ -3,7 +3,7 @@ import 'server-only';
 import { recordAudit } from '@/lib/audit/record';
 import { secondFactorRequired } from '@/lib/auth/mfa/policy';
 import { verifyPassword } from '@/lib/auth/password';
-import { clearFailures, isThrottled, recordFailure, throttleKeys } from '@/lib/auth/throttle';
+import { beginAttempt, endAttempt, throttleKeys } from '@/lib/auth/throttle';
 import { db } from '@/lib/db';
 import { env } from '@/lib/env';
 
@@ -30,7 +30,8 @@ export async function authenticateWithPassword(
     select: { id: true, role: true, active: true, passwordHash: true, sessionVersion: true, mfaEnabledAt: true },
   });
   // A locked account or address is refused before the password is looked at, and costs the same time.
-  if (await isThrottled(keys)) {
+  const attempt = await beginAttempt(keys);
+  if (!attempt) {
     await verifyPassword(null, password);
     await recordAudit(db(), {
       actorId: user?.id ?? null,
@@ -43,7 +44,7 @@ export async function authenticateWithPassword(
   const passwordOk = await verifyPassword(user?.passwordHash, password);
 
   if (!user || !passwordOk || !user.active) {
-    const lockedNow = await recordFailure(keys);
+    const lockedNow = await endAttempt(attempt, 'failed');
     // Only the account id (when there is one) is kept: the typed e-mail address could be anyone's.
     await recordAudit(db(), {
       actorId: user?.id ?? null,
@@ -59,7 +60,7 @@ export async function authenticateWithPassword(
   });
   // With a second factor still to come, the failure count stays until that is passed too
   // (lib/auth/mfa/service.ts), so a known password does not reset the guesses at the code.
-  if (!secondFactorPending) await clearFailures(keys);
+  await endAttempt(attempt, secondFactorPending ? 'passed' : 'completed');
 
   await db().$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });

@@ -73,16 +73,6 @@ export function lockSeconds(lockout: number): number {
   return Math.min(FIRST_LOCK_SECONDS * 2 ** Math.max(0, lockout - 1), MAX_LOCK_SECONDS);
 }
 
-/** True while the account or the address may not try (a lock set by `block` counts one more than allowed). */
-export async function isThrottled(keys: ThrottleKeys): Promise<boolean> {
-  const { accountFailures, addressFailures } = getLimiters();
-  const [account, address] = await Promise.all([
-    accountFailures.get(keys.account),
-    keys.address ? addressFailures.get(keys.address) : null,
-  ]);
-  return (account?.consumedPoints ?? 0) > MAX_ACCOUNT_FAILURES || (address?.consumedPoints ?? 0) > MAX_ADDRESS_FAILURES;
-}
-
 /** Whether the account itself is locked now (the address is not looked at), for the admin's view. */
 export async function isAccountLocked(email: string): Promise<boolean> {
   const { account } = throttleKeys(email, null);
@@ -90,20 +80,55 @@ export async function isAccountLocked(email: string): Promise<boolean> {
   return (failures?.consumedPoints ?? 0) > MAX_ACCOUNT_FAILURES;
 }
 
-/** Counts a failed attempt; returns true when it just locked the account. */
-export async function recordFailure(keys: ThrottleKeys): Promise<boolean> {
-  const { accountFailures, accountLocks, addressFailures } = getLimiters();
-  if (keys.address) await addressFailures.penalty(keys.address, 1);
-  const failures = await accountFailures.penalty(keys.account, 1);
-  if (failures.consumedPoints < MAX_ACCOUNT_FAILURES) return false;
-  const locks = await accountLocks.penalty(keys.account, 1);
-  await accountFailures.block(keys.account, lockSeconds(locks.consumedPoints));
-  return true;
+/** One check of a secret under way: which count it took, so that its end can be booked against it. */
+export type Attempt = { keys: ThrottleKeys; accountCount: number };
+
+/**
+ * Starts one check of a password or code. The attempt is counted before the secret is looked at (one
+ * atomic increment), so that requests sent in parallel cannot all pass the gate before the first failure
+ * is booked. Null: the account is locked or the address blocked; such a refused attempt is not counted.
+ */
+export async function beginAttempt(keys: ThrottleKeys): Promise<Attempt | null> {
+  const { accountFailures, addressFailures } = getLimiters();
+  const [account, address] = await Promise.all([
+    accountFailures.penalty(keys.account, 1),
+    keys.address ? addressFailures.penalty(keys.address, 1) : null,
+  ]);
+  // A lock set by `block` counts one more than allowed.
+  if (account.consumedPoints > MAX_ACCOUNT_FAILURES || (address?.consumedPoints ?? 0) > MAX_ADDRESS_FAILURES) {
+    await giveBack(keys);
+    return null;
+  }
+  return { keys, accountCount: account.consumedPoints };
 }
 
-/** A successful sign-in starts the count of consecutive failures again (earlier lockouts still count). */
-export async function clearFailures(keys: ThrottleKeys): Promise<void> {
-  await getLimiters().accountFailures.delete(keys.account);
+/**
+ * Books the end of an attempt:
+ * - `failed`: it stays counted; the attempt that reached the limit locks the account (true is returned);
+ * - `passed`: the secret was right but a second factor is still to come: the count of consecutive
+ *   failures stays, so a known password does not buy fresh guesses at the code;
+ * - `completed`: the person is fully signed in: the count starts again (earlier lockouts still count).
+ */
+export async function endAttempt(attempt: Attempt, outcome: 'failed' | 'passed' | 'completed'): Promise<boolean> {
+  const { keys } = attempt;
+  const { accountFailures, accountLocks } = getLimiters();
+  if (outcome === 'failed') {
+    if (attempt.accountCount !== MAX_ACCOUNT_FAILURES) return false;
+    const locks = await accountLocks.penalty(keys.account, 1);
+    await accountFailures.block(keys.account, lockSeconds(locks.consumedPoints));
+    return true;
+  }
+  await giveBack(keys);
+  if (outcome === 'completed') await accountFailures.delete(keys.account);
+  return false;
+}
+
+async function giveBack(keys: ThrottleKeys): Promise<void> {
+  const { accountFailures, addressFailures } = getLimiters();
+  await Promise.all([
+    accountFailures.reward(keys.account, 1),
+    keys.address ? addressFailures.reward(keys.address, 1) : null,
+  ]);
 }
 
 /** Admin unlock: the account may try again at once, and its lock history is forgotten. */

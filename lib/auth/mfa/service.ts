@@ -6,7 +6,7 @@ import { generateRecoveryCodes, normaliseRecoveryCode } from '@/lib/auth/mfa/rec
 import { generateTotpSecret, matchingTimeStep, totpUri } from '@/lib/auth/mfa/totp';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
 import type { ValidSession } from '@/lib/auth/sessions';
-import { clearFailures, isThrottled, recordFailure, throttleKeys } from '@/lib/auth/throttle';
+import { beginAttempt, endAttempt, throttleKeys } from '@/lib/auth/throttle';
 import { db, type Tx } from '@/lib/db';
 import { failure, success, type ActionResult } from '@/lib/result';
 
@@ -96,18 +96,20 @@ type CheckResult = ActionResult<Record<string, number>>;
 async function throttled(attempt: Attempt, check: () => Promise<CheckResult>): Promise<CheckResult> {
   const { user } = attempt.session;
   const { email } = await db().user.findUniqueOrThrow({ where: { id: user.id }, select: { email: true } });
-  const keys = throttleKeys(email, attempt.clientAddress);
-  if (await isThrottled(keys)) {
+  const counted = await beginAttempt(throttleKeys(email, attempt.clientAddress));
+  if (!counted) {
     await auditFailure(attempt, 'LOCKED');
     return failure('INVALID_STATE', 'errors.secondFactor.locked');
   }
   const result = await check();
-  if (result.ok) {
-    await clearFailures(keys);
+  // A replayed code or a missing factor is no guess at the code: it is refused but not counted.
+  if (result.ok || result.code === 'CONFLICT' || result.code === 'INVALID_STATE') {
+    await endAttempt(counted, result.ok ? 'completed' : 'passed');
+    if (!result.ok) await auditFailure(attempt, result.code === 'CONFLICT' ? 'REPLAYED' : 'NOT_ENROLLED');
     return result;
   }
-  const lockedNow = await recordFailure(keys);
-  await auditFailure(attempt, result.code === 'CONFLICT' ? 'REPLAYED' : 'WRONG_CODE', lockedNow);
+  const lockedNow = await endAttempt(counted, 'failed');
+  await auditFailure(attempt, 'WRONG_CODE', lockedNow);
   return lockedNow ? failure('INVALID_STATE', 'errors.secondFactor.locked') : result;
 }
 

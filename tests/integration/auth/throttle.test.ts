@@ -33,6 +33,20 @@ describe('sign-in throttling', () => {
     expect(reasons.at(-1)).toEqual({ reason: 'LOCKED' });
   });
 
+  it('lets no more than five of many parallel guesses be checked', async () => {
+    const email = await officerEmail();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => authenticateWithPassword(email, `parallel-guess-${i}`, ADDRESS)),
+    );
+    expect(results.every((r) => r === null)).toBe(true);
+    const reasons = (await db().auditEvent.findMany({ select: { details: true } })).map(
+      (e) => (e.details as { reason: string }).reason,
+    );
+    expect(reasons.filter((r) => r === 'WRONG_PASSWORD')).toHaveLength(5);
+    expect(reasons.filter((r) => r === 'LOCKED')).toHaveLength(15);
+    expect(await authenticateWithPassword(email, PASSWORD, ADDRESS)).toBeNull();
+  });
+
   it('treats an unknown account exactly like a real one', async () => {
     await failTimes('niemand@polizei.example', 5);
     expect(await db().auditEvent.findFirst({ orderBy: { id: 'desc' }, select: { details: true } })).toEqual({
