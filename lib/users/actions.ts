@@ -96,9 +96,12 @@ export async function issuePasswordLinkAction(raw: unknown): Promise<ActionResul
   );
 }
 
-/** "Sperre aufheben": undoes only a lockout, so no step-up (the person may be waiting on the phone). */
+/**
+ * "Sperre aufheben". With step-up too: unlocking again and again would otherwise let a stolen admin
+ * session defeat the lock while it guesses another account's password.
+ */
 export async function unlockUserAction(raw: unknown): Promise<ActionResult<null>> {
-  return manage<UserCommandInput, null>(raw, userCommandInput, { stepUp: false }, unlockUser);
+  return manage<UserCommandInput, null>(raw, userCommandInput, { stepUp: true }, unlockUser);
 }
 
 /** The public page behind the one-time link: no session; the link itself is the proof. */

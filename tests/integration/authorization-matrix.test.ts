@@ -15,7 +15,7 @@ import { currentTotpCode } from '@/lib/auth/mfa/totp';
 import { ROLES, type Role } from '@/lib/auth/permissions';
 import { db } from '@/lib/db';
 
-import { currentHeaders } from './support/request-context';
+import { currentHeaders, currentSession } from './support/request-context';
 import { anHourAgo, createActor, freshWorld, municipalityId, PASSWORD, signInAs } from './support/world';
 
 type Action = (...args: never[]) => Promise<unknown>;
@@ -292,7 +292,8 @@ describe('authorisation of the second-factor steps', () => {
       it('allows the session state it belongs to', async () => {
         const actor = await actorInState(state.enrolled, state.pending);
         // Enrolment confirms the secret the enrolment page created.
-        const secret = state.enrolled ? SECRET : (await pendingEnrolment(actor.id))!.secret;
+        const session = { sessionId: currentSession.value!.sid, user: actor };
+        const secret = state.enrolled ? SECRET : (await pendingEnrolment(session))!.secret;
         const before = await effect();
         expect(await action()({ code: currentTotpCode(secret) })).toMatchObject({ ok: true });
         expect(await effect()).not.toEqual(before);

@@ -33,7 +33,7 @@ export default async function SecondFactorPage({
   if (session.secondFactor === 'DONE') redirect(target);
 
   const t = await getTranslations('secondFactor');
-  const enrolment = session.secondFactor === 'ENROL' ? await pendingEnrolment(session.user.id) : null;
+  const enrolment = session.secondFactor === 'ENROL' ? await pendingEnrolment(session) : null;
   const qrSvg = enrolment
     ? await QRCode.toString(enrolment.uri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' })
     : null;

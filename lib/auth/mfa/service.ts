@@ -17,19 +17,24 @@ import { failure, success, type ActionResult } from '@/lib/result';
  */
 
 /**
- * The secret the user is about to enrol: created on first call and kept (sealed) until the first code
- * confirms it, so that reloading the page shows the same QR code. Null once a factor is enrolled.
+ * The secret this session is about to enrol: created on first call and kept (sealed) on the session row
+ * until the first code confirms it, so that reloading the page shows the same QR code, while another
+ * session of the same account (someone else who knows the password) gets a different one. Null once a
+ * factor is enrolled.
  */
-export async function pendingEnrolment(userId: string): Promise<{ secret: string; uri: string } | null> {
-  const user = await db().user.findUniqueOrThrow({
-    where: { id: userId },
-    select: { email: true, mfaSecret: true, mfaEnabledAt: true },
-  });
+export async function pendingEnrolment(session: {
+  sessionId: string;
+  user: { id: string };
+}): Promise<{ secret: string; uri: string } | null> {
+  const [user, row] = await Promise.all([
+    db().user.findUniqueOrThrow({ where: { id: session.user.id }, select: { email: true, mfaEnabledAt: true } }),
+    db().session.findUniqueOrThrow({ where: { id: session.sessionId }, select: { pendingMfaSecret: true } }),
+  ]);
   if (user.mfaEnabledAt) return null;
-  let secret = user.mfaSecret ? open(user.mfaSecret) : null;
+  let secret = row.pendingMfaSecret ? open(row.pendingMfaSecret) : null;
   if (!secret) {
     secret = generateTotpSecret();
-    await db().user.update({ where: { id: userId }, data: { mfaSecret: seal(secret) } });
+    await db().session.update({ where: { id: session.sessionId }, data: { pendingMfaSecret: seal(secret) } });
   }
   return { secret, uri: totpUri(secret, user.email) };
 }
@@ -44,11 +49,23 @@ export async function confirmEnrolment({ session, code, clientAddress }: Attempt
   const hashes = await Promise.all(recoveryCodes.map((c) => hashPassword(normaliseRecoveryCode(c)!)));
   const { user } = session;
   const now = new Date();
-  await db().$transaction(async (tx) => {
-    await tx.user.update({ where: { id: user.id }, data: { mfaEnabledAt: now } });
+  const enrolled = await db().$transaction(async (tx) => {
+    const { pendingMfaSecret } = await tx.session.findUniqueOrThrow({
+      where: { id: session.sessionId },
+      select: { pendingMfaSecret: true },
+    });
+    // Only if no other session enrolled a factor meanwhile (its recovery codes would be overwritten).
+    const claimed = await tx.user.updateMany({
+      where: { id: user.id, mfaEnabledAt: null },
+      data: { mfaEnabledAt: now, mfaSecret: pendingMfaSecret },
+    });
+    if (claimed.count === 0) return false;
     await tx.recoveryCode.deleteMany({ where: { userId: user.id } });
     await tx.recoveryCode.createMany({ data: hashes.map((codeHash) => ({ userId: user.id, codeHash })) });
-    await tx.session.update({ where: { id: session.sessionId }, data: { mfaVerifiedAt: now } });
+    await tx.session.update({
+      where: { id: session.sessionId },
+      data: { mfaVerifiedAt: now, pendingMfaSecret: null },
+    });
     await recordAudit(tx, {
       actorId: user.id,
       actorRole: user.role,
@@ -56,8 +73,9 @@ export async function confirmEnrolment({ session, code, clientAddress }: Attempt
       entityType: 'User',
       entityId: user.id,
     });
+    return true;
   });
-  return success(recoveryCodes);
+  return enrolled ? success(recoveryCodes) : failure('INVALID_STATE', 'errors.secondFactor.notEnrolled');
 }
 
 /** The sign-in step after the password (TOTP or recovery code), and step-up before sensitive actions. */
@@ -127,15 +145,16 @@ const wrongCode = () => failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', {
 function checkTotp(attempt: Attempt, purpose: 'enrol' | 'sign-in' | 'step-up'): Promise<CheckResult> {
   return throttled(attempt, async () => {
     const userId = attempt.session.user.id;
-    const user = await db().user.findUniqueOrThrow({
-      where: { id: userId },
-      select: { mfaSecret: true, mfaEnabledAt: true },
-    });
-    // Enrolment confirms a pending secret; sign-in and step-up need an enrolled one.
-    if ((purpose === 'enrol') !== (user.mfaEnabledAt === null) || !user.mfaSecret) {
+    const [user, row] = await Promise.all([
+      db().user.findUniqueOrThrow({ where: { id: userId }, select: { mfaSecret: true, mfaEnabledAt: true } }),
+      db().session.findUniqueOrThrow({ where: { id: attempt.session.sessionId }, select: { pendingMfaSecret: true } }),
+    ]);
+    // Enrolment confirms this session's pending secret; sign-in and step-up need the enrolled one.
+    const sealed = purpose === 'enrol' ? row.pendingMfaSecret : user.mfaSecret;
+    if ((purpose === 'enrol') !== (user.mfaEnabledAt === null) || !sealed) {
       return failure('INVALID_STATE', 'errors.secondFactor.notEnrolled');
     }
-    const secret = open(user.mfaSecret);
+    const secret = open(sealed);
     const step = secret ? matchingTimeStep(secret, attempt.code.replace(/\s/g, '')) : null;
     if (step === null) return wrongCode();
     // Compare-and-set: of two requests with the same code, exactly one wins (ASVS 6.5.1).

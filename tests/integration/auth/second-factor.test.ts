@@ -69,16 +69,25 @@ describe('session states', () => {
 });
 
 describe('enrolment', () => {
-  it('keeps one sealed secret until it is confirmed, then issues ten hashed recovery codes', async () => {
+  it('keeps one sealed secret per session until it is confirmed, then issues ten hashed recovery codes', async () => {
     const actor = await createActor('ADMIN');
-    const first = (await pendingEnrolment(actor.id))!;
-    expect((await pendingEnrolment(actor.id))!.secret).toBe(first.secret);
+    const session = await sessionOf(actor.id);
+    const first = (await pendingEnrolment(session))!;
+    expect((await pendingEnrolment(session))!.secret).toBe(first.secret);
     expect(first.uri).toMatch(/^otpauth:\/\/totp\/.*secret=/);
-    const stored = (await db().user.findUniqueOrThrow({ where: { id: actor.id } })).mfaSecret!;
+    const stored = (await db().session.findUniqueOrThrow({ where: { id: session.sessionId } })).pendingMfaSecret!;
     expect(stored).not.toContain(first.secret);
     expect(open(stored)).toBe(first.secret);
+    // Someone else who knows the password, in another session, is shown another secret.
+    const intruder = await sessionOf(actor.id);
+    const other = (await pendingEnrolment(intruder))!;
+    expect(other.secret).not.toBe(first.secret);
+    expect(
+      await confirmEnrolment({ session, code: currentTotpCode(other.secret), clientAddress: ADDRESS }),
+    ).toMatchObject({
+      ok: false,
+    });
 
-    const session = await sessionOf(actor.id);
     const wrong = await confirmEnrolment({ session, code: '000000', clientAddress: ADDRESS });
     expect(wrong).toMatchObject({ ok: false, fieldErrors: { code: ['errors.secondFactor.wrong'] } });
 
@@ -93,8 +102,19 @@ describe('enrolment', () => {
 
     const after = await validateSession({ sid: session.sessionId, uid: actor.id, sv: 1 });
     expect(after?.secondFactor).toBe('DONE');
-    expect(await pendingEnrolment(actor.id)).toBeNull();
-    expect(await actions()).toEqual(['SECOND_FACTOR_FAILED', 'SECOND_FACTOR_ENROLLED']);
+    expect(open((await db().user.findUniqueOrThrow({ where: { id: actor.id } })).mfaSecret!)).toBe(first.secret);
+    expect(await pendingEnrolment(session)).toBeNull();
+    // The intruder's session cannot enrol a second factor over it.
+    expect(
+      await confirmEnrolment({ session: intruder, code: currentTotpCode(other.secret), clientAddress: ADDRESS }),
+    ).toMatchObject({ ok: false });
+    expect(await db().recoveryCode.count({ where: { userId: actor.id } })).toBe(10);
+    expect(await actions()).toEqual([
+      'SECOND_FACTOR_FAILED',
+      'SECOND_FACTOR_FAILED',
+      'SECOND_FACTOR_ENROLLED',
+      'SECOND_FACTOR_FAILED',
+    ]);
   });
 });
 
@@ -136,9 +156,10 @@ describe('verification', () => {
 
   it('accepts each recovery code once', async () => {
     const actor = await createActor('PARTNER', { partnerCode: 'MB-H' });
-    const { secret } = (await pendingEnrolment(actor.id))!;
+    const enrolling = await sessionOf(actor.id);
+    const { secret } = (await pendingEnrolment(enrolling))!;
     const enrolment = await confirmEnrolment({
-      session: await sessionOf(actor.id),
+      session: enrolling,
       code: currentTotpCode(secret),
       clientAddress: null,
     });
