@@ -38,14 +38,19 @@ export type OidcAccountClaims = {
 export type OidcDecision = { ok: true; account: OidcAccountClaims } | { ok: false; reason: OidcRefusal };
 
 /**
- * Authentication methods (RFC 8176) that show the provider already asked for a second factor: multiple
- * factors, one-time password, hardware / software key, smart card (the police service card).
+ * Authentication methods (RFC 8176) that show the provider already asked for a second factor: `mfa`, or
+ * a possession factor (one-time password, hardware / software key, the police service card) together
+ * with one the person knows or is.
  */
-const SECOND_FACTOR_AMR = new Set(['mfa', 'otp', 'hwk', 'swk', 'sc']);
+const POSSESSION = new Set(['otp', 'hwk', 'swk', 'sc', 'sms', 'tel']);
+const KNOWLEDGE_OR_INHERENCE = new Set(['pwd', 'pin', 'kba', 'fpt', 'face', 'iris', 'retina', 'vbm', 'bio']);
 
 export function amrProvesSecondFactor(amr: unknown): boolean {
-  const values = typeof amr === 'string' ? [amr] : Array.isArray(amr) ? amr : [];
-  return values.some((value) => typeof value === 'string' && SECOND_FACTOR_AMR.has(value));
+  const values = (typeof amr === 'string' ? [amr] : Array.isArray(amr) ? amr : []).filter(
+    (value): value is string => typeof value === 'string',
+  );
+  if (values.includes('mfa')) return true;
+  return values.some((v) => POSSESSION.has(v)) && values.some((v) => KNOWLEDGE_OR_INHERENCE.has(v));
 }
 
 /** A claim by name; a dotted name also reaches into nested objects (Keycloak's `realm_access.roles`). */

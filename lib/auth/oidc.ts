@@ -192,10 +192,16 @@ export async function provisionOidcUser(claims: OidcClaims): Promise<OidcProvisi
 export async function oidcSessionUser(
   subject: string,
   claims: OidcClaims | undefined,
-): Promise<{ id: string; sessionVersion: number; secondFactorProved: boolean }> {
+): Promise<{ id: string; sessionVersion: number; secondFactorProved: boolean; provedAt?: Date }> {
   const user = await db().user.findUniqueOrThrow({
     where: { oidcSubject: subject },
     select: { id: true, sessionVersion: true },
   });
-  return { ...user, secondFactorProved: amrProvesSecondFactor(claims?.amr) };
+  const authTime = claims?.auth_time;
+  return {
+    ...user,
+    secondFactorProved: amrProvesSecondFactor(claims?.amr),
+    // When the person last really signed in at the provider (a silent single sign-on keeps the old time).
+    provedAt: typeof authTime === 'number' ? new Date(authTime * 1000) : undefined,
+  };
 }

@@ -52,7 +52,7 @@ export function authOptions(): AuthOptions {
                 sessionVersion: (user as { sessionVersion?: number }).sessionVersion ?? 0,
                 secondFactorProved: false,
               };
-        const { id: sid } = await startSession(signedIn.id, { secondFactorProved: signedIn.secondFactorProved });
+        const { id: sid } = await startSession(signedIn.id, signedIn);
         // A fresh token with ids only: next-auth's default one would carry name and e-mail.
         return { uid: signedIn.id, sv: signedIn.sessionVersion, sid };
       },

@@ -26,17 +26,23 @@ export function sessionLimits() {
 
 /**
  * A new server-side session for a user who just proved who they are. `secondFactorProved`: the identity
- * provider already asked for a second factor (OIDC); after a password it is still to come.
+ * provider already asked for a second factor (OIDC), at `provedAt` (its `auth_time`) if it says when;
+ * after a password it is still to come. A provider login from long ago counts for signing in, but not as
+ * a fresh second factor for step-up.
  */
-export async function startSession(userId: string, { secondFactorProved = false } = {}): Promise<{ id: string }> {
+export async function startSession(
+  userId: string,
+  { secondFactorProved = false, provedAt }: { secondFactorProved?: boolean; provedAt?: Date } = {},
+): Promise<{ id: string }> {
   const now = new Date();
+  const secondFactorAt = provedAt && provedAt < now ? provedAt : now;
   return db().session.create({
     data: {
       userId,
       createdAt: now,
       lastSeenAt: now,
       expiresAt: new Date(now.getTime() + sessionLimits().maxAgeMs),
-      mfaVerifiedAt: secondFactorProved ? now : null,
+      mfaVerifiedAt: secondFactorProved ? secondFactorAt : null,
     },
     select: { id: true },
   });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { provisionOidcUser } from '@/lib/auth/oidc';
+import { oidcSessionUser, provisionOidcUser } from '@/lib/auth/oidc';
+import { hasFreshSecondFactor } from '@/lib/auth/session';
 import { startSession, validateSession } from '@/lib/auth/sessions';
 import { authenticateWithPassword } from '@/lib/auth/service';
 import { db } from '@/lib/db';
@@ -226,6 +227,21 @@ describe('provisionOidcUser', () => {
       { method: 'OIDC', secondFactorPending: true },
       { method: 'OIDC', secondFactorPending: false },
     ]);
+  });
+
+  it('dates the provider’s second factor by auth_time: an old single sign-on does not pass step-up', async () => {
+    const admin = claims({ sub: 'idp-0003', email: 'admin@polizei.example', role: 'ADMIN', amr: ['sc', 'pin'] });
+    expect(await provisionOidcUser(admin)).toMatchObject({ ok: true, secondFactorPending: false });
+    const sessionFor = async (authTime: number) => {
+      const user = await oidcSessionUser('idp-0003', { ...admin, auth_time: authTime });
+      const { id } = await startSession(user.id, user);
+      return (await validateSession({ sid: id, uid: user.id, sv: user.sessionVersion }))!;
+    };
+    const now = Math.floor(Date.now() / 1000);
+    const old = await sessionFor(now - 3600);
+    expect(old.secondFactor).toBe('DONE');
+    expect(hasFreshSecondFactor(old)).toBe(false);
+    expect(hasFreshSecondFactor(await sessionFor(now - 60))).toBe(true);
   });
 
   it('gives admins and auditors no unit', async () => {

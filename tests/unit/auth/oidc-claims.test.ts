@@ -89,11 +89,25 @@ describe('decideOidcAccount', () => {
 });
 
 describe('amrProvesSecondFactor (RFC 8176)', () => {
-  it.each([['mfa'], ['otp'], ['hwk'], ['swk'], ['sc'], ['pwd', 'mfa']])('accepts %j', (...amr) => {
+  it.each([['mfa'], ['pwd', 'mfa'], ['sc', 'pin'], ['pwd', 'otp'], ['hwk', 'fpt']])('accepts %j', (...amr) => {
     expect(amrProvesSecondFactor(amr)).toBe(true);
   });
 
-  it.each([undefined, null, [], ['pwd'], ['kba'], ['MFA'], 'pwd', [{ mfa: true }]])('refuses %j', (amr) => {
+  // One factor alone is not two, whatever it is (a passwordless e-mail code, a key without a PIN).
+  it.each([
+    undefined,
+    null,
+    [],
+    ['pwd'],
+    ['kba'],
+    ['MFA'],
+    'pwd',
+    [{ mfa: true }],
+    ['otp'],
+    ['hwk'],
+    ['sc'],
+    ['pwd', 'pin'],
+  ])('refuses %j', (amr) => {
     expect(amrProvesSecondFactor(amr)).toBe(false);
   });
 });
