@@ -118,6 +118,34 @@ export async function validateSession(
   };
 }
 
+/**
+ * Replaces a session by a new one with a new id once the second factor is passed (ASVS 7.2.4): whoever
+ * holds the token issued after the password alone (a planted cookie) gets nothing. The absolute lifetime
+ * runs on from the original sign-in. Returns the claims of the token for the new session.
+ */
+export async function renewSession(
+  tx: Tx,
+  sessionId: string,
+  secondFactorAt: Date,
+): Promise<{ uid: string; sv: number; sid: string }> {
+  const old = await tx.session.update({
+    where: { id: sessionId },
+    data: { revokedAt: secondFactorAt },
+    select: { userId: true, createdAt: true, expiresAt: true, user: { select: { sessionVersion: true } } },
+  });
+  const { id } = await tx.session.create({
+    data: {
+      userId: old.userId,
+      createdAt: old.createdAt,
+      expiresAt: old.expiresAt,
+      lastSeenAt: secondFactorAt,
+      mfaVerifiedAt: secondFactorAt,
+    },
+    select: { id: true },
+  });
+  return { uid: old.userId, sv: old.user.sessionVersion, sid: id };
+}
+
 /** Ends one session (sign-out). Idempotent. */
 export async function revokeSession(sessionId: string): Promise<void> {
   await db().$transaction(async (tx) => {

@@ -53,7 +53,7 @@ async function signOut(page: Page) {
   await expect(page).toHaveURL(/\/anmelden/);
 }
 
-test('a new supervisor enrols an authenticator app, then signs in with it', async ({ page }) => {
+test('a new supervisor enrols an authenticator app, then signs in with it', async ({ page, browser }) => {
   const { secret } = await enrol(page);
   const [row] = await queryDb<{ enabled: boolean; secret: string; codes: number }>(
     `SELECT "mfaEnabledAt" IS NOT NULL AS enabled, "mfaSecret" AS secret,
@@ -68,8 +68,17 @@ test('a new supervisor enrols an authenticator app, then signs in with it', asyn
   await signInWithPassword(page, email);
   await expect(page.getByRole('heading', { name: 'Code eingeben' })).toBeVisible();
   await expectNoAxeViolations(page);
+  const halfSignedIn = (await page.context().cookies()).find((c) => c.name.endsWith('next-auth.session-token'))!;
   await enterTotpCode(page, email, secret);
   await expect(page.getByTestId('signed-in-as')).toBeVisible();
+
+  // The code renewed the session: the token issued after the password alone is worthless now.
+  const planted = await browser.newContext();
+  await planted.addCookies([halfSignedIn]);
+  const other = await planted.newPage();
+  await other.goto('/vermittlungen');
+  await expect(other).toHaveURL(/\/anmelden$/);
+  await planted.close();
 });
 
 test('a code is accepted only once', async ({ page }) => {

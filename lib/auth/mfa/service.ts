@@ -5,7 +5,7 @@ import { open, seal } from '@/lib/auth/mfa/secret-box';
 import { generateRecoveryCodes, normaliseRecoveryCode } from '@/lib/auth/mfa/recovery-codes';
 import { generateTotpSecret, matchingTimeStep, totpUri } from '@/lib/auth/mfa/totp';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
-import type { ValidSession } from '@/lib/auth/sessions';
+import { renewSession, type ValidSession } from '@/lib/auth/sessions';
 import { beginAttempt, endAttempt, throttleKeys } from '@/lib/auth/throttle';
 import { db, type Tx } from '@/lib/db';
 import { failure, success, type ActionResult } from '@/lib/result';
@@ -41,7 +41,14 @@ export async function pendingEnrolment(session: {
 
 type Attempt = { session: ValidSession; code: string; clientAddress: string | null };
 
-/** The first code from the app: the factor is enrolled, ten recovery codes are issued (shown once). */
+/** The token claims of the session that replaces the half signed-in one (the caller sets the cookie). */
+export type RenewedSession = { uid: string; sv: number; sid: string };
+
+/**
+ * The first code from the app: the factor is enrolled and ten recovery codes are issued (shown once).
+ * The session goes on under its id: a new cookie here would make Next.js render the page again, which
+ * sends a complete session on and would lose the codes before the person saved them.
+ */
 export async function confirmEnrolment({ session, code, clientAddress }: Attempt): Promise<ActionResult<string[]>> {
   const checked = await checkTotp({ session, code, clientAddress }, 'enrol');
   if (!checked.ok) return checked;
@@ -78,25 +85,32 @@ export async function confirmEnrolment({ session, code, clientAddress }: Attempt
   return enrolled ? success(recoveryCodes) : failure('INVALID_STATE', 'errors.secondFactor.notEnrolled');
 }
 
-/** The sign-in step after the password (TOTP or recovery code), and step-up before sensitive actions. */
+/**
+ * The sign-in step after the password (TOTP or recovery code): the session is renewed as a complete one;
+ * and step-up before sensitive actions: the session's second-factor time is refreshed.
+ */
 export async function verifySecondFactor(
   attempt: Attempt,
   purpose: 'sign-in' | 'step-up',
-): Promise<ActionResult<null>> {
+): Promise<ActionResult<RenewedSession | null>> {
   const { session } = attempt;
   const isRecoveryCode = purpose === 'sign-in' && normaliseRecoveryCode(attempt.code) !== null;
   const checked = isRecoveryCode ? await checkRecoveryCode(attempt) : await checkTotp(attempt, purpose);
   if (!checked.ok) return checked;
-  await db().$transaction(async (tx) => {
-    await tx.session.update({ where: { id: session.sessionId }, data: { mfaVerifiedAt: new Date() } });
+  return db().$transaction(async (tx) => {
+    const now = new Date();
+    const renewed =
+      purpose === 'sign-in'
+        ? await renewSession(tx, session.sessionId, now)
+        : (await tx.session.update({ where: { id: session.sessionId }, data: { mfaVerifiedAt: now } }), null);
     await recordAudit(tx, {
       actorId: session.user.id,
       actorRole: session.user.role,
       action: purpose === 'step-up' ? 'SECOND_FACTOR_STEP_UP' : 'SECOND_FACTOR_VERIFIED',
       details: { method: isRecoveryCode ? 'RECOVERY_CODE' : 'TOTP', ...checked.data },
     });
+    return success(renewed);
   });
-  return success(null);
 }
 
 /** Admin reset: the account enrols anew at its next sign-in; its sessions end. The caller audits. */

@@ -92,16 +92,15 @@ describe('enrolment', () => {
     expect(wrong).toMatchObject({ ok: false, fieldErrors: { code: ['errors.secondFactor.wrong'] } });
 
     const result = await confirmEnrolment({ session, code: currentTotpCode(first.secret), clientAddress: ADDRESS });
-    expect(result.ok && result.data).toHaveLength(10);
     const codes = result.ok ? result.data : [];
+    expect(codes).toHaveLength(10);
     expect(new Set(codes).size).toBe(10);
     codes.forEach((c) => expect(c).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/));
     const rows = await db().recoveryCode.findMany({ where: { userId: actor.id } });
     expect(rows).toHaveLength(10);
     rows.forEach((r) => expect(codes.some((c) => r.codeHash.includes(c.replaceAll('-', '')))).toBe(false));
 
-    const after = await validateSession({ sid: session.sessionId, uid: actor.id, sv: 1 });
-    expect(after?.secondFactor).toBe('DONE');
+    expect((await validateSession({ sid: session.sessionId, uid: actor.id, sv: 1 }))?.secondFactor).toBe('DONE');
     expect(open((await db().user.findUniqueOrThrow({ where: { id: actor.id } })).mfaSecret!)).toBe(first.secret);
     expect(await pendingEnrolment(session)).toBeNull();
     // The intruder's session cannot enrol a second factor over it.
@@ -124,10 +123,7 @@ describe('verification', () => {
     const code = currentTotpCode(SECRET);
     expect(
       await verifySecondFactor({ session: await sessionOf(actor.id), code, clientAddress: ADDRESS }, 'sign-in'),
-    ).toEqual({
-      ok: true,
-      data: null,
-    });
+    ).toMatchObject({ ok: true });
     const replay = await verifySecondFactor(
       { session: await sessionOf(actor.id), code, clientAddress: ADDRESS },
       'sign-in',
@@ -167,10 +163,11 @@ describe('verification', () => {
     const typed = recoveryCode.toLowerCase().replaceAll('-', ' ');
     const session = await sessionOf(actor.id);
     expect(session.secondFactor).toBe('VERIFY');
-    expect(await verifySecondFactor({ session, code: typed, clientAddress: null }, 'sign-in')).toMatchObject({
-      ok: true,
-    });
-    expect((await validateSession({ sid: session.sessionId, uid: actor.id, sv: 1 }))?.secondFactor).toBe('DONE');
+    const signedIn = await verifySecondFactor({ session, code: typed, clientAddress: null }, 'sign-in');
+    // The half signed-in session is replaced by a new, complete one (ASVS 7.2.4).
+    expect(signedIn.ok && signedIn.data && (await validateSession(signedIn.data))?.secondFactor).toBe('DONE');
+    expect(signedIn.ok && signedIn.data?.sid).not.toBe(session.sessionId);
+    expect(await validateSession({ sid: session.sessionId, uid: actor.id, sv: 1 })).toBeNull();
     expect(await db().recoveryCode.count({ where: { userId: actor.id, usedAt: { not: null } } })).toBe(1);
     const again = await verifySecondFactor(
       { session: await sessionOf(actor.id), code: recoveryCode, clientAddress: null },

@@ -22,7 +22,23 @@ vi.mock('next-intl/server', async (importOriginal) => {
   };
 });
 
+// A session cookie the app sets is what the browser sends with its next request: the test's session
+// becomes the one the cookie names.
 vi.mock('next/headers', async (importOriginal) => {
-  const { currentHeaders } = await import('../support/request-context');
-  return { ...(await importOriginal<typeof NextHeaders>()), headers: async () => new Headers(currentHeaders.value) };
+  const { currentHeaders, currentSession } = await import('../support/request-context');
+  const { decode } = await import('next-auth/jwt');
+  const { env } = await import('@/lib/env');
+  const cookieStore = {
+    get: () => undefined,
+    set: async (name: string, value: string) => {
+      if (!name.endsWith('next-auth.session-token')) return;
+      const claims = await decode({ token: value, secret: env().AUTH_SECRET });
+      currentSession.value = claims as unknown as typeof currentSession.value;
+    },
+  };
+  return {
+    ...(await importOriginal<typeof NextHeaders>()),
+    headers: async () => new Headers(currentHeaders.value),
+    cookies: async () => cookieStore,
+  };
 });
