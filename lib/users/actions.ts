@@ -1,11 +1,16 @@
 'use server';
 
+import { cookies } from 'next/headers';
+
 import { invalidInput, runAction } from '@/lib/actions';
 import type { Actor } from '@/lib/auth/sessions';
 import { authorizeAction } from '@/lib/auth/session';
+import { env } from '@/lib/env';
 import type { ActionResult } from '@/lib/result';
 import type { PasswordLinkDto } from '@/lib/users/dto';
 import {
+  USER_SEARCH_COOKIE,
+  userSearchInput,
   createUserInput,
   setPasswordInput,
   updateUserAccessInput,
@@ -110,5 +115,31 @@ export async function setPasswordWithLinkAction(raw: unknown): Promise<ActionRes
     const parsed = setPasswordInput.safeParse(raw);
     if (!parsed.success) return invalidInput(parsed.error);
     return setPasswordWithLink({ input: parsed.data });
+  });
+}
+
+/**
+ * "Suchen" in the account list. The term is kept in a short-lived cookie for the list page, not in its
+ * URL: names and e-mail addresses of staff would otherwise end up in proxy logs and browser history.
+ */
+export async function searchUsersAction(raw: unknown): Promise<ActionResult<null>> {
+  return runAction(async () => {
+    const auth = await authorizeAction('users:manage');
+    if (!auth.ok) return auth;
+    const parsed = userSearchInput.safeParse(raw);
+    if (!parsed.success) return invalidInput(parsed.error);
+    const store = await cookies();
+    if (parsed.data.q) {
+      store.set(USER_SEARCH_COOKIE, parsed.data.q, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: env().APP_URL.startsWith('https://'),
+        path: '/verwaltung/benutzer',
+        maxAge: 30 * 60,
+      });
+    } else {
+      store.delete({ name: USER_SEARCH_COOKIE, path: '/verwaltung/benutzer' });
+    }
+    return { ok: true, data: null };
   });
 }

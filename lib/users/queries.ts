@@ -6,14 +6,19 @@ import { isAccountLocked } from '@/lib/auth/throttle';
 import { db } from '@/lib/db';
 import type { Prisma, Role } from '@/lib/generated/prisma/client';
 import type { ScopeOptions } from '@/lib/users/dto';
-import { PASSWORD_TOKEN_PATTERN, scopeValue, type Scope, type ScopeKind } from '@/lib/users/schema';
+import {
+  USER_SEARCH_MAX_LENGTH,
+  PASSWORD_TOKEN_PATTERN,
+  scopeValue,
+  type Scope,
+  type ScopeKind,
+} from '@/lib/users/schema';
 
 /**
  * What the user administration reads: accounts and reference data only. Admins never see referral
  * contents (DESIGN.md section 2), so nothing here selects from referrals.
  */
 export const USERS_PAGE_SIZE = 25;
-export const SEARCH_MAX_LENGTH = 100;
 
 export type UserRow = {
   id: string;
@@ -75,7 +80,7 @@ async function toRow(u: SelectedRow): Promise<UserRow> {
 
 /** Accounts by name, optionally filtered by a part of the name or e-mail address; numbered pages. */
 export async function listUsers({ search = '', page = 1 }: { search?: string; page?: number }) {
-  const term = search.trim().slice(0, SEARCH_MAX_LENGTH);
+  const term = search.trim().slice(0, USER_SEARCH_MAX_LENGTH);
   const where: Prisma.UserWhereInput = term
     ? {
         OR: [

@@ -106,3 +106,10 @@ export const setPasswordInput = z
   .strictObject({ token: z.string({ error: 'users.passwordLink.invalid' }), ...newPasswordFields })
   .check(confirmationMatches);
 export type SetPasswordInput = z.infer<typeof setPasswordInput>;
+
+/** The account list's search term; kept in this cookie, never in the URL (lib/users/actions.ts). */
+export const USER_SEARCH_COOKIE = 'benutzersuche';
+export const USER_SEARCH_MAX_LENGTH = 100;
+export const userSearchInput = z.strictObject({
+  q: z.string().check(z.trim(), z.maxLength(USER_SEARCH_MAX_LENGTH, { error: 'errors.tooLong' })),
+});

@@ -54,6 +54,8 @@ async function openAccount(page: Page, email: string, displayName: string) {
   await page.getByLabel('Name oder E-Mail-Adresse').fill(email);
   await page.getByRole('button', { name: 'Suchen' }).click();
   await expect(page.getByRole('status').filter({ hasText: '1 Konto' })).toBeVisible();
+  // Staff names and addresses never stand in a URL (proxy logs, browser history).
+  expect(page.url()).not.toContain(email.split('@')[0]!);
   await page.getByRole('link', { name: displayName }).click();
   await expect(page.getByRole('heading', { level: 1, name: displayName })).toBeVisible();
 }

@@ -15,7 +15,7 @@ import { currentTotpCode } from '@/lib/auth/mfa/totp';
 import { ROLES, type Role } from '@/lib/auth/permissions';
 import { db } from '@/lib/db';
 
-import { currentHeaders, currentSession } from './support/request-context';
+import { currentCookies, currentHeaders, currentSession } from './support/request-context';
 import { anHourAgo, createActor, freshWorld, municipalityId, PASSWORD, signInAs } from './support/world';
 
 type Action = (...args: never[]) => Promise<unknown>;
@@ -69,6 +69,11 @@ const MATRIX: Record<string, Row> = {
       }),
     effect: async () =>
       (await db().user.findMany({ select: { passwordHash: true }, orderBy: { id: 'asc' } })).map((u) => u.passwordHash),
+  },
+  searchUsersAction: {
+    allowed: ['ADMIN'],
+    call: (action) => (action as (input: unknown) => Promise<unknown>)({ q: 'streife' }),
+    effect: async () => currentCookies.value.benutzersuche ?? null,
   },
   confirmEnrolmentAction: { allowed: 'SECOND_FACTOR', call: async () => null, effect: async () => 0 },
   verifySecondFactorAction: { allowed: 'SECOND_FACTOR', call: async () => null, effect: async () => 0 },

@@ -25,15 +25,21 @@ vi.mock('next-intl/server', async (importOriginal) => {
 // A session cookie the app sets is what the browser sends with its next request: the test's session
 // becomes the one the cookie names.
 vi.mock('next/headers', async (importOriginal) => {
-  const { currentHeaders, currentSession } = await import('../support/request-context');
+  const { currentCookies, currentHeaders, currentSession } = await import('../support/request-context');
   const { decode } = await import('next-auth/jwt');
   const { env } = await import('@/lib/env');
   const cookieStore = {
-    get: () => undefined,
+    get: (name: string) => (name in currentCookies.value ? { name, value: currentCookies.value[name] } : undefined),
     set: async (name: string, value: string) => {
-      if (!name.endsWith('next-auth.session-token')) return;
+      if (!name.endsWith('next-auth.session-token')) {
+        currentCookies.value[name] = value;
+        return;
+      }
       const claims = await decode({ token: value, secret: env().AUTH_SECRET });
       currentSession.value = claims as unknown as typeof currentSession.value;
+    },
+    delete: (options: string | { name: string }) => {
+      delete currentCookies.value[typeof options === 'string' ? options : options.name];
     },
   };
   return {

@@ -11,7 +11,7 @@ import { instantToBerlinLocal } from '@/lib/time/berlin';
 import { ensureUser, seedReferenceData, type UserSpec } from '@/prisma/factories';
 
 import { resetDatabase } from '../helpers/db';
-import { currentHeaders, currentSession, SAME_ORIGIN_HEADERS } from './request-context';
+import { currentCookies, currentHeaders, currentSession, SAME_ORIGIN_HEADERS } from './request-context';
 
 export const PASSWORD = 'Richtig-Langes-Passwort-1';
 
@@ -20,6 +20,7 @@ export async function freshWorld(): Promise<void> {
   await seedReferenceData(db());
   currentSession.value = null;
   currentHeaders.value = { ...SAME_ORIGIN_HEADERS };
+  currentCookies.value = {};
 }
 
 let counter = 0;

@@ -1,13 +1,15 @@
 import type { Metadata } from 'next';
+import { cookies } from 'next/headers';
 import Link from 'next/link';
 import { getFormatter, getTranslations } from 'next-intl/server';
 
 import { buttonClass } from '@/components/ui/button';
-import { inputClass } from '@/components/ui/field';
+import { UserSearch } from '@/components/users/user-search';
 import { UserStatus } from '@/components/users/user-status';
 import { requirePermission } from '@/lib/auth/session';
 import { TIME_ZONE } from '@/lib/time/berlin';
-import { listUsers, SEARCH_MAX_LENGTH, type UserRow } from '@/lib/users/queries';
+import { listUsers, type UserRow } from '@/lib/users/queries';
+import { USER_SEARCH_COOKIE } from '@/lib/users/schema';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('users'))('title') };
@@ -15,15 +17,11 @@ export async function generateMetadata(): Promise<Metadata> {
 
 const single = (value: string | string[] | undefined) => (typeof value === 'string' ? value : '');
 
-export default async function UsersPage({
-  searchParams,
-}: {
-  searchParams: Promise<{ q?: string | string[]; seite?: string | string[] }>;
-}) {
+export default async function UsersPage({ searchParams }: { searchParams: Promise<{ seite?: string | string[] }> }) {
   await requirePermission('users:manage');
   const params = await searchParams;
   const { items, total, page, pages, search } = await listUsers({
-    search: single(params.q),
+    search: (await cookies()).get(USER_SEARCH_COOKIE)?.value ?? '',
     page: Number(single(params.seite)) || 1,
   });
   const t = await getTranslations('users');
@@ -37,8 +35,7 @@ export default async function UsersPage({
   const secondFactor = (u: UserRow) =>
     u.secondFactorEnrolled ? t('secondFactor.enrolled') : t('secondFactor.notEnrolled');
   const pageHref = (n: number) => {
-    const query = new URLSearchParams({ ...(search && { q: search }), ...(n > 1 && { seite: String(n) }) }).toString();
-    return `/verwaltung/benutzer${query ? `?${query}` : ''}`;
+    return n > 1 ? `/verwaltung/benutzer?seite=${n}` : '/verwaltung/benutzer';
   };
 
   return (
@@ -51,36 +48,7 @@ export default async function UsersPage({
       </div>
       <p className="max-w-prose text-slate-700">{t('intro')}</p>
 
-      <form method="get" role="search" className="flex max-w-xl flex-col gap-2 sm:flex-row sm:items-end">
-        <div className="grow space-y-1">
-          <label htmlFor="q" className="block text-base font-semibold">
-            {t('searchLabel')}
-          </label>
-          <input
-            id="q"
-            name="q"
-            type="search"
-            defaultValue={search}
-            maxLength={SEARCH_MAX_LENGTH}
-            autoComplete="off"
-            className={inputClass}
-          />
-        </div>
-        <button type="submit" className={buttonClass('secondary')}>
-          {t('searchSubmit')}
-        </button>
-      </form>
-
-      <div className="flex flex-wrap items-center gap-3">
-        <p role="status" className="font-semibold">
-          {search ? t('countFor', { count: total, search }) : t('count', { count: total })}
-        </p>
-        {search && (
-          <Link href="/verwaltung/benutzer" className="text-brand-800 underline">
-            {t('searchReset')}
-          </Link>
-        )}
-      </div>
+      <UserSearch search={search} total={total} />
 
       {items.length === 0 ? (
         <p>{t('empty')}</p>
