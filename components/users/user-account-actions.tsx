@@ -39,7 +39,7 @@ const SUCCESS: Record<Exclude<Kind, 'link'>, string> = {
 /**
  * Disable / enable, lift a lockout, reset the second factor, new password link. Which buttons appear
  * follows the rules the service enforces anyway: nothing of this on one's own account but the unlock,
- * and for directory accounts only disable, enable and unlock.
+ * and for directory accounts only disable, enable, unlock and resetting the app's own second factor.
  */
 export function UserAccountActions({
   user,
@@ -126,7 +126,7 @@ export function UserAccountActions({
           </Button>
         </Item>
       )}
-      {!self && local && user.secondFactorPresent && (
+      {!self && user.secondFactorPresent && (
         <Item hint={t('detail.resetSecondFactorHint')}>
           {confirming === 'reset' ? (
             <Confirm

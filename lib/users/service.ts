@@ -215,9 +215,9 @@ export async function resetUserSecondFactor({
   actor,
   input,
 }: Command<UserCommandInput>): Promise<ActionResult<{ version: number }>> {
+  // Directory accounts too: the factor reset is the app's own (enrolled when the provider asked for none).
   return changeUser(actor, input, { notSelf: true }, async (tx, user) => {
-    if (user.oidcSubject) return managedByDirectory();
-    if (!user.mfaSecret && !user.mfaEnabledAt) return failure('INVALID_STATE', 'users.errors.noSecondFactor');
+    if (!user.mfaEnabledAt) return failure('INVALID_STATE', 'users.errors.noSecondFactor');
     await resetSecondFactor(tx, user.id);
     await recordAudit(tx, {
       ...auditOf(actor, user.id),

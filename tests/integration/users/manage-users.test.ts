@@ -367,19 +367,9 @@ describe('resetUserSecondFactorAction', () => {
     ]);
   });
 
-  it('refuses when there is nothing to reset, for directory accounts and for oneself', async () => {
+  it('refuses when there is nothing to reset, and for oneself; resets a directory account’s own factor', async () => {
     const admin = await signedInAdmin();
     const target = await officer();
-    expect(await resetUserSecondFactorAction({ userId: target.id, version: await versionOf(target.id) })).toMatchObject(
-      {
-        ok: false,
-        code: 'INVALID_STATE',
-      },
-    );
-    await db().user.update({
-      where: { id: target.id },
-      data: { oidcSubject: 'idp-subject-3', mfaSecret: 's', mfaEnabledAt: new Date() },
-    });
     expect(await resetUserSecondFactorAction({ userId: target.id, version: await versionOf(target.id) })).toMatchObject(
       {
         ok: false,
@@ -392,6 +382,16 @@ describe('resetUserSecondFactorAction', () => {
       code: 'FORBIDDEN',
     });
     expect(await db().auditEvent.count({ where: { action: 'SECOND_FACTOR_RESET' } })).toBe(0);
+
+    // An account from the identity provider with the app's own factor (the provider asked for none).
+    await db().user.update({
+      where: { id: target.id },
+      data: { oidcSubject: 'idp-subject-3', mfaSecret: 's', mfaEnabledAt: new Date() },
+    });
+    expect(await resetUserSecondFactorAction({ userId: target.id, version: await versionOf(target.id) })).toMatchObject(
+      { ok: true },
+    );
+    expect(await db().user.findUniqueOrThrow({ where: { id: target.id } })).toMatchObject({ mfaEnabledAt: null });
   });
 });
 
