@@ -35,7 +35,17 @@ export default async function HomePage() {
           </Link>
         </>
       ) : (
-        <p className="max-w-prose">{t('home.noFunctionsYet')}</p>
+        <p className="max-w-prose">
+          {t('home.noFunctionsYet')}{' '}
+          {t.has(`home.comingSoon.${actor.role}`) ? t(`home.comingSoon.${actor.role}`) : null}
+        </p>
+      )}
+      {can(actor.role, 'account:change-password') && (
+        <p className="max-w-prose text-slate-700">
+          <Link href="/konto" className="text-brand-800 underline">
+            {t('home.accountHint')}
+          </Link>
+        </p>
       )}
     </div>
   );

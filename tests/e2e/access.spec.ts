@@ -32,6 +32,8 @@ test.describe('access', () => {
 
   test('a partner caseworker cannot open the officer form', async ({ page }) => {
     await signIn(page, 'maennerbuero@partner.example');
+    // The start page tells the caseworker what is coming for them instead of an empty screen.
+    await expect(page.getByText('der Eingang der Vermittlungen an Ihre Beratungsstelle')).toBeVisible();
     await expect(page.getByRole('link', { name: 'Neue Vermittlung' })).toHaveCount(0);
     const response = await page.goto('/vermittlungen/neu');
     expect(response?.status()).toBe(404);
@@ -61,7 +63,7 @@ test.describe('access', () => {
     const tablet = await browser.newPage();
     await signIn(tablet, 'supervisor@polizei.example');
     await signIn(page, 'supervisor@polizei.example');
-    await page.getByRole('link', { name: 'Konto' }).click();
+    await page.getByRole('link', { name: 'Konto', exact: true }).click();
     await page.getByRole('button', { name: 'Auf allen Geräten abmelden' }).click();
     await expect(page).toHaveURL(/\/anmelden/);
     await tablet.goto('/');
@@ -72,7 +74,7 @@ test.describe('access', () => {
 
 test('the account page refuses a wrong current password, in German', async ({ page }) => {
   await signIn(page, 'auditor@polizei.example');
-  await page.getByRole('link', { name: 'Konto' }).click();
+  await page.getByRole('link', { name: 'Konto', exact: true }).click();
   await expectNoAxeViolations(page);
   await page.getByLabel('Bisheriges Passwort').fill('nicht-das-richtige');
   await page.getByLabel('Neues Passwort', { exact: true }).fill('Drei Katzen sitzen im Streifenwagen');
