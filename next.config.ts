@@ -3,7 +3,12 @@ import createNextIntlPlugin from 'next-intl/plugin';
 
 import { staticSecurityHeaders } from './lib/security/headers';
 
-const withNextIntl = createNextIntlPlugin('./lib/i18n/request.ts');
+// Messages are compiled at build time (next-intl's precompile): the browser gets a small formatter instead
+// of the ICU message parser, which keeps the officer's form within its JavaScript budget.
+const withNextIntl = createNextIntlPlugin({
+  requestConfig: './lib/i18n/request.ts',
+  experimental: { messages: { path: './lib/i18n/messages', format: 'json', locales: 'infer', precompile: true } },
+});
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,

@@ -1,4 +1,3 @@
-import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 
 import { buttonClass } from '@/components/ui/button';
@@ -10,9 +9,9 @@ export default async function NotFound() {
     <main id="main" className="mx-auto max-w-md space-y-4 px-4 py-12">
       <h1 className="text-2xl font-bold">{t('title')}</h1>
       <p>{t('text')}</p>
-      <Link href="/" className={buttonClass('secondary')}>
+      <a href="/" className={buttonClass('secondary')}>
         {t('back')}
-      </Link>
+      </a>
     </main>
   );
 }

@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
+
 import { seal } from '@/lib/auth/mfa/secret-box';
 import { hashPassword } from '@/lib/auth/password';
 import type { Gender, PrismaClient, Role } from '@/lib/generated/prisma/client';
+import type { ConsentedReferralInput } from '@/lib/referrals/schema';
+import { instantToBerlinLocal } from '@/lib/time/berlin';
 
 import region from './data/region-hannover.json' with { type: 'json' };
 
@@ -189,3 +193,25 @@ export const DEMO_USERS: UserSpec[] = [
     totpSecret: DEMO_TOTP_SECRET,
   },
 ];
+
+/**
+ * A complete consented referral as the officer's form submits it (the server action's argument): the
+ * benchmarks send it over HTTP, tests call the action with it. A callout an hour ago, in Europe/Berlin.
+ */
+export function consentedSubmission(
+  municipalityId: string,
+  overrides: Partial<ConsentedReferralInput> = {},
+): ConsentedReferralInput {
+  return {
+    consent: 'yes',
+    idempotencyKey: randomUUID(),
+    incidentAt: instantToBerlinLocal(new Date(Date.now() - 3_600_000)),
+    municipalityId,
+    gender: 'FEMALE',
+    caseNumber: '2026/004711',
+    firstName: 'Marie',
+    lastName: 'Schneider',
+    phone: '0511 9876543',
+    ...overrides,
+  };
+}

@@ -1,4 +1,3 @@
-import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 
 import { buttonClass } from '@/components/ui/button';
@@ -17,22 +16,22 @@ export default async function HomePage() {
         <>
           <p className="max-w-prose">{t('home.officerIntro')}</p>
           <div className="flex flex-col gap-3 sm:flex-row">
-            <Link href="/vermittlungen/neu" className={buttonClass('primary')}>
+            <a href="/vermittlungen/neu" className={buttonClass('primary')}>
               {t('nav.newReferral')}
-            </Link>
+            </a>
             {can(actor.role, 'referral:read-own') && (
-              <Link href="/vermittlungen" className={buttonClass('secondary')}>
+              <a href="/vermittlungen" className={buttonClass('secondary')}>
                 {t('nav.myReferrals')}
-              </Link>
+              </a>
             )}
           </div>
         </>
       ) : can(actor.role, 'users:manage') ? (
         <>
           <p className="max-w-prose">{t('home.adminIntro')}</p>
-          <Link href="/verwaltung/benutzer" className={buttonClass('primary')}>
+          <a href="/verwaltung/benutzer" className={buttonClass('primary')}>
             {t('users.title')}
-          </Link>
+          </a>
         </>
       ) : (
         <p className="max-w-prose">
@@ -42,9 +41,9 @@ export default async function HomePage() {
       )}
       {can(actor.role, 'account:change-password') && (
         <p className="max-w-prose text-slate-700">
-          <Link href="/konto" className="text-brand-800 underline">
+          <a href="/konto" className="text-brand-800 underline">
             {t('home.accountHint')}
-          </Link>
+          </a>
         </p>
       )}
     </div>

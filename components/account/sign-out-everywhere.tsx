@@ -1,7 +1,7 @@
 'use client';
 
-import { signOut } from 'next-auth/react';
 import { useTranslations } from 'next-intl';
+import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 
 import { Alert } from '@/components/ui/alert';
@@ -12,12 +12,13 @@ export function SignOutEverywhere() {
   const t = useTranslations('account');
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  const router = useRouter();
   async function onClick() {
     setPending(true);
     const result = await signOutEverywhereAction().catch(() => null);
     if (result?.ok) {
-      // Every session is already revoked on the server; this also clears this browser's cookie.
-      await signOut({ callbackUrl: '/anmelden' });
+      // Every session is revoked and this browser's cookie is gone.
+      router.push('/anmelden');
       return;
     }
     setError(result?.message ?? t('failed'));

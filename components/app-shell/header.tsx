@@ -1,4 +1,3 @@
-import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 
 import { LanguageSwitch } from '@/components/app-shell/language-switch';
@@ -19,9 +18,9 @@ export async function Header({
     <header className="bg-brand-900 text-white">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-2 px-4 py-2">
         <div>
-          <Link href="/" className="text-base leading-tight font-bold sm:text-lg">
+          <a href="/" className="text-base leading-tight font-bold sm:text-lg">
             {t('app.title')}
-          </Link>
+          </a>
           <p className="text-brand-100 text-xs">{t('app.organisation')}</p>
         </div>
         <div className="flex items-center gap-2">
@@ -37,12 +36,12 @@ export async function Header({
                 <ul className="-mx-1.5 flex flex-wrap sm:mx-0">
                   {navItems.map((item) => (
                     <li key={item.href}>
-                      <Link
+                      <a
                         href={item.href}
                         className="inline-flex min-h-11 items-center px-1.5 text-sm font-semibold hover:underline sm:px-2"
                       >
                         {t(`nav.${item.labelKey}`)}
-                      </Link>
+                      </a>
                     </li>
                   ))}
                 </ul>

@@ -1,22 +1,21 @@
-'use client';
-
-import { signOut } from 'next-auth/react';
-import { useTranslations } from 'next-intl';
+import { getTranslations } from 'next-intl/server';
 
 import { buttonClass } from '@/components/ui/button';
+import { signOutAction } from '@/lib/auth/actions';
 
 const HEADER_CLASS = 'min-h-11 rounded border border-white/60 px-3 text-sm font-semibold hover:bg-white/10';
 
-/** Sign-out in the header bar, or as a plain secondary button on a page (`label` given). */
-export function SignOutButton({ label }: { label?: string }) {
-  const t = useTranslations('nav');
+/**
+ * Sign-out in the header bar, or as a plain secondary button on a page (`label` given). A server-rendered
+ * form: it works before the page's JavaScript has loaded, and adds none.
+ */
+export async function SignOutButton({ label }: { label?: string }) {
+  const t = await getTranslations('nav');
   return (
-    <button
-      type="button"
-      className={label ? buttonClass('secondary') : HEADER_CLASS}
-      onClick={() => void signOut({ callbackUrl: '/anmelden' })}
-    >
-      {label ?? t('signOut')}
-    </button>
+    <form action={signOutAction}>
+      <button type="submit" className={label ? buttonClass('secondary') : HEADER_CLASS}>
+        {label ?? t('signOut')}
+      </button>
+    </form>
   );
 }

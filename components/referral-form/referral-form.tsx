@@ -1,19 +1,18 @@
 'use client';
 
-import Link from 'next/link';
 import { useTranslations } from 'next-intl';
 import { useEffect, useMemo, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 
 import { showServerFieldErrors } from '@/components/forms/server-field-errors';
-import { schemaResolver } from '@/components/forms/schema-resolver';
+import { lazySchemaResolver } from '@/components/forms/schema-resolver';
 import { useErrorMessage } from '@/components/forms/use-error-message';
 import { Alert } from '@/components/ui/alert';
 import { Button, buttonClass } from '@/components/ui/button';
 import { Field, inputClass, RadioGroup } from '@/components/ui/field';
 import { submitReferralAction } from '@/lib/referrals/actions';
 import { fromRoutingRuleDto, type ReferralFormOptions } from '@/lib/referrals/dto';
-import { GENDERS, referralSubmission, type GenderValue } from '@/lib/referrals/schema';
+import { GENDERS, type GenderValue } from '@/lib/referrals/values';
 import { decideRoute, preferenceOptions } from '@/lib/routing/decide';
 import { berlinLocalToInstant, instantToBerlinLocal } from '@/lib/time/berlin';
 
@@ -30,6 +29,11 @@ type FormValues = {
   phone?: string;
   preferredPartnerId?: string;
 };
+
+/** Validation (zod and the schema) loads once the form is interactive, outside the route's budget. */
+const validation = lazySchemaResolver<FormValues>(() =>
+  import('@/lib/referrals/schema').then((module) => module.referralSubmission),
+);
 
 const SUMMARY_ID = 'form-summary';
 const RESULT_ID = 'form-result';
@@ -60,12 +64,16 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
   const partnerName = (id: string) => options.partners.find((p) => p.id === id)?.name ?? '';
 
   const form = useForm<FormValues>({
-    resolver: schemaResolver<FormValues>(referralSubmission),
+    resolver: validation.resolver,
     shouldUnregister: true,
     mode: 'onTouched',
     defaultValues: { idempotencyKey: newIdempotencyKey(), incidentAt: now, municipalityId: '' },
   });
   const { register, handleSubmit, setError, setValue, setFocus, reset, control, formState } = form;
+
+  useEffect(() => {
+    void validation.preload();
+  }, []);
 
   useEffect(() => {
     if (focusTarget === 'result') document.getElementById(RESULT_ID)?.focus();
@@ -137,9 +145,9 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
           <Button type="button" onClick={startAnother}>
             {t('referralForm.another')}
           </Button>
-          <Link href="/vermittlungen" className={buttonClass('secondary')}>
+          <a href="/vermittlungen" className={buttonClass('secondary')}>
             {t('referralForm.toList')}
-          </Link>
+          </a>
         </div>
       </div>
     );

@@ -1,6 +1,5 @@
 'use client';
 
-import Link from 'next/link';
 import { useTranslations } from 'next-intl';
 import { useEffect, useRef, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
@@ -76,9 +75,9 @@ export function CreateUserForm({ options, totpEnrolled }: { options: ScopeOption
         </div>
         <PasswordLinkBox link={created.link} intro="created" />
         <div className="flex flex-col gap-3 sm:flex-row">
-          <Link href={`/verwaltung/benutzer/${created.id}`} className={buttonClass('primary')}>
+          <a href={`/verwaltung/benutzer/${created.id}`} className={buttonClass('primary')}>
             {t('created.toDetail')}
-          </Link>
+          </a>
           <Button
             type="button"
             variant="secondary"

@@ -1,11 +1,29 @@
 'use server';
 
+import { redirect } from 'next/navigation';
+
 import { runAction } from '@/lib/actions';
 import { recordAudit } from '@/lib/audit/record';
-import { authorizeAction } from '@/lib/auth/session';
-import { revokeAllSessions } from '@/lib/auth/sessions';
+import { authorizeAction, getSession } from '@/lib/auth/session';
+import { clearSessionCookie } from '@/lib/auth/session-cookie';
+import { revokeAllSessions, revokeSession } from '@/lib/auth/sessions';
 import { db } from '@/lib/db';
 import { success, type ActionResult } from '@/lib/result';
+
+/**
+ * Signs out: the server-side session is revoked (audited), the cookie removed, and the browser lands on the
+ * sign-in page. Any session may do this, also one still waiting for its second factor. A plain form posts
+ * here, so signing out needs no JavaScript in the browser.
+ */
+export async function signOutAction(): Promise<void> {
+  const result = await runAction(async () => {
+    const session = await getSession();
+    if (session) await revokeSession(session.sessionId);
+    await clearSessionCookie();
+    return success(null);
+  });
+  if (result.ok) redirect('/anmelden');
+}
 
 /** Ends every session of the signed-in user, this one included. */
 export async function signOutEverywhereAction(): Promise<ActionResult<null>> {
@@ -23,6 +41,7 @@ export async function signOutEverywhereAction(): Promise<ActionResult<null>> {
         entityId: actor.id,
       });
     });
+    await clearSessionCookie();
     return success(null);
   });
 }

@@ -23,3 +23,11 @@ export async function issueSessionCookie(claims: { uid: string; sv: number; sid:
     maxAge,
   });
 }
+
+/** Removes next-auth's session cookie (both names), after the server-side session was revoked. */
+export async function clearSessionCookie(): Promise<void> {
+  const jar = await cookies();
+  for (const name of ['__Secure-next-auth.session-token', 'next-auth.session-token']) {
+    if (jar.has(name)) jar.delete(name);
+  }
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod/mini';
 
 import { berlinLocalToInstant } from '@/lib/time/berlin';
+import { GENDERS, type GenderValue } from '@/lib/referrals/values';
 import { cleanText } from '@/lib/validation/text';
 
 /**
@@ -9,8 +10,6 @@ import { cleanText } from '@/lib/validation/text';
  * With consent the person's contact data is required; without it, the form carries no personal data
  * at all (strict objects reject any extra field rather than dropping it silently).
  */
-export const GENDERS = ['FEMALE', 'MALE', 'DIVERSE', 'NOT_STATED'] as const;
-export type GenderValue = (typeof GENDERS)[number];
 
 /** Vorgangsnummer: digits, optionally grouped by single '/' or '-', 6 to 20 characters. */
 export const CASE_NUMBER_PATTERN = /^[0-9](?:[0-9]|[/-](?=[0-9])){5,19}$/;

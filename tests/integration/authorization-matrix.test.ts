@@ -162,10 +162,18 @@ const MATRIX: Record<string, Row> = {
   },
   setLocaleAction: {
     allowed: 'PUBLIC',
-    call: (action) => (action as (locale: unknown) => Promise<unknown>)('en'),
+    call: (action) => (action as (form: FormData) => Promise<unknown>)(localeForm('en')),
     effect: async () => 0,
   },
+  // Public: any session may end itself, also one still waiting for its second factor (sessions.test.ts).
+  signOutAction: { allowed: 'PUBLIC', call: async () => null, effect: async () => 0 },
 };
+
+function localeForm(locale: string): FormData {
+  const form = new FormData();
+  form.set('locale', locale);
+  return form;
+}
 
 const SCOPE: Record<Role, Parameters<typeof createActor>[1]> = {
   OFFICER: { stationCode: 'PK-GARBSEN' },

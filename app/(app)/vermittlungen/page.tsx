@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { getFormatter, getTranslations } from 'next-intl/server';
 
 import { buttonClass } from '@/components/ui/button';
@@ -27,9 +26,9 @@ export default async function MyReferralsPage({
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-bold">{t('referralList.title')}</h1>
-        <Link href="/vermittlungen/neu" className={buttonClass('primary')}>
+        <a href="/vermittlungen/neu" className={buttonClass('primary')}>
           {t('referralList.new')}
-        </Link>
+        </a>
       </div>
       {items.length === 0 ? (
         <p>{t('referralList.empty')}</p>
@@ -57,14 +56,14 @@ export default async function MyReferralsPage({
       )}
       <div className="flex gap-3">
         {cursor && (
-          <Link href="/vermittlungen" className={buttonClass('secondary')}>
+          <a href="/vermittlungen" className={buttonClass('secondary')}>
             {t('referralList.first')}
-          </Link>
+          </a>
         )}
         {nextCursor && (
-          <Link href={`/vermittlungen?nach=${nextCursor}`} className={buttonClass('secondary')}>
+          <a href={`/vermittlungen?nach=${nextCursor}`} className={buttonClass('secondary')}>
             {t('referralList.more')}
-          </Link>
+          </a>
         )}
       </div>
     </div>

@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 
-import { signOutEverywhereAction } from '@/lib/auth/actions';
+import { signOutAction, signOutEverywhereAction } from '@/lib/auth/actions';
 import { revokeSession, startSession, validateSession } from '@/lib/auth/sessions';
 import { db } from '@/lib/db';
 import { submitReferralAction } from '@/lib/referrals/actions';
 
-import { currentSession } from '../support/request-context';
+import { currentHeaders, currentSession, SAME_ORIGIN_HEADERS } from '../support/request-context';
 import { createActor, freshWorld, signInAs } from '../support/world';
 
 beforeEach(freshWorld);
@@ -72,6 +72,33 @@ describe('server-side sessions', () => {
     expect(await validateSession(claims)).toBeNull();
     await db().user.update({ where: { id: officer.id }, data: { sessionVersion: 1, active: false } });
     expect(await validateSession(claims)).toBeNull();
+  });
+
+  it('signs out: this session is revoked and audited, the cookie removed, the browser sent to sign-in', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    await signInAs(officer);
+    const claims = currentSession.value!;
+    await signInAs(officer);
+    const otherDevice = currentSession.value!;
+    currentSession.value = claims;
+
+    await expect(signOutAction()).rejects.toThrow('NEXT_REDIRECT');
+    expect(currentSession.value).toBeNull();
+    expect(await validateSession(claims)).toBeNull();
+    expect(await validateSession(otherDevice)).not.toBeNull();
+    expect(await db().auditEvent.count({ where: { action: 'SIGNED_OUT', entityId: claims.sid } })).toBe(1);
+  });
+
+  it('signs out a session still waiting for its second factor, and refuses a request from another site', async () => {
+    const supervisor = await createActor('SUPERVISOR', { inspectionCode: 'PI-GAR' });
+    await signInAs(supervisor, { secondFactorPending: true });
+    const pending = currentSession.value!;
+    currentHeaders.value = { origin: 'http://evil.example', host: 'localhost:3000' };
+    await signOutAction();
+    expect(await db().session.count({ where: { id: pending.sid, revokedAt: null } })).toBe(1);
+    currentHeaders.value = { ...SAME_ORIGIN_HEADERS };
+    await expect(signOutAction()).rejects.toThrow('NEXT_REDIRECT');
+    expect(await db().session.count({ where: { id: pending.sid, revokedAt: null } })).toBe(0);
   });
 
   it('signs out on every device at once', async () => {

@@ -30,6 +30,8 @@ vi.mock('next/headers', async (importOriginal) => {
   const { env } = await import('@/lib/env');
   const cookieStore = {
     get: (name: string) => (name in currentCookies.value ? { name, value: currentCookies.value[name] } : undefined),
+    has: (name: string) =>
+      name.endsWith('next-auth.session-token') ? currentSession.value !== null : name in currentCookies.value,
     set: async (name: string, value: string) => {
       if (!name.endsWith('next-auth.session-token')) {
         currentCookies.value[name] = value;
@@ -39,7 +41,9 @@ vi.mock('next/headers', async (importOriginal) => {
       currentSession.value = claims as unknown as typeof currentSession.value;
     },
     delete: (options: string | { name: string }) => {
-      delete currentCookies.value[typeof options === 'string' ? options : options.name];
+      const name = typeof options === 'string' ? options : options.name;
+      if (name.endsWith('next-auth.session-token')) currentSession.value = null;
+      delete currentCookies.value[name];
     },
   };
   return {

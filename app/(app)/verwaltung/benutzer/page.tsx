@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import { cookies } from 'next/headers';
-import Link from 'next/link';
 import { getFormatter, getTranslations } from 'next-intl/server';
 
 import { buttonClass } from '@/components/ui/button';
@@ -42,9 +41,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
     <div className="space-y-5">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-bold">{t('title')}</h1>
-        <Link href="/verwaltung/benutzer/neu" className={buttonClass('primary')}>
+        <a href="/verwaltung/benutzer/neu" className={buttonClass('primary')}>
           {t('new')}
-        </Link>
+        </a>
       </div>
       <p className="max-w-prose text-slate-700">{t('intro')}</p>
 
@@ -58,9 +57,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           <ul className="space-y-3 md:hidden" data-testid="user-cards">
             {items.map((u) => (
               <li key={u.id} className="rounded-lg border border-slate-300 bg-white p-4" data-testid="user-row">
-                <Link href={`/verwaltung/benutzer/${u.id}`} className="text-brand-800 text-lg font-bold underline">
+                <a href={`/verwaltung/benutzer/${u.id}`} className="text-brand-800 text-lg font-bold underline">
                   {u.displayName}
-                </Link>
+                </a>
                 <p className="text-sm [overflow-wrap:anywhere] text-slate-700">{u.email}</p>
                 <dl className="mt-2 grid grid-cols-[8.5rem_1fr] gap-x-3 gap-y-1 text-sm">
                   <dt className="font-semibold">{t('columns.role')}</dt>
@@ -96,9 +95,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                 {items.map((u) => (
                   <tr key={u.id} className="border-b border-slate-200 align-top" data-testid="user-row">
                     <th scope="row" className="px-2 py-2 text-left font-normal">
-                      <Link href={`/verwaltung/benutzer/${u.id}`} className="text-brand-800 font-semibold underline">
+                      <a href={`/verwaltung/benutzer/${u.id}`} className="text-brand-800 font-semibold underline">
                         {u.displayName}
-                      </Link>
+                      </a>
                       <span className="block [overflow-wrap:anywhere] text-slate-700">{u.email}</span>
                     </th>
                     <td className="px-2 py-2">{tRoles(u.role)}</td>
@@ -119,15 +118,15 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       {pages > 1 && (
         <nav aria-label={t('pagination')} className="flex flex-wrap items-center gap-3">
           {page > 1 && (
-            <Link href={pageHref(page - 1)} className={buttonClass('secondary')}>
+            <a href={pageHref(page - 1)} className={buttonClass('secondary')}>
               {t('previous')}
-            </Link>
+            </a>
           )}
           <p>{t('pageOf', { page, pages })}</p>
           {page < pages && (
-            <Link href={pageHref(page + 1)} className={buttonClass('secondary')}>
+            <a href={pageHref(page + 1)} className={buttonClass('secondary')}>
               {t('next')}
-            </Link>
+            </a>
           )}
         </nav>
       )}

@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 
 import { Header } from '@/components/app-shell/header';
@@ -37,9 +36,9 @@ export default async function SetPasswordPage({ params }: { params: Promise<{ to
             <Alert tone="error" testId="password-link-invalid">
               {t('invalid')}
             </Alert>
-            <Link href="/anmelden" className={buttonClass('secondary')}>
+            <a href="/anmelden" className={buttonClass('secondary')}>
               {t('toSignIn')}
-            </Link>
+            </a>
           </>
         )}
       </main>

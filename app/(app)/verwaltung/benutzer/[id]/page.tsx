@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import type { ReactNode } from 'react';
@@ -79,9 +78,9 @@ export default async function UserDetailPage({ params }: { params: Promise<{ id:
 
   return (
     <div className="space-y-6">
-      <Link href="/verwaltung/benutzer" className="text-brand-800 inline-flex min-h-11 items-center underline">
+      <a href="/verwaltung/benutzer" className="text-brand-800 inline-flex min-h-11 items-center underline">
         {t('detail.back')}
-      </Link>
+      </a>
       <h1 className="text-2xl font-bold break-words">{user.displayName}</h1>
 
       <section aria-labelledby="facts-heading" className="space-y-3">

@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 
 import { CreateUserForm } from '@/components/users/create-user-form';
@@ -15,9 +14,9 @@ export default async function NewUserPage() {
   const [session, options, t] = await Promise.all([getSession(), loadScopeOptions(), getTranslations('users')]);
   return (
     <div className="space-y-5">
-      <Link href="/verwaltung/benutzer" className="text-brand-800 inline-flex min-h-11 items-center underline">
+      <a href="/verwaltung/benutzer" className="text-brand-800 inline-flex min-h-11 items-center underline">
         {t('detail.back')}
-      </Link>
+      </a>
       <h1 className="text-2xl font-bold">{t('new')}</h1>
       <CreateUserForm options={options} totpEnrolled={session?.totpEnrolled ?? false} />
     </div>

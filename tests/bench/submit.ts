@@ -1,0 +1,254 @@
+/**
+ * `npm run bench -- submit`: 20 officers, each signed in through the real sign-in, submit complete
+ * consented referrals through the very request the browser sends to the server action, for 30 s. Baseline in
+ * the same run: 20 plain `pg` clients insert the same number of equivalent rows (referral plus audit event,
+ * one transaction each) straight into the same database. DESIGN.md section 11: p95 ≤ 60 ms, throughput
+ * ≥ 10 % of the raw inserts, no errors, app server ≤ 300 MB resident.
+ */
+import { randomUUID } from 'node:crypto';
+
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+import { createPrismaClient } from '@/lib/db/client';
+import { consentedSubmission, ensureUser, seedReferenceData } from '@/prisma/factories';
+
+import type { Benchmark } from './support/benchmark';
+import {
+  ensureBuild,
+  log,
+  printKeyValues,
+  printTable,
+  quantile,
+  round,
+  sampleServerMemory,
+  startApp,
+  startBenchDatabase,
+} from './support/harness';
+import { actionResultOk, serverActionHeaders, serverActionId, signIn } from './support/http';
+
+const OFFICERS = 20;
+const DURATION_S = 30;
+const WARM_UP_S = 5;
+const PASSWORD = 'Bench-Passwort-2026-lang';
+const MUNICIPALITY = 'Garbsen';
+
+async function run(argv: readonly string[]): Promise<void> {
+  ensureBuild(argv);
+  const database = await startBenchDatabase();
+  try {
+    const prisma = createPrismaClient(database.url);
+    let municipalityId: string;
+    try {
+      await seedReferenceData(prisma);
+      const stations = await prisma.station.findMany({ select: { code: true }, orderBy: { code: 'asc' } });
+      for (let i = 0; i < OFFICERS; i++) {
+        await ensureUser(prisma, {
+          email: `bench-officer-${i}@polizei.example`,
+          displayName: `Bench ${i}`,
+          role: 'OFFICER',
+          password: PASSWORD,
+          stationCode: stations[i % stations.length]!.code,
+        });
+      }
+      municipalityId = (await prisma.municipality.findUniqueOrThrow({ where: { name: MUNICIPALITY } })).id;
+    } finally {
+      await prisma.$disconnect();
+    }
+
+    const app = await startApp(database.url);
+    try {
+      const cookies = await Promise.all(
+        Array.from({ length: OFFICERS }, (_, i) => signIn(app.baseUrl, `bench-officer-${i}@polizei.example`, PASSWORD)),
+      );
+      const actionId = serverActionId('lib/referrals/actions.ts', 'submitReferralAction');
+      const body = () => JSON.stringify([consentedSubmission(municipalityId)]);
+
+      log(`Warm-up ${WARM_UP_S} s …`);
+      await load(app.baseUrl, actionId, cookies, body, WARM_UP_S);
+      log(`Measuring ${DURATION_S} s with ${OFFICERS} concurrent officers …`);
+      const memory = sampleServerMemory(app.launcher);
+      const submit = await load(app.baseUrl, actionId, cookies, body, DURATION_S);
+      memory.stop();
+
+      log(`Baseline: ${submit.ok} transactions through plain pg …`);
+      const raw = await rawInserts(database.url, municipalityId, submit.ok);
+
+      const ratio = submit.rps / raw.rps;
+      printTable(`Submit: ${OFFICERS} concurrent officers, ${DURATION_S} s (after ${WARM_UP_S} s warm-up)`, [
+        {
+          measured: 'app: server action over HTTP',
+          requests: submit.ok + submit.errors,
+          'req/s': round(submit.rps),
+          'p50 ms': round(submit.p50),
+          'p95 ms': round(submit.p95),
+          'p99 ms': round(submit.p99),
+          errors: submit.errors,
+          target: 'p95 ≤ 60 ms, 0 errors',
+        },
+        {
+          measured: 'baseline: plain pg INSERTs',
+          requests: raw.count,
+          'req/s': round(raw.rps),
+          'p50 ms': round(raw.p50),
+          'p95 ms': round(raw.p95),
+          'p99 ms': round(raw.p99),
+          errors: 0,
+          target: '',
+        },
+      ]);
+      printTable('Ratio and memory', [
+        { figure: 'throughput app / baseline', value: round(ratio, 3), target: '≥ 0.10' },
+        { figure: 'app server peak resident memory (MB)', value: round(memory.peakMb(), 0), target: '≤ 300' },
+      ]);
+      printKeyValues({
+        submit_rps: round(submit.rps),
+        submit_p95_ms: round(submit.p95),
+        raw_rps: round(raw.rps),
+        raw_p95_ms: round(raw.p95),
+        ratio: round(ratio, 3),
+        errors: submit.errors,
+        rss_mb: round(memory.peakMb(), 0),
+      });
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    await database.stop();
+  }
+}
+
+interface LoadResult {
+  ok: number;
+  errors: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+/** One autocannon run: one connection per officer, each request a new referral (new idempotency key). */
+async function load(
+  baseUrl: string,
+  actionId: string,
+  cookies: string[],
+  body: () => string,
+  seconds: number,
+): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let ok = 0;
+  let errors = 0;
+  let next = 0;
+  const result = await autocannon({
+    url: `${baseUrl}/vermittlungen/neu`,
+    method: 'POST',
+    connections: cookies.length,
+    duration: seconds,
+    timeout: 10,
+    setupClient: (client) => {
+      const headers = serverActionHeaders(baseUrl, actionId, cookies[next++ % cookies.length]!);
+      client.setHeadersAndBody(headers, body());
+      client.on('body', (payload: Buffer) => {
+        if (actionResultOk(payload.toString('utf8'))) ok++;
+        else errors++;
+      });
+      client.on('response', (status: number, _bytes: number, responseTime: number) => {
+        latencies.push(responseTime);
+        if (status !== 200) errors++;
+        client.setBody(body());
+      });
+    },
+  });
+  errors += result.errors + result.timeouts;
+  return {
+    ok,
+    errors,
+    rps: ok / seconds,
+    p50: quantile(latencies, 0.5),
+    p95: quantile(latencies, 0.95),
+    p99: quantile(latencies, 0.99),
+  };
+}
+
+/**
+ * The baseline: the rows one submit writes (the referral and its audit event, in one transaction), inserted
+ * by 20 plain `pg` clients as fast as they go, until `count` transactions are done.
+ */
+async function rawInserts(
+  url: string,
+  municipalityId: string,
+  count: number,
+): Promise<{ count: number; rps: number; p50: number; p95: number; p99: number }> {
+  const pool = new pg.Pool({ connectionString: url, max: OFFICERS });
+  try {
+    const { rows } = await pool.query<{ officer: string; station: string; partner: string; rule: string }>(
+      `SELECT u.id AS officer, u."stationId" AS station, r."partnerId" AS partner, r.id AS rule
+         FROM "User" u, "RoutingRule" r
+        WHERE u.email = 'bench-officer-0@polizei.example' AND r."municipalityId" = $1 AND r.gender = 'FEMALE'
+        LIMIT 1`,
+      [municipalityId],
+    );
+    const fixed = rows[0]!;
+    const latencies: number[] = [];
+    let remaining = count;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: OFFICERS }, async () => {
+        const client = await pool.connect();
+        try {
+          while (remaining-- > 0) {
+            const t0 = performance.now();
+            const input = consentedSubmission(municipalityId);
+            await client.query('BEGIN');
+            const { rows: created } = await client.query<{ id: string }>(
+              `INSERT INTO "Referral" (id, "caseNumber", "incidentAt", "municipalityId", "stationId", "createdById",
+                 "firstName", "lastName", phone, gender, track, "partnerId", "routingRuleId", "routingRuleVersion",
+                 "routingReason", "consentGivenAt", "idempotencyKey", "submittedAt")
+               VALUES ($1, $2, now() - interval '1 hour', $3, $4, $5, $6, $7, $8, 'FEMALE', 'VICTIM', $9, $10, 1,
+                 'RULE', now(), $11, now())
+               RETURNING id`,
+              [
+                randomUUID(),
+                input.caseNumber,
+                municipalityId,
+                fixed.station,
+                fixed.officer,
+                input.firstName,
+                input.lastName,
+                input.phone,
+                fixed.partner,
+                fixed.rule,
+                input.idempotencyKey,
+              ],
+            );
+            await client.query(
+              `INSERT INTO "AuditEvent" ("actorId", "actorRole", action, "entityType", "entityId", details)
+               VALUES ($1, 'OFFICER', 'REFERRAL_CREATED', 'Referral', $2, $3)`,
+              [fixed.officer, created[0]!.id, JSON.stringify({ routingReason: 'RULE', ruleVersion: 1 })],
+            );
+            await client.query('COMMIT');
+            latencies.push(performance.now() - t0);
+          }
+        } finally {
+          client.release();
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      count: latencies.length,
+      rps: latencies.length / seconds,
+      p50: quantile(latencies, 0.5),
+      p95: quantile(latencies, 0.95),
+      p99: quantile(latencies, 0.99),
+    };
+  } finally {
+    await pool.end();
+  }
+}
+
+export const submitBenchmark: Benchmark = {
+  name: 'submit',
+  description: '20 officers submit referrals through the server action for 30 s, beside plain pg inserts',
+  run,
+};

@@ -1,0 +1,207 @@
+/**
+ * What every benchmark shares: a production build, a durable embedded PostgreSQL it creates and removes,
+ * the real launcher (`serve.ts start`) against it, resident-memory sampling and the output format
+ * (a readable table, then one `key=value` line that scripts parse). Benchmarks talk to 127.0.0.1 only.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+import { findFreePort, startEmbeddedPostgres, type EmbeddedPostgres } from '@/lib/db/embedded-postgres';
+import { applyMigrations } from '@/lib/db/migrate';
+
+export const ROOT = path.resolve(import.meta.dirname, '../../..');
+const NEXT_DIR = path.join(ROOT, '.next');
+
+/** A secret for the benchmark's production server only; never a deployment's. */
+export const BENCH_AUTH_SECRET = `bench-${process.pid}-${Date.now()}-not-for-production-use`;
+
+export function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/** `next build`, unless `--skip-build` says the existing build is current. */
+export function ensureBuild(argv: readonly string[]): void {
+  if (argv.includes('--skip-build') && fs.existsSync(path.join(NEXT_DIR, 'BUILD_ID'))) {
+    log('Using the existing production build (.next).');
+    return;
+  }
+  log('Building for production (next build) …');
+  const started = Date.now();
+  const result = spawnSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (result.status !== 0) throw new Error('next build failed');
+  log(`Built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+export interface BenchDatabase {
+  url: string;
+  server: EmbeddedPostgres;
+  stop: () => Promise<void>;
+}
+
+/** A durable (fsync on) embedded PostgreSQL in a fresh directory, migrated; removed on stop. */
+export async function startBenchDatabase(): Promise<BenchDatabase> {
+  const dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'bench-pg-'));
+  const server = await startEmbeddedPostgres({
+    dataDir,
+    port: await findFreePort(),
+    durable: true,
+    removeDataDirOnStop: true,
+  });
+  await applyMigrations(server.url);
+  return { url: server.url, server, stop: server.stop };
+}
+
+export interface RunningApp {
+  baseUrl: string;
+  /** The launcher's process; the Next.js server runs in its own process group below it. */
+  launcher: ChildProcess;
+  stop: () => Promise<void>;
+}
+
+/** `npm start`'s launcher on a free port against `databaseUrl`, ready once /api/health answers 200. */
+export async function startApp(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<RunningApp> {
+  const port = await findFreePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const launcher = spawn(
+    path.join(ROOT, 'node_modules/.bin/tsx'),
+    ['lib/cli/serve.ts', 'start', '--port', String(port)],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        DATABASE_URL: databaseUrl,
+        AUTH_SECRET: BENCH_AUTH_SECRET,
+        APP_URL: baseUrl,
+        ...extraEnv,
+      },
+    },
+  );
+  const exited = new Promise<void>((resolve) => launcher.once('exit', () => resolve()));
+  const stop = async () => {
+    if (launcher.exitCode === null && launcher.signalCode === null) launcher.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    await waitForHealth(baseUrl, 120_000, launcher);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { baseUrl, launcher, stop };
+}
+
+/** Polls /api/health every 50 ms until it answers 200; throws when the process exits or time runs out. */
+export async function waitForHealth(baseUrl: string, timeoutMs: number, child?: ChildProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child && (child.exitCode !== null || child.signalCode !== null)) {
+      throw new Error(`the app exited (code ${child.exitCode}) before it was healthy`);
+    }
+    try {
+      const response = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(2_000) });
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(50);
+  }
+  throw new Error(`${baseUrl}/api/health did not answer 200 within ${timeoutMs / 1000} s`);
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Every process below `pid` (children, grandchildren …), from /proc. */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Field 4 (ppid) follows the command name in parentheses, which may itself hold spaces.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+function residentMb(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Samples the resident memory of the app server every 200 ms: the Next.js server process(es) the launcher
+ * started and everything they forked, summed. The launcher itself (tsx) is not part of the server.
+ */
+export function sampleServerMemory(launcher: ChildProcess): { peakMb: () => number; stop: () => void } {
+  let peak = 0;
+  const current = () => {
+    if (launcher.pid === undefined) return 0;
+    const servers = descendants(launcher.pid).filter((pid) => commandLine(pid).includes('next/dist/bin/next'));
+    const all = new Set(servers.flatMap((pid) => [pid, ...descendants(pid)]));
+    return [...all].reduce((sum, pid) => sum + residentMb(pid), 0);
+  };
+  const timer = setInterval(() => {
+    peak = Math.max(peak, current());
+  }, 200);
+  return { peakMb: () => Math.max(peak, current()), stop: () => clearInterval(timer) };
+}
+
+function commandLine(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
+/** The q-quantile (0..1) of unsorted samples, nearest-rank. */
+export function quantile(samples: readonly number[], q: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+export const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+/** A readable table on standard output: one row per measured thing. */
+export function printTable(title: string, rows: Record<string, string | number>[]): void {
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const width = (c: string) => Math.max(c.length, ...rows.map((row) => String(row[c] ?? '').length));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(width(columns[i]!))).join('  ');
+  process.stdout.write(`\n${title}\n${line(columns)}\n${line(columns.map((c) => '-'.repeat(width(c))))}\n`);
+  for (const row of rows) process.stdout.write(`${line(columns.map((c) => String(row[c] ?? '')))}\n`);
+}
+
+/** The closing `key=value` line every benchmark ends with. */
+export function printKeyValues(values: Record<string, string | number>): void {
+  process.stdout.write(
+    `\n${Object.entries(values)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(' ')}\n`,
+  );
+}
+
+export function machineDescription(): string {
+  return `${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node.js ${process.version}`;
+}
