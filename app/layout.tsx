@@ -1,7 +1,9 @@
 import type { Metadata, Viewport } from 'next';
-import { NextIntlClientProvider } from 'next-intl';
 import { getLocale, getTranslations } from 'next-intl/server';
 import type { ReactNode } from 'react';
+
+import { ClientTextsProvider } from '@/components/i18n/client-texts';
+import { clientTexts } from '@/lib/i18n/client-texts';
 
 import './globals.css';
 
@@ -13,11 +15,13 @@ export async function generateMetadata(): Promise<Metadata> {
 export const viewport: Viewport = { width: 'device-width', initialScale: 1, themeColor: '#123a61' };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const locale = await getLocale();
+  // The error boundary (app/error.tsx) may show on any route: its texts come from here, not from next-intl
+  // in the browser, which only the routes that need it load (their own layouts).
+  const [locale, texts] = await Promise.all([getLocale(), clientTexts('error')]);
   return (
     <html lang={locale}>
       <body className="min-h-dvh">
-        <NextIntlClientProvider>{children}</NextIntlClientProvider>
+        <ClientTextsProvider texts={texts}>{children}</ClientTextsProvider>
       </body>
     </html>
   );

@@ -1,12 +1,11 @@
 'use client';
 
-import { useTranslations } from 'next-intl';
 import { useEffect, useMemo, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 
 import { showServerFieldErrors } from '@/components/forms/server-field-errors';
+import { useText } from '@/components/i18n/client-texts';
 import { lazySchemaResolver } from '@/components/forms/schema-resolver';
-import { useErrorMessage } from '@/components/forms/use-error-message';
 import { Alert } from '@/components/ui/alert';
 import { Button, buttonClass } from '@/components/ui/button';
 import { Field, inputClass, RadioGroup } from '@/components/ui/field';
@@ -55,7 +54,8 @@ function newIdempotencyKey(): string {
 }
 
 export function ReferralForm({ options, now }: { options: ReferralFormOptions; now: string }) {
-  const t = useTranslations();
+  // Texts come translated from the server (the page's ClientTextsProvider): no formatter in the browser.
+  const t = useText();
   const [done, setDone] = useState<Done | null>(null);
   // Where focus goes after the form is swapped for the result and back (WCAG 2.4.3).
   const [focusTarget, setFocusTarget] = useState<'result' | 'form' | null>(null);
@@ -84,8 +84,10 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
     name: ['consent', 'gender', 'municipalityId', 'incidentAt'],
   });
 
-  const message = useErrorMessage();
-  const errorOf = (name: keyof FormValues) => message(formState.errors[name]?.message);
+  const errorOf = (name: keyof FormValues) => {
+    const key = formState.errors[name]?.message;
+    return key ? t(key, 'errors.invalid') : undefined;
+  };
 
   const at = incidentAt ? berlinLocalToInstant(incidentAt) : null;
   const routingContext = at?.ok && municipalityId ? { track: 'VICTIM' as const, municipalityId, at: at.instant } : null;
@@ -96,7 +98,7 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
   const previewText = !preview
     ? t('referralForm.routingPreviewPending')
     : preview.ok
-      ? t('referralForm.routingPreview', { partner: partnerName(preview.partnerId) })
+      ? `${t('referralForm.routingPreview')} ${partnerName(preview.partnerId)}`
       : t('referralForm.routingPreviewNone');
 
   async function onValid(values: FormValues) {
@@ -137,7 +139,7 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
         <div id={RESULT_ID} tabIndex={-1} className="outline-none">
           <Alert tone="success" announce testId="submit-success">
             {done.kind === 'REFERRAL'
-              ? t('referralForm.successReferral', { partner: done.partnerName })
+              ? `${t('referralForm.successReferral')} ${done.partnerName}`
               : t('referralForm.successDeclined')}
           </Alert>
         </div>

@@ -59,7 +59,18 @@ class UsageError extends Error {
   }
 }
 
+/** The project's own Node.js (package.json pins it; docs/decisions/0004-node-24-from-the-registry.md). */
+const REQUIRED_NODE_MAJOR = 24;
+
 async function main(): Promise<number> {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < REQUIRED_NODE_MAJOR) {
+    throw new Error(
+      `This app runs on Node.js ${REQUIRED_NODE_MAJOR}, not ${process.version}. \`npm ci\` installs it into ` +
+        'node_modules; start the app through `npm run dev` or `npm start`, which use it.',
+    );
+  }
+  process.stdout.write(`Node.js ${process.version} (${process.execPath})\n`);
   // `next start` runs in production mode; the launcher checks the same configuration first, so a missing
   // secret stops the start instead of failing the first request. `--ephemeral` is the test harness (a
   // throwaway database with demo accounts), not a deployment.
