@@ -34,6 +34,7 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+// Static files are public: without a session cookie the icons would otherwise be redirected to /anmelden.
 export const config = {
-  matcher: ['/((?!_next/static|_next/image|favicon.ico|robots.txt).*)'],
+  matcher: ['/((?!_next/static|_next/image|favicon.ico|icon.svg|robots.txt).*)'],
 };

@@ -1,7 +1,8 @@
 /**
  * What every benchmark shares: a production build, a durable embedded PostgreSQL it creates and removes,
- * the real launcher (`serve.ts start`) against it, resident-memory sampling and the output format
- * (a readable table, then one `key=value` line that scripts parse). Benchmarks talk to 127.0.0.1 only.
+ * the real launcher (`serve.ts start`, or `serve.ts dev`) against it, stopped even when the benchmark fails
+ * or is interrupted, resident-memory sampling and the output format (a readable table, then one
+ * `key=value` line that scripts parse). Benchmarks talk to 127.0.0.1 only.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,6 +12,7 @@ import path from 'node:path';
 
 import { findFreePort, startEmbeddedPostgres, type EmbeddedPostgres } from '@/lib/db/embedded-postgres';
 import { applyMigrations } from '@/lib/db/migrate';
+import { onShutdown } from '@/lib/process/shutdown';
 
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
 const NEXT_DIR = path.join(ROOT, '.next');
@@ -65,34 +67,99 @@ export interface RunningApp {
 export async function startApp(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<RunningApp> {
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const launcher = spawn(
-    path.join(ROOT, 'node_modules/.bin/tsx'),
-    ['lib/cli/serve.ts', 'start', '--port', String(port)],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        DATABASE_URL: databaseUrl,
-        AUTH_SECRET: BENCH_AUTH_SECRET,
-        APP_URL: baseUrl,
-        ...extraEnv,
-      },
-    },
-  );
-  const exited = new Promise<void>((resolve) => launcher.once('exit', () => resolve()));
-  const stop = async () => {
-    if (launcher.exitCode === null && launcher.signalCode === null) launcher.kill('SIGTERM');
-    await exited;
-  };
+  const launcher = spawnLauncher('start', port, productionEnv(databaseUrl, baseUrl, extraEnv));
   try {
-    await waitForHealth(baseUrl, 120_000, launcher);
+    await waitForHealth(baseUrl, 120_000, launcher.child);
   } catch (error) {
-    await stop();
+    await launcher.stop();
     throw error;
   }
-  return { baseUrl, launcher, stop };
+  return { baseUrl, launcher: launcher.child, stop: launcher.stop };
+}
+
+/** The environment `npm start` needs in production, with the benchmark's own secret. */
+export function productionEnv(
+  databaseUrl: string,
+  baseUrl: string,
+  extraEnv: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    AUTH_SECRET: BENCH_AUTH_SECRET,
+    APP_URL: baseUrl,
+    ...extraEnv,
+  };
+}
+
+/**
+ * The app's own settings (lib/env.ts) that may be set in the shell the benchmark runs in. A launcher gets
+ * exactly the ones the benchmark passes: a developer's DATABASE_URL or NODE_ENV must not decide which
+ * database a benchmark writes to, or whether `next dev` runs in production mode.
+ */
+const APP_SETTINGS = ['NODE_ENV', 'DATABASE_URL', 'DATA_DIR', 'EMBEDDED_PG_PORT', 'AUTH_SECRET', 'APP_URL', 'PORT'];
+
+export interface Launcher {
+  child: ChildProcess;
+  /** SIGTERM, then waits until the launcher has exited (it stops Next.js and its own PostgreSQL first). */
+  stop: () => Promise<void>;
+}
+
+/**
+ * `serve.ts dev|start` (what `npm run dev` and `npm start` exec) on `port`, through tsx directly: npm would
+ * only add its own start-up and a process between us and the launcher's signal handling. Its standard
+ * output (Next's banner, request log) is dropped so the benchmark's stdout stays parseable; errors show.
+ * A Ctrl-C of the benchmark stops it too (shutdown hook), newest first, so before the database.
+ */
+export function spawnLauncher(mode: 'dev' | 'start', port: number, env: Record<string, string>): Launcher {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !APP_SETTINGS.includes(key)));
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['lib/cli/serve.ts', mode, '--port', String(port)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    // Next's types declare NODE_ENV as always present; for `dev` it is deliberately absent (Next sets it).
+    env: { ...inherited, ...env } as NodeJS.ProcessEnv,
+  });
+  return { child, stop: stoppable(child) };
+}
+
+/**
+ * Stops `child` with SIGTERM and waits for its exit, escalating to SIGKILL after `graceMs`. The launcher
+ * itself needs up to 13 s for Next.js and 20 s for PostgreSQL in the worst case, hence the default. The
+ * returned stop is also registered as a shutdown hook and is safe to call more than once.
+ */
+export function stoppable(child: ChildProcess, graceMs = 45_000): () => Promise<void> {
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      const done = await Promise.race([
+        exited.then(() => true),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+      ]);
+      clearTimeout(timer);
+      if (!done && child.pid !== undefined) {
+        // Its children too: Next.js runs in a process group of its own and would outlive a killed launcher.
+        log(`process ${child.pid} did not exit within ${graceMs / 1000} s of SIGTERM; killing it and its children`);
+        for (const pid of [...descendants(child.pid), child.pid]) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+        await exited;
+      }
+      unregister();
+    })();
+    return stopping;
+  };
+  const unregister = onShutdown(stop);
+  return stop;
 }
 
 /** Polls /api/health every 50 ms until it answers 200; throws when the process exits or time runs out. */
