@@ -35,6 +35,13 @@ export function proxy(request: NextRequest) {
 }
 
 // Static files are public: without a session cookie the icons would otherwise be redirected to /anmelden.
+// Server-action calls (the `Next-Action` header) answer with data, not a page: no CSP nonce to set, nothing
+// to redirect, and the action authorises itself; skipping them saves work on every form submission.
 export const config = {
-  matcher: ['/((?!_next/static|_next/image|favicon.ico|icon.svg|robots.txt).*)'],
+  matcher: [
+    {
+      source: '/((?!_next/static|_next/image|favicon.ico|icon.svg|robots.txt).*)',
+      missing: [{ type: 'header', key: 'next-action' }],
+    },
+  ],
 };

@@ -2,11 +2,11 @@ import 'server-only';
 
 import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/session';
-import { db } from '@/lib/db';
+import { db, type Db, type Tx } from '@/lib/db';
 import { Prisma } from '@/lib/generated/prisma/client';
 import type { ConsentedReferralInput, DeclinedOfferInput, ReferralSubmission } from '@/lib/referrals/schema';
-import { decideRoute } from '@/lib/routing/decide';
-import { loadRulesForMunicipality } from '@/lib/routing/queries';
+import { decideRoute, type RoutingDecision } from '@/lib/routing/decide';
+import { lockRulesForRouting } from '@/lib/routing/queries';
 import { failure, success, type ActionResult } from '@/lib/result';
 import { berlinDateOf, berlinLocalToInstant } from '@/lib/time/berlin';
 
@@ -41,15 +41,27 @@ export async function submitReferral({
 }
 
 type StationActor = Actor & { stationId: string };
+type RoutingError = Extract<RoutingDecision, { ok: false }>['error'];
 
-async function findOwnReferralOutcome(actor: Actor, idempotencyKey: string): Promise<SubmissionOutcome | null> {
-  const existing = await db().referral.findUnique({
+/** The referral this officer already filed with this idempotency key, if any. */
+async function findOwnReferralOutcome(
+  client: Db | Tx,
+  actor: Actor,
+  idempotencyKey: string,
+): Promise<{ referralId: string; partnerName: string } | null> {
+  const existing = await client.referral.findUnique({
     where: { createdById_idempotencyKey: { createdById: actor.id, idempotencyKey } },
     select: { id: true, partner: { select: { name: true } } },
   });
-  return existing ? { kind: 'REFERRAL', referralId: existing.id, partnerName: existing.partner.name } : null;
+  return existing ? { referralId: existing.id, partnerName: existing.partner.name } : null;
 }
 
+type Created = { ok: true; referralId: string; partnerName: string } | { ok: false; error: RoutingError };
+
+/**
+ * One transaction of four statements (lock and read the rules, look for a retry, insert, audit): this
+ * runs for every submission, so nothing is read that the officer's answer does not need (bench submit).
+ */
 async function createReferral({
   actor,
   input,
@@ -57,43 +69,30 @@ async function createReferral({
   actor: StationActor;
   input: ConsentedReferralInput;
 }): Promise<ActionResult<SubmissionOutcome>> {
-  // A retry of a submission that already arrived (double tap, lost response) returns the first result.
-  const repeated = await findOwnReferralOutcome(actor, input.idempotencyKey);
-  if (repeated) return success(repeated);
-
   const incidentAt = incidentInstant(input.incidentAt);
-  const municipality = await db().municipality.findUnique({
-    where: { id: input.municipalityId },
-    select: { id: true },
-  });
-  if (!municipality) {
-    return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { municipalityId: ['errors.municipalityRequired'] });
-  }
-
+  let created: Created;
   try {
-    const outcome = await db().$transaction(async (tx) => {
-      // Routing is decided inside the transaction, with the municipality's rules locked against change
-      // until commit: a change of responsibility saved at the same moment cannot route past the rules.
-      await tx.$executeRaw`SELECT 1 FROM "RoutingRule" WHERE "municipalityId" = ${municipality.id}::uuid AND track = 'VICTIM' FOR SHARE`;
-      const rules = await loadRulesForMunicipality(tx, {
-        municipalityId: municipality.id,
-        track: 'VICTIM',
-        at: incidentAt,
-      });
+    created = await db().$transaction(async (tx) => {
+      // A retry of a submission that already arrived (double tap, lost response) returns the first result. Two
+      // retries racing each other both get past this; the unique key (officer, idempotency key) lets one insert
+      // win and the other fail, and the loser then finds the winner (below).
+      const first = await findOwnReferralOutcome(tx, actor, input.idempotencyKey);
+      if (first) return { ok: true, ...first };
+      const rules = await lockRulesForRouting(tx, { municipalityId: input.municipalityId, track: 'VICTIM' });
       const decision = decideRoute(rules, {
         track: 'VICTIM',
         gender: input.gender,
-        municipalityId: municipality.id,
+        municipalityId: input.municipalityId,
         at: incidentAt,
         preferredPartnerId: input.preferredPartnerId,
       });
-      if (!decision.ok) return { ok: false as const, error: decision.error };
+      if (!decision.ok) return { ok: false, error: decision.error };
       const now = new Date();
-      const created = await tx.referral.create({
+      const inserted = await tx.referral.create({
         data: {
           caseNumber: input.caseNumber,
           incidentAt,
-          municipalityId: municipality.id,
+          municipalityId: input.municipalityId,
           stationId: actor.stationId,
           createdById: actor.id,
           firstName: input.firstName,
@@ -109,32 +108,40 @@ async function createReferral({
           idempotencyKey: input.idempotencyKey,
           submittedAt: now,
         },
-        select: { id: true, partner: { select: { name: true } } },
+        select: { id: true },
       });
       await recordAudit(tx, {
         actorId: actor.id,
         actorRole: actor.role,
         action: 'REFERRAL_CREATED',
         entityType: 'Referral',
-        entityId: created.id,
+        entityId: inserted.id,
         details: { routingReason: decision.reason, ruleVersion: decision.ruleVersion },
       });
-      return { ok: true as const, referral: created };
+      const partnerName = rules.find((rule) => rule.id === decision.ruleId)!.partnerName;
+      return { ok: true, referralId: inserted.id, partnerName };
     });
-    if (!outcome.ok) {
-      const field = outcome.error.startsWith('PREFERENCE') ? 'preferredPartnerId' : 'municipalityId';
-      return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { [field]: [`errors.routing.${outcome.error}`] });
-    }
-    const { referral } = outcome;
-    return success({ kind: 'REFERRAL', referralId: referral.id, partnerName: referral.partner.name });
   } catch (error) {
-    // Two identical submissions raced: the other one won, and its result is ours.
-    if (isUniqueViolation(error)) {
-      const winner = await findOwnReferralOutcome(actor, input.idempotencyKey);
-      if (winner) return success(winner);
-    }
-    throw error;
+    if (!isUniqueViolation(error)) throw error;
+    // Another submission with this key committed first: its result is ours.
+    const first = await findOwnReferralOutcome(db(), actor, input.idempotencyKey);
+    if (!first) throw error;
+    return success({ kind: 'REFERRAL', ...first });
   }
+  if (!created.ok) {
+    const field = created.error.startsWith('PREFERENCE') ? 'preferredPartnerId' : 'municipalityId';
+    // No rule at all for an id that names no municipality: the form sent something that does not exist.
+    const message =
+      created.error === 'NO_PARTNER' && !(await municipalityExists(input.municipalityId))
+        ? 'errors.municipalityRequired'
+        : `errors.routing.${created.error}`;
+    return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { [field]: [message] });
+  }
+  return success({ kind: 'REFERRAL', referralId: created.referralId, partnerName: created.partnerName });
+}
+
+async function municipalityExists(id: string): Promise<boolean> {
+  return (await db().municipality.count({ where: { id } })) > 0;
 }
 
 async function recordDeclinedOffer({

@@ -7,6 +7,10 @@
  * Targets: performance ≥ 95, accessibility 100, best practices ≥ 95. Every audit that failed (score < 1)
  * is listed with its title, so the table says what to fix.
  */
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse, { type Flags, type Result } from 'lighthouse';
 
@@ -84,6 +88,16 @@ async function run(argv: readonly string[]): Promise<void> {
       const cookie = await signIn(app.baseUrl, OFFICER.email, OFFICER.password);
       const results = await auditPages(app.baseUrl, cookie);
       report(results);
+      // `--save`: the full reports (main-thread breakdown, script timings) for a closer look.
+      if (argv.includes('--save')) {
+        const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'bench-lighthouse-'));
+        for (const [page, runs] of results) {
+          for (const [i, lhr] of runs.entries()) {
+            await fsp.writeFile(path.join(dir, `${page.path.replaceAll('/', '_')}-${i + 1}.json`), JSON.stringify(lhr));
+          }
+        }
+        log(`Lighthouse reports: ${dir}`);
+      }
     } finally {
       await app.stop();
     }
@@ -125,10 +139,17 @@ async function audit(port: number, url: string, extraHeaders: Record<string, str
     // each run, so a cookie set in Chromium would be gone by the time the page loads.
     ...(extraHeaders ? { extraHeaders } : {}),
   };
-  const result = await lighthouse(url, flags);
-  if (!result) throw new Error(`Lighthouse returned no result for ${url}`);
-  const { lhr } = result;
-  if (lhr.runtimeError) throw new Error(`Lighthouse failed on ${url}: ${lhr.runtimeError.message}`);
+  // Lighthouse sometimes fails to record a trace (NO_NAVSTART) on a busy machine: one more try then.
+  let lhr: Result | undefined;
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const result = await lighthouse(url, flags);
+    if (!result) throw new Error(`Lighthouse returned no result for ${url}`);
+    lhr = result.lhr;
+    if (!lhr.runtimeError) break;
+    if (attempt === 2) throw new Error(`Lighthouse failed on ${url}: ${lhr.runtimeError.message}`);
+    log(`  Lighthouse could not audit ${url} (${lhr.runtimeError.code}); trying again`);
+  }
+  if (!lhr) throw new Error(`Lighthouse returned no result for ${url}`);
   // A lapsed session would silently audit the sign-in page instead of the form.
   if (new URL(lhr.finalDisplayedUrl).pathname !== new URL(url).pathname) {
     throw new Error(`${url} ended at ${lhr.finalDisplayedUrl}: the page redirected, so it was not audited`);

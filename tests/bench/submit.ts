@@ -6,6 +6,9 @@
  * ≥ 10 % of the raw inserts, no errors, app server ≤ 300 MB resident.
  */
 import { randomUUID } from 'node:crypto';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -56,7 +59,14 @@ async function run(argv: readonly string[]): Promise<void> {
       await prisma.$disconnect();
     }
 
-    const app = await startApp(database.url);
+    // `--cpu-prof`: V8 CPU profiles of the app's processes, to see where the time goes before optimising.
+    const profileDir = argv.includes('--cpu-prof')
+      ? await fsp.mkdtemp(path.join(os.tmpdir(), 'bench-submit-prof-'))
+      : null;
+    const app = await startApp(
+      database.url,
+      profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {},
+    );
     try {
       const cookies = await Promise.all(
         Array.from({ length: OFFICERS }, (_, i) => signIn(app.baseUrl, `bench-officer-${i}@polizei.example`, PASSWORD)),
@@ -112,6 +122,8 @@ async function run(argv: readonly string[]): Promise<void> {
       });
     } finally {
       await app.stop();
+      if (profileDir)
+        log(`CPU profiles: ${profileDir} (summary: npx tsx tests/bench/support/profile-summary.ts ${profileDir})`);
     }
   } finally {
     await database.stop();
@@ -148,13 +160,16 @@ async function load(
     setupClient: (client) => {
       const headers = serverActionHeaders(baseUrl, actionId, cookies[next++ % cookies.length]!);
       client.setHeadersAndBody(headers, body());
-      client.on('body', (payload: Buffer) => {
-        if (actionResultOk(payload.toString('utf8'))) ok++;
-        else errors++;
+      // The answer is an RSC stream that may arrive in several pieces: judge it once it is complete.
+      let received = '';
+      client.on('body', (piece: Buffer) => {
+        received += piece.toString('utf8');
       });
       client.on('response', (status: number, _bytes: number, responseTime: number) => {
         latencies.push(responseTime);
-        if (status !== 200) errors++;
+        if (status === 200 && actionResultOk(received)) ok++;
+        else errors++;
+        received = '';
         client.setBody(body());
       });
     },

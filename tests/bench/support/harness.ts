@@ -224,7 +224,10 @@ export function sampleServerMemory(launcher: ChildProcess): { peakMb: () => numb
   let peak = 0;
   const current = () => {
     if (launcher.pid === undefined) return 0;
-    const servers = descendants(launcher.pid).filter((pid) => commandLine(pid).includes('next/dist/bin/next'));
+    // Next renames its process ("next-server (v16…)"), which rewrites its command line.
+    const servers = descendants(launcher.pid).filter((pid) =>
+      /next\/dist\/bin\/next|^next-server/.test(commandLine(pid)),
+    );
     const all = new Set(servers.flatMap((pid) => [pid, ...descendants(pid)]));
     return [...all].reduce((sum, pid) => sum + residentMb(pid), 0);
   };
