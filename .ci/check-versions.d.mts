@@ -44,3 +44,21 @@ export declare function checkAll(
 ): CheckResult[];
 export declare function formatResult(result: CheckResult): string;
 export declare function readInstalledVersion(root: string, name: string): Promise<string | null>;
+
+export interface LockstepGroup {
+  readonly name: string;
+  readonly packages: readonly string[];
+}
+
+export interface LockstepResult {
+  name: string;
+  versions: Record<string, string | null>;
+  ok: boolean;
+}
+
+export declare const LOCKSTEP_GROUPS: readonly LockstepGroup[];
+export declare function checkLockstep(
+  installedVersions: Readonly<Record<string, string | null | undefined>>,
+  groups?: readonly LockstepGroup[],
+): LockstepResult[];
+export declare function formatLockstep(result: LockstepResult): string;

@@ -1,6 +1,7 @@
 /**
  * Version gate: fails (exit 1) when an INSTALLED next / react / react-dom / next-auth (node_modules/<pkg>/package.json,
- * not the package.json ranges) is missing or below the minimum in ./minimum-versions.mjs.
+ * not the package.json ranges) is missing or below the minimum in ./minimum-versions.mjs, or when the Prisma
+ * packages are not on one release line.
  * Node built-ins only; run with `npm run check:versions`.
  */
 import { readFile } from 'node:fs/promises';
@@ -96,6 +97,38 @@ export function formatResult(result) {
   return `${result.name.padEnd(10)} installed ${installed.padEnd(16)} minimum ${result.minimum.padEnd(9)} ${status}`;
 }
 
+/**
+ * Packages released together that must stay on one release line (same major.minor): Prisma's CLI, client and
+ * driver adapter share the query engine's protocol. `@prisma/client` is not published for every patch of the
+ * CLI (7.10.1 exists for `prisma`, not for the client), so patches may differ; minors may not.
+ */
+export const LOCKSTEP_GROUPS = [
+  { name: 'Prisma', packages: ['prisma', '@prisma/client', '@prisma/adapter-pg', '@prisma/driver-adapter-utils'] },
+];
+
+/** One result per group: ok when every package is installed and all share major.minor. */
+export function checkLockstep(installedVersions, groups = LOCKSTEP_GROUPS) {
+  return groups.map(({ name, packages }) => {
+    const versions = Object.fromEntries(packages.map((pkg) => [pkg, installedVersions[pkg] ?? null]));
+    const lines = new Set(
+      Object.values(versions).map((version) => {
+        const parsed = parseVersion(version);
+        return parsed ? `${parsed.major}.${parsed.minor}` : 'missing';
+      }),
+    );
+    const ok = lines.size === 1 && !lines.has('missing');
+    return { name, versions, ok };
+  });
+}
+
+/** One report line per lockstep group. */
+export function formatLockstep(result) {
+  const versions = Object.entries(result.versions)
+    .map(([pkg, version]) => `${pkg} ${version ?? '(not installed)'}`)
+    .join(', ');
+  return `${result.name.padEnd(10)} ${versions} ${result.ok ? 'ok' : 'FAIL not on one release line (major.minor)'}`;
+}
+
 /** Reads node_modules/<name>/package.json under `root`; null when the package is not installed. */
 export async function readInstalledVersion(root, name) {
   try {
@@ -111,11 +144,18 @@ export async function readInstalledVersion(root, name) {
 async function main() {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const installed = {};
-  for (const name of Object.keys(MINIMUM_VERSIONS)) installed[name] = await readInstalledVersion(root, name);
+  const names = [...Object.keys(MINIMUM_VERSIONS), ...LOCKSTEP_GROUPS.flatMap((group) => group.packages)];
+  for (const name of names) installed[name] = await readInstalledVersion(root, name);
   const results = checkAll(installed);
   for (const result of results) console.log(formatResult(result));
+  const lockstep = checkLockstep(installed);
+  for (const result of lockstep) console.log(formatLockstep(result));
   if (results.some((result) => !result.ok)) {
     console.error('Version gate failed: upgrade the packages marked FAIL (advisories in .ci/minimum-versions.mjs).');
+    process.exitCode = 1;
+  }
+  if (lockstep.some((result) => !result.ok)) {
+    console.error('Version gate failed: keep the packages of each group on one release line (package.json).');
     process.exitCode = 1;
   }
 }

@@ -50,6 +50,12 @@ const schema = z
     /** Public base URL of the app, used by next-auth for callbacks. */
     APP_URL: z.url().default('http://localhost:3000'),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    /**
+     * Interface the web server listens on. Unset: 127.0.0.1 for `npm run dev` (it runs with published demo
+     * passwords and development secrets, so nobody else on the network may reach it), every interface for
+     * `npm start` (a reverse proxy in front of it).
+     */
+    HOST: z.string().min(1).optional(),
     /** Absolute session lifetime and idle timeout (DESIGN.md section 8). */
     SESSION_MAX_AGE_HOURS: z.coerce.number().min(0.1).max(24).default(12),
     SESSION_IDLE_MINUTES: z.coerce.number().min(1).max(240).default(30),
@@ -75,6 +81,14 @@ const schema = z
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.AUTH_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'required in production' });
+    }
+    // Production never falls back to the embedded PostgreSQL (fixed local credentials, on the app host).
+    if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message: 'required in production (the embedded PostgreSQL is for development and tests only)',
+      });
     }
     // Session cookies must be Secure in production: the public URL is HTTPS (localhost excepted, for tests).
     const appUrl = new URL(env.APP_URL);

@@ -67,6 +67,8 @@ export type SecondFactorState = 'DONE' | 'ENROL' | 'VERIFY';
 export type ValidSession = {
   sessionId: string;
   user: Actor;
+  /** The user's session version this session was issued under (every token carries it). */
+  sessionVersion: number;
   secondFactor: SecondFactorState;
   /** When the second factor was last proved in this session, for step-up; null if never. */
   secondFactorAt: Date | null;
@@ -112,6 +114,7 @@ export async function validateSession(
   return {
     sessionId: session.id,
     user,
+    sessionVersion,
     secondFactor,
     secondFactorAt: session.mfaVerifiedAt,
     totpEnrolled: mfaEnabledAt !== null,
@@ -121,21 +124,32 @@ export async function validateSession(
 /**
  * Replaces a session by a new one with a new id once the second factor is passed (ASVS 7.2.4): whoever
  * holds the token issued after the password alone (a planted cookie) gets nothing. The absolute lifetime
- * runs on from the original sign-in. Returns the claims of the token for the new session.
+ * runs on from the original sign-in. Returns the claims of the token for the new session, or null when the
+ * session was revoked or the user's sessions were ended (sign-out everywhere, second-factor reset, role
+ * change) since the request began: renewing must never undo that. The user row is locked against such a
+ * change until commit, so the check and the renewal are one step.
  */
 export async function renewSession(
   tx: Tx,
-  sessionId: string,
+  session: Pick<ValidSession, 'sessionId' | 'sessionVersion'> & { user: Pick<Actor, 'id'> },
   secondFactorAt: Date,
-): Promise<{ uid: string; sv: number; sid: string }> {
-  const old = await tx.session.update({
-    where: { id: sessionId },
+): Promise<{ uid: string; sv: number; sid: string } | null> {
+  const userId = session.user.id;
+  const [user] = await tx.$queryRaw<{ sessionVersion: number; active: boolean }[]>`
+    SELECT "sessionVersion", active FROM "User" WHERE id = ${userId}::uuid FOR SHARE`;
+  if (!user?.active || user.sessionVersion !== session.sessionVersion) return null;
+  const revoked = await tx.session.updateMany({
+    where: { id: session.sessionId, userId, revokedAt: null },
     data: { revokedAt: secondFactorAt },
-    select: { userId: true, createdAt: true, expiresAt: true, user: { select: { sessionVersion: true } } },
+  });
+  if (revoked.count === 0) return null;
+  const old = await tx.session.findUniqueOrThrow({
+    where: { id: session.sessionId },
+    select: { createdAt: true, expiresAt: true },
   });
   const { id } = await tx.session.create({
     data: {
-      userId: old.userId,
+      userId,
       createdAt: old.createdAt,
       expiresAt: old.expiresAt,
       lastSeenAt: secondFactorAt,
@@ -143,7 +157,7 @@ export async function renewSession(
     },
     select: { id: true },
   });
-  return { uid: old.userId, sv: old.user.sessionVersion, sid: id };
+  return { uid: userId, sv: session.sessionVersion, sid: id };
 }
 
 /** Ends one session (sign-out). Idempotent. */

@@ -4,7 +4,7 @@
  *   npm run db:migrate              apply pending migrations
  *   npm run db:migration -- <name>  write a new migration from schema.prisma changes (not applied)
  *   npm run db:check                exit 1 and print the SQL when schema.prisma and the migrations disagree
- *   npm run db:seed                 run prisma/seed.ts (idempotent)
+ *   npm run db:seed [-- --demo]     reference data (idempotent); --demo adds the demo accounts (never in production)
  *
  * migrate/create/seed use DATABASE_URL, or the development embedded PostgreSQL when it is unset. `check`
  * never touches a configured database: it replays the migrations in a throwaway PostgreSQL, so it works on a
@@ -18,7 +18,7 @@ import { applyMigrations, createMigration, diffSchemaAgainstMigrations } from '@
 import { runShutdownHooks } from '@/lib/process/shutdown';
 import { elapsed, openConfiguredDatabase } from './database';
 
-const USAGE = 'Usage: tsx lib/cli/db.ts <migrate | create <name> | check | seed>';
+const USAGE = 'Usage: tsx lib/cli/db.ts <migrate | create <name> | check | seed [--demo]>';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -57,8 +57,9 @@ async function main(argv: string[]): Promise<number> {
         const start = Date.now();
         // Imported on demand: only this command needs the generated Prisma client.
         const { seed } = await import('@/prisma/seed');
-        await seed(url);
-        out(`Seeded (${elapsed(start)}).`);
+        const demoAccounts = rest.includes('--demo');
+        await seed(url, { demoAccounts });
+        out(`Seeded reference data${demoAccounts ? ' and demo accounts' : ''} (${elapsed(start)}).`);
         return 0;
       });
     default:

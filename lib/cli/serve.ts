@@ -23,6 +23,7 @@ import { applyMigrations } from '@/lib/db/migrate';
 import { childProcessEnv, env, enterProductionMode } from '@/lib/env';
 import { isShuttingDown, onShutdown, runShutdownHooks } from '@/lib/process/shutdown';
 import { elapsed, openConfiguredDatabase, type OpenDatabase } from './database';
+import { nextArguments } from './next-arguments';
 
 const DEFAULT_EPHEMERAL_PG_PORT = 54329;
 const DEFAULT_APP_URL = 'http://localhost:3000';
@@ -135,7 +136,8 @@ function startNext(options: Options, databaseUrl: string): ChildProcess {
   // next-auth builds callback URLs from APP_URL; follow --port unless APP_URL was configured explicitly.
   const appUrl =
     config.APP_URL === DEFAULT_APP_URL && options.port !== 3000 ? `http://localhost:${options.port}` : config.APP_URL;
-  return spawn(process.execPath, [...heapFlags(options.mode), nextBin, options.mode, '--port', String(options.port)], {
+  const args = [...heapFlags(options.mode), nextBin, ...nextArguments(options.mode, options.port, config.HOST)];
+  return spawn(process.execPath, args, {
     // No stdin: a process outside the terminal's foreground group must not read from it.
     stdio: ['ignore', 'inherit', 'inherit'],
     env: childProcessEnv({ DATABASE_URL: databaseUrl, PORT: String(options.port), APP_URL: appUrl }),

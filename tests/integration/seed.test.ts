@@ -25,16 +25,28 @@ async function counts() {
 }
 
 describe('demo seed', () => {
-  it('loads the Region Hannover and one demo account per role, and is idempotent', async () => {
-    await seed(testDatabaseUrl());
+  it('loads the Region Hannover and, when asked, one demo account per role, and is idempotent', async () => {
+    await seed(testDatabaseUrl(), { demoAccounts: true });
     const first = await counts();
     expect(first).toEqual({ municipalities: 21, inspections: 3, stations: 17, partners: 5, rules: 63, users: 6 });
-    await seed(testDatabaseUrl());
+    await seed(testDatabaseUrl(), { demoAccounts: true });
     expect(await counts()).toEqual(first);
   });
 
-  it('scopes the demo officer to PK Garbsen, the supervisor to PI Garbsen (exactly one unit), partners to theirs', async () => {
+  it('creates no account unless demo accounts are asked for (what an operator runs loads reference data only)', async () => {
     await seed(testDatabaseUrl());
+    expect(await counts()).toEqual({
+      municipalities: 21,
+      inspections: 3,
+      stations: 17,
+      partners: 5,
+      rules: 63,
+      users: 0,
+    });
+  });
+
+  it('scopes the demo officer to PK Garbsen, the supervisor to PI Garbsen (exactly one unit), partners to theirs', async () => {
+    await seed(testDatabaseUrl(), { demoAccounts: true });
     const users = await db().user.findMany({
       where: { role: { in: ['OFFICER', 'SUPERVISOR'] } },
       select: { role: true, station: { select: { code: true } }, inspection: { select: { code: true } } },
@@ -72,6 +84,7 @@ describe('demo seed', () => {
     vi.stubEnv('NODE_ENV', 'production');
     vi.stubEnv('AUTH_SECRET', 'p'.repeat(48));
     vi.stubEnv('APP_URL', 'https://vermittlung.polizei.example');
+    vi.stubEnv('DATABASE_URL', testDatabaseUrl());
     resetEnvCache();
     await seed(testDatabaseUrl());
     await seed(testDatabaseUrl(), { demoAccounts: true });

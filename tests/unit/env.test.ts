@@ -56,16 +56,21 @@ describe('configuration', () => {
   });
 
   it('requires an https public URL in production, except on this machine', () => {
+    const production = { NODE_ENV: 'production', AUTH_SECRET: STRONG_SECRET, DATABASE_URL: 'postgres://u:pw@db/app' };
+    expect(() => load({ ...production, APP_URL: 'http://vermittlung.polizei.example' })).toThrow(/APP_URL/);
+    expect(load({ ...production, APP_URL: 'http://localhost:3100' }).APP_URL).toBe('http://localhost:3100');
+    expect(load({ ...production, APP_URL: 'https://vermittlung.polizei.example' }).NODE_ENV).toBe('production');
+  });
+
+  it('refuses production without DATABASE_URL instead of starting an embedded PostgreSQL, and says what to set', () => {
     expect(() =>
-      load({ NODE_ENV: 'production', AUTH_SECRET: STRONG_SECRET, APP_URL: 'http://vermittlung.polizei.example' }),
-    ).toThrow(/APP_URL/);
-    expect(load({ NODE_ENV: 'production', AUTH_SECRET: STRONG_SECRET, APP_URL: 'http://localhost:3100' }).APP_URL).toBe(
-      'http://localhost:3100',
-    );
-    expect(
-      load({ NODE_ENV: 'production', AUTH_SECRET: STRONG_SECRET, APP_URL: 'https://vermittlung.polizei.example' })
-        .NODE_ENV,
-    ).toBe('production');
+      load({
+        NODE_ENV: 'production',
+        AUTH_SECRET: STRONG_SECRET,
+        APP_URL: 'https://vermittlung.polizei.example',
+        DATABASE_URL: undefined,
+      }),
+    ).toThrow(/DATABASE_URL: required in production \(the embedded PostgreSQL is for development and tests only\)/);
   });
 
   it('rejects a malformed port', () => {

@@ -99,10 +99,14 @@ export async function verifySecondFactor(
   if (!checked.ok) return checked;
   return db().$transaction(async (tx) => {
     const now = new Date();
-    const renewed =
-      purpose === 'sign-in'
-        ? await renewSession(tx, session.sessionId, now)
-        : (await tx.session.update({ where: { id: session.sessionId }, data: { mfaVerifiedAt: now } }), null);
+    let renewed: RenewedSession | null = null;
+    if (purpose === 'sign-in') {
+      renewed = await renewSession(tx, session, now);
+      // Signed out meanwhile (this session, or all of the person's sessions): the code opens nothing.
+      if (!renewed) return failure('UNAUTHENTICATED', 'errors.codes.UNAUTHENTICATED');
+    } else {
+      await tx.session.update({ where: { id: session.sessionId }, data: { mfaVerifiedAt: now } });
+    }
     await recordAudit(tx, {
       actorId: session.user.id,
       actorRole: session.user.role,

@@ -6,7 +6,13 @@ import { currentTotpCode } from '@/lib/auth/mfa/totp';
 import { stepUpAction } from '@/lib/auth/mfa/actions';
 import { authenticateWithPassword } from '@/lib/auth/service';
 import { authorizeAction, getSession } from '@/lib/auth/session';
-import { startSession, validateSession, type ValidSession } from '@/lib/auth/sessions';
+import {
+  revokeAllSessions,
+  revokeSession,
+  startSession,
+  validateSession,
+  type ValidSession,
+} from '@/lib/auth/sessions';
 import { db } from '@/lib/db';
 import { resetEnvCache } from '@/lib/env';
 
@@ -118,6 +124,37 @@ describe('enrolment', () => {
 });
 
 describe('verification', () => {
+  it.each([
+    [
+      'all sessions ended (sign-out everywhere)',
+      (userId: string) => db().$transaction((tx) => revokeAllSessions(tx, userId)),
+    ],
+    ['a second-factor reset', (userId: string) => db().$transaction((tx) => resetSecondFactor(tx, userId))],
+  ])('does not renew a session after %s landed while the code was checked', async (_, endSessions) => {
+    const actor = await enrolled();
+    const session = await sessionOf(actor.id);
+    await endSessions(actor.id);
+    const result = await verifySecondFactor(
+      { session, code: currentTotpCode(SECRET), clientAddress: ADDRESS },
+      'sign-in',
+    );
+    expect(result).toMatchObject({ ok: false });
+    expect(await db().session.count({ where: { userId: actor.id, revokedAt: null } })).toBe(0);
+    expect(await actions()).not.toContain('SECOND_FACTOR_VERIFIED');
+  });
+
+  it('does not renew a session signed out while the code was checked', async () => {
+    const actor = await enrolled();
+    const session = await sessionOf(actor.id);
+    await revokeSession(session.sessionId);
+    const result = await verifySecondFactor(
+      { session, code: currentTotpCode(SECRET), clientAddress: ADDRESS },
+      'sign-in',
+    );
+    expect(result).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+    expect(await db().session.count({ where: { userId: actor.id, revokedAt: null } })).toBe(0);
+  });
+
   it('accepts the current code once and refuses it again (replay)', async () => {
     const actor = await enrolled();
     const code = currentTotpCode(SECRET);

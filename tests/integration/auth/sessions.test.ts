@@ -24,6 +24,7 @@ describe('server-side sessions', () => {
     expect(await validateSession(claims)).toEqual({
       sessionId: claims.sid,
       user: officer,
+      sessionVersion: 1,
       // Officers need no second factor by default: the session is complete after the password.
       secondFactor: 'DONE',
       secondFactorAt: null,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import {
   checkAll,
+  checkLockstep,
   checkPackage,
   compareVersions,
   formatResult,
@@ -123,5 +124,30 @@ describe('MINIMUM_VERSIONS', () => {
     ]) {
       expect(ids).toContain(id);
     }
+  });
+});
+
+describe('checkLockstep', () => {
+  const PRISMA = { name: 'Prisma', packages: ['prisma', '@prisma/client', '@prisma/adapter-pg'] };
+
+  it('accepts one release line with different patches (the client is not published for every patch)', () => {
+    const [result] = checkLockstep({ prisma: '7.10.1', '@prisma/client': '7.10.0', '@prisma/adapter-pg': '7.10.1' }, [
+      PRISMA,
+    ]);
+    expect(result).toMatchObject({ name: 'Prisma', ok: true });
+  });
+
+  it('refuses packages on different minor lines, or one missing', () => {
+    expect(
+      checkLockstep({ prisma: '7.11.0', '@prisma/client': '7.10.0', '@prisma/adapter-pg': '7.11.0' }, [PRISMA])[0]!.ok,
+    ).toBe(false);
+    expect(checkLockstep({ prisma: '7.10.1', '@prisma/adapter-pg': '7.10.1' }, [PRISMA])[0]!.ok).toBe(false);
+  });
+
+  it('gates the Prisma packages of this project', async () => {
+    const { LOCKSTEP_GROUPS } = await import('@/.ci/check-versions.mjs');
+    expect(LOCKSTEP_GROUPS.find((group) => group.name === 'Prisma')?.packages).toEqual(
+      expect.arrayContaining(['prisma', '@prisma/client', '@prisma/adapter-pg']),
+    );
   });
 });

@@ -7,6 +7,10 @@ describe('next.config', () => {
     expect(nextConfig.logging).toMatchObject({ serverFunctions: false });
   });
 
+  it('fails a production build on a type error', () => {
+    expect(nextConfig.typescript?.ignoreBuildErrors).not.toBe(true);
+  });
+
   it('limits the body of a server action', () => {
     expect(nextConfig.experimental?.serverActions?.bodySizeLimit).toBe('64kb');
   });

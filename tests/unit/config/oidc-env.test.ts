@@ -7,7 +7,12 @@ const OIDC = {
   OIDC_CLIENT_ID: 'vermittlung-hg',
   OIDC_CLIENT_SECRET: 'client-secret-value-123',
 };
-const PRODUCTION = { NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(48), APP_URL: 'https://app.polizei.example' };
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  AUTH_SECRET: 'x'.repeat(48),
+  APP_URL: 'https://app.polizei.example',
+  DATABASE_URL: 'postgres://app:pw@db.polizei.example/app',
+};
 
 function load(vars: Record<string, string | undefined>) {
   for (const key of Object.keys({ ...OIDC, OIDC_ROLE_MAP: '', LOCAL_ACCOUNTS: '', OIDC_SCOPES: '' })) {
