@@ -9,9 +9,22 @@ import { logUnexpectedError } from '@/lib/log';
 import { failure, type ActionResult, type Failure } from '@/lib/result';
 import { isTrustedOrigin } from '@/lib/security/origin';
 
-/** A schema failure as the one result type: every field's message keys, nothing dropped. */
+/** A message key ("errors.required", "users.errors.emailTaken"), as opposed to a sentence zod wrote. */
+const MESSAGE_KEY = /^[a-zA-Z]+(\.[a-zA-Z0-9]+)+$/;
+
+/**
+ * A schema failure as the one result type: every field's message keys, nothing dropped. Our schemas give
+ * every message as a key of the `errors` namespace; what zod words itself (in English: an unknown field,
+ * a wrong type) becomes a key too, so that people read German.
+ */
 export function invalidInput(error: z.core.$ZodError): Failure {
-  const flat = z.flattenError(error);
+  const flat = z.flattenError(error, (issue) =>
+    issue.code === 'unrecognized_keys'
+      ? 'errors.unknownField'
+      : MESSAGE_KEY.test(issue.message)
+        ? issue.message
+        : 'errors.invalid',
+  );
   const fieldErrors: Record<string, string[]> = { ...(flat.fieldErrors as Record<string, string[]>) };
   if (flat.formErrors.length) fieldErrors._form = flat.formErrors;
   return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', fieldErrors);

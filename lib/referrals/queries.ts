@@ -1,5 +1,7 @@
 import 'server-only';
 
+import { z } from 'zod';
+
 import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db';
@@ -27,12 +29,14 @@ export function encodeCursor(row: Pick<OwnReferralRow, 'submittedAt' | 'id'>): s
   return Buffer.from(`${row.submittedAt.toISOString()}|${row.id}`).toString('base64url');
 }
 
+/** A cursor from the URL is input like any other: an exact ISO time (four-digit year) and a UUID. */
+const cursorParts = z.tuple([z.iso.datetime(), z.uuid()]);
+
+/** The position a cursor names, or null (first page) for anything that is not a cursor we issued. */
 function decodeCursor(cursor: string | undefined): { submittedAt: Date; id: string } | null {
   if (!cursor) return null;
-  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const submittedAt = new Date(iso ?? '');
-  if (!id || Number.isNaN(submittedAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) return null;
-  return { submittedAt, id };
+  const parsed = cursorParts.safeParse(Buffer.from(cursor, 'base64url').toString('utf8').split('|'));
+  return parsed.success ? { submittedAt: new Date(parsed.data[0]), id: parsed.data[1] } : null;
 }
 
 /**

@@ -2,7 +2,7 @@ import { z } from 'zod/mini';
 
 import { berlinLocalToInstant } from '@/lib/time/berlin';
 import { GENDERS, type GenderValue } from '@/lib/referrals/values';
-import { cleanText } from '@/lib/validation/text';
+import { cleanText, personName } from '@/lib/validation/text';
 
 /**
  * The referral form (DESIGN.md section 4, first slice). One schema for react-hook-form in the browser
@@ -14,8 +14,6 @@ import { cleanText } from '@/lib/validation/text';
 /** Vorgangsnummer: digits, optionally grouped by single '/' or '-', 6 to 20 characters. */
 export const CASE_NUMBER_PATTERN = /^[0-9](?:[0-9]|[/-](?=[0-9])){5,19}$/;
 
-/** Names as written on an ID: letters (any script) with spaces, hyphens, apostrophes and dots. */
-const NAME_PATTERN = /^[\p{L}\p{M}][\p{L}\p{M}' .\u2019-]*$/u;
 
 /** Earliest callout a referral may still be filed for, and tolerance for clocks running ahead. */
 export const MAX_INCIDENT_AGE_DAYS = 30;
@@ -49,7 +47,7 @@ const phone = cleanText({
   },
 });
 
-const name = cleanText({ max: 100, format: { test: (s) => NAME_PATTERN.test(s), error: 'errors.nameCharacters' } });
+const name = personName();
 
 const caseNumber = cleanText({
   max: 20,

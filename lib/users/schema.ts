@@ -2,7 +2,7 @@ import { z } from 'zod/mini';
 
 import { confirmationMatches, newPasswordFields } from '@/lib/accounts/schema';
 import { ROLES, type Role } from '@/lib/auth/permissions';
-import { cleanText } from '@/lib/validation/text';
+import { personName } from '@/lib/validation/text';
 
 /**
  * User administration (DESIGN.md section 2). One schema per form for react-hook-form in the browser and
@@ -78,7 +78,7 @@ const email = z
 
 /** "Konto anlegen": no password; the account holder sets it through a one-time link. */
 export const createUserInput = z
-  .strictObject({ email, displayName: cleanText({ max: 100 }), role, scope })
+  .strictObject({ email, displayName: personName(), role, scope })
   .check(z.superRefine(checkScope));
 export type CreateUserInput = z.infer<typeof createUserInput>;
 

@@ -62,7 +62,16 @@ describe('listOwnReferrals', () => {
   it('ignores a forged cursor instead of failing', async () => {
     const me = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
     await file(me, 'Eins');
-    for (const cursor of ['', 'garbage', Buffer.from("x|' OR 1=1 --").toString('base64url')]) {
+    const forged = [
+      '',
+      'garbage',
+      "x|' OR 1=1 --",
+      // Looked like a cursor to the old check, and reached PostgreSQL as an invalid uuid or date (a 500).
+      `2026-11-25T10:00:00.000Z|${'-'.repeat(36)}`,
+      '+275760-09-13T00:00:00.000Z|0195f0e0-0000-7000-8000-000000000000',
+      '2026-13-45T99:00:00.000Z|0195f0e0-0000-7000-8000-000000000000',
+    ].map((text, i) => (i < 2 ? text : Buffer.from(text).toString('base64url')));
+    for (const cursor of forged) {
       expect((await listOwnReferrals({ actor: me, cursor })).items).toHaveLength(1);
     }
   });

@@ -94,6 +94,17 @@ describe('submitReferralAction: authorisation comes first', () => {
     expect(await countRows()).toEqual({ referrals: 0, declined: 0 });
   });
 
+  it('answers unknown fields and zod’s own complaints with message keys, never zod’s English', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    await signInAs(officer);
+    const result = await submitReferralAction({ ...(await referralFor('Garbsen', 'MALE')), nickname: 'Mausi' });
+    expect(result).toMatchObject({ ok: false, code: 'INVALID_INPUT', fieldErrors: { _form: ['errors.unknownField'] } });
+    expect(JSON.stringify(result)).not.toMatch(/Unrecognized|nickname/);
+    const wrongType = await submitReferralAction({ ...(await referralFor('Garbsen', 'MALE')), firstName: 42 });
+    expect(wrongType).toMatchObject({ ok: false, fieldErrors: { firstName: [expect.stringMatching(/^errors\./)] } });
+    expect(await countRows()).toEqual({ referrals: 0, declined: 0 });
+  });
+
   it('returns every field error as a message key, in one result, and stores nothing', async () => {
     const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
     await signInAs(officer);
@@ -114,6 +125,13 @@ describe('submitReferralAction: authorisation comes first', () => {
   it.each([
     ['without an Origin header', { host: 'localhost:3000' }],
     ['from another site', { origin: 'https://evil.example', host: 'localhost:3000' }],
+    // A forwarded host names whatever the client wants: it proves nothing about the site the form came from.
+    [
+      'from another site that names itself as the forwarded host',
+      { origin: 'http://evil.example', host: 'localhost:3000', 'x-forwarded-host': 'evil.example' },
+    ],
+    ['from the right host over another scheme', { origin: 'https://localhost:3000', host: 'localhost:3000' }],
+    ['from the right host on another port', { origin: 'http://localhost:3001', host: 'localhost:3001' }],
   ])('refuses a request %s (CSRF), even from a signed-in officer', async (_case, headers) => {
     const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
     await signInAs(officer);

@@ -95,6 +95,21 @@ describe('createUserAction', () => {
     expect(await db().auditEvent.count({ where: { action: 'USER_CREATED' } })).toBe(0);
   });
 
+  it('refuses a display name with invisible characters, which would allow look-alike names', async () => {
+    await signedInAdmin();
+    const before = await db().user.count();
+    for (const displayName of ['Jana\u200BBerger', 'Jana\u2060Berger', 'Jana\u202EBerger']) {
+      const result = await createUserAction({
+        email: 'neu@polizei.example',
+        displayName,
+        role: 'OFFICER',
+        scope: await stationScope('PK-GARBSEN'),
+      });
+      expect(result).toMatchObject({ ok: false, fieldErrors: { displayName: ['errors.invalidCharacters'] } });
+    }
+    expect(await db().user.count()).toBe(before);
+  });
+
   it('refuses a scope that does not fit the role, or does not exist', async () => {
     await signedInAdmin();
     const base = { email: 'x@polizei.example', displayName: 'X' };
