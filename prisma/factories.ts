@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import { normaliseRecoveryCode } from '@/lib/auth/mfa/recovery-codes';
 import { seal } from '@/lib/auth/mfa/secret-box';
 import { hashPassword } from '@/lib/auth/password';
 import type { Gender, PrismaClient, Role } from '@/lib/generated/prisma/client';
@@ -108,7 +109,20 @@ export type UserSpec = {
   partnerCode?: string;
   /** Base32 TOTP secret: the account starts with this second factor enrolled. */
   totpSecret?: string;
+  /** Recovery codes (XXXX-XXXX-XXXX) the account starts with; stored as argon2id hashes like real ones. */
+  recoveryCodes?: readonly string[];
 };
+
+/** argon2id hashes of recovery codes, computed once per process: the demo accounts share their codes. */
+const recoveryCodeHashes = new Map<string, Promise<string>>();
+function hashRecoveryCode(code: string): Promise<string> {
+  let hash = recoveryCodeHashes.get(code);
+  if (!hash) {
+    hash = hashPassword(normaliseRecoveryCode(code)!);
+    recoveryCodeHashes.set(code, hash);
+  }
+  return hash;
+}
 
 /** Creates the account unless it exists (an existing account, and its password, is left alone). */
 export async function ensureUser(db: PrismaClient, spec: UserSpec): Promise<{ id: string }> {
@@ -132,6 +146,15 @@ export async function ensureUser(db: PrismaClient, spec: UserSpec): Promise<{ id
       inspectionId: inspection?.id ?? null,
       partnerId: partner?.id ?? null,
       ...(spec.totpSecret ? { mfaSecret: seal(spec.totpSecret), mfaEnabledAt: new Date() } : {}),
+      ...(spec.recoveryCodes?.length
+        ? {
+            recoveryCodes: {
+              create: await Promise.all(
+                spec.recoveryCodes.map(async (code) => ({ codeHash: await hashRecoveryCode(code) })),
+              ),
+            },
+          }
+        : {}),
     },
     select: { id: true },
   });
@@ -145,6 +168,23 @@ export const DEMO_PASSWORD = 'Demo-Passwort-2026';
  * authenticator app, or print the current code with `npm run demo:totp`). Public, like the password.
  */
 export const DEMO_TOTP_SECRET = 'DEMOTOTPVERMITTLUNGHANNOVERZWEIA';
+
+/**
+ * The recovery codes every demo account with a second factor starts with (README), so that trying the demo
+ * shows how a lost phone is handled. Each works once per account. Public, like the password.
+ */
+export const DEMO_RECOVERY_CODES = [
+  'DEMA-2345-AAAA',
+  'DEMA-2345-BBBB',
+  'DEMA-2345-CCCC',
+  'DEMA-2345-DDDD',
+  'DEMA-2345-EEEE',
+  'DEMA-2345-FFFF',
+  'DEMA-2345-GGGG',
+  'DEMA-2345-HHHH',
+  'DEMA-2345-JJJJ',
+  'DEMA-2345-KKKK',
+] as const;
 
 export const DEMO_USERS: UserSpec[] = [
   {
@@ -160,6 +200,7 @@ export const DEMO_USERS: UserSpec[] = [
     role: 'SUPERVISOR',
     password: DEMO_PASSWORD,
     totpSecret: DEMO_TOTP_SECRET,
+    recoveryCodes: DEMO_RECOVERY_CODES,
     inspectionCode: 'PI-GAR',
   },
   {
@@ -168,6 +209,7 @@ export const DEMO_USERS: UserSpec[] = [
     role: 'ADMIN',
     password: DEMO_PASSWORD,
     totpSecret: DEMO_TOTP_SECRET,
+    recoveryCodes: DEMO_RECOVERY_CODES,
   },
   {
     email: 'biss@partner.example',
@@ -175,6 +217,7 @@ export const DEMO_USERS: UserSpec[] = [
     role: 'PARTNER',
     password: DEMO_PASSWORD,
     totpSecret: DEMO_TOTP_SECRET,
+    recoveryCodes: DEMO_RECOVERY_CODES,
     partnerCode: 'BISS-REGION',
   },
   {
@@ -183,6 +226,7 @@ export const DEMO_USERS: UserSpec[] = [
     role: 'PARTNER',
     password: DEMO_PASSWORD,
     totpSecret: DEMO_TOTP_SECRET,
+    recoveryCodes: DEMO_RECOVERY_CODES,
     partnerCode: 'MB-H',
   },
   {
@@ -191,6 +235,7 @@ export const DEMO_USERS: UserSpec[] = [
     role: 'AUDITOR',
     password: DEMO_PASSWORD,
     totpSecret: DEMO_TOTP_SECRET,
+    recoveryCodes: DEMO_RECOVERY_CODES,
   },
 ];
 

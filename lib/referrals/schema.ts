@@ -14,7 +14,6 @@ import { cleanText, personName } from '@/lib/validation/text';
 /** Vorgangsnummer: digits, optionally grouped by single '/' or '-', 6 to 20 characters. */
 export const CASE_NUMBER_PATTERN = /^[0-9](?:[0-9]|[/-](?=[0-9])){5,19}$/;
 
-
 /** Earliest callout a referral may still be filed for, and tolerance for clocks running ahead. */
 export const MAX_INCIDENT_AGE_DAYS = 30;
 const CLOCK_SKEW_MS = 5 * 60_000;

@@ -3,18 +3,14 @@ import 'server-only';
 import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/session';
 import { db, type Db, type Tx } from '@/lib/db';
-import { Prisma } from '@/lib/generated/prisma/client';
 import type { ConsentedReferralInput, DeclinedOfferInput, ReferralSubmission } from '@/lib/referrals/schema';
 import { decideRoute, type RoutingDecision } from '@/lib/routing/decide';
 import { lockRulesForRouting } from '@/lib/routing/queries';
+import { claimSubmissionKey, submissionFingerprint } from '@/lib/referrals/submission-key';
 import { failure, success, type ActionResult } from '@/lib/result';
 import { berlinDateOf, berlinLocalToInstant } from '@/lib/time/berlin';
 
 export type SubmissionOutcome = { kind: 'REFERRAL'; referralId: string; partnerName: string } | { kind: 'DECLINED' };
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-}
 
 function incidentInstant(local: string): Date {
   const result = berlinLocalToInstant(local);
@@ -56,11 +52,15 @@ async function findOwnReferralOutcome(
   return existing ? { referralId: existing.id, partnerName: existing.partner.name } : null;
 }
 
-type Created = { ok: true; referralId: string; partnerName: string } | { ok: false; error: RoutingError };
+type Created =
+  { ok: true; referralId: string; partnerName: string } | { ok: false; error: RoutingError | 'KEY_REUSED' };
+
+/** The answer to a form whose idempotency key was already used for other data (see submission-key.ts). */
+const keyReused = () => failure('CONFLICT', 'errors.codes.SUBMISSION_KEY_REUSED');
 
 /**
- * One transaction of four statements (lock and read the rules, look for a retry, insert, audit): this
- * runs for every submission, so nothing is read that the officer's answer does not need (bench submit).
+ * One transaction of four statements (claim the idempotency key, lock and read the rules, insert, audit):
+ * this runs for every submission, so nothing is read that the officer's answer does not need (bench submit).
  */
 async function createReferral({
   actor,
@@ -70,14 +70,16 @@ async function createReferral({
   input: ConsentedReferralInput;
 }): Promise<ActionResult<SubmissionOutcome>> {
   const incidentAt = incidentInstant(input.incidentAt);
-  let created: Created;
-  try {
-    created = await db().$transaction(async (tx) => {
-      // A retry of a submission that already arrived (double tap, lost response) returns the first result. Two
-      // retries racing each other both get past this; the unique key (officer, idempotency key) lets one insert
-      // win and the other fail, and the loser then finds the winner (below).
-      const first = await findOwnReferralOutcome(tx, actor, input.idempotencyKey);
-      if (first) return { ok: true, ...first };
+  const fingerprint = submissionFingerprint(input);
+  const created: Created = await db()
+    .$transaction(async (tx): Promise<Created> => {
+      const claim = await claimSubmissionKey(tx, input.idempotencyKey, 'REFERRAL', fingerprint);
+      if (claim === 'CONFLICT') return { ok: false, error: 'KEY_REUSED' };
+      if (claim === 'REPEAT') {
+        // The same form arrived before: its result is ours (the key is random, so the referral is this officer's).
+        const first = await findOwnReferralOutcome(tx, actor, input.idempotencyKey);
+        return first ? { ok: true, ...first } : { ok: false, error: 'KEY_REUSED' };
+      }
       const rules = await lockRulesForRouting(tx, { municipalityId: input.municipalityId, track: 'VICTIM' });
       const decision = decideRoute(rules, {
         track: 'VICTIM',
@@ -86,7 +88,8 @@ async function createReferral({
         at: incidentAt,
         preferredPartnerId: input.preferredPartnerId,
       });
-      if (!decision.ok) return { ok: false, error: decision.error };
+      // Rolls back the claim too: the officer may correct the form and send it again with the same key.
+      if (!decision.ok) throw new RoutingRefused(decision.error);
       const now = new Date();
       const inserted = await tx.referral.create({
         data: {
@@ -120,15 +123,14 @@ async function createReferral({
       });
       const partnerName = rules.find((rule) => rule.id === decision.ruleId)!.partnerName;
       return { ok: true, referralId: inserted.id, partnerName };
+    })
+    .catch((error: unknown) => {
+      if (error instanceof RoutingRefused) return { ok: false as const, error: error.reason };
+      throw error;
     });
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    // Another submission with this key committed first: its result is ours.
-    const first = await findOwnReferralOutcome(db(), actor, input.idempotencyKey);
-    if (!first) throw error;
-    return success({ kind: 'REFERRAL', ...first });
-  }
+
   if (!created.ok) {
+    if (created.error === 'KEY_REUSED') return keyReused();
     const field = created.error.startsWith('PREFERENCE') ? 'preferredPartnerId' : 'municipalityId';
     // No rule at all for an id that names no municipality: the form sent something that does not exist.
     const message =
@@ -138,6 +140,13 @@ async function createReferral({
     return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { [field]: [message] });
   }
   return success({ kind: 'REFERRAL', referralId: created.referralId, partnerName: created.partnerName });
+}
+
+/** Ends the submit transaction when no partner can be chosen, so that the key's claim is undone too. */
+class RoutingRefused extends Error {
+  constructor(readonly reason: RoutingError) {
+    super(reason);
+  }
 }
 
 async function municipalityExists(id: string): Promise<boolean> {
@@ -159,23 +168,24 @@ async function recordDeclinedOffer({
     return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { municipalityId: ['errors.municipalityRequired'] });
   }
   const incidentDate = new Date(`${berlinDateOf(incidentInstant(input.incidentAt))}T00:00:00Z`);
-  try {
-    await db().$transaction(async (tx) => {
-      await tx.declinedOffer.create({
-        data: {
-          incidentDate,
-          municipalityId: municipality.id,
-          gender: input.gender,
-          stationId: actor.stationId,
-          idempotencyKey: input.idempotencyKey,
-        },
-        select: { id: true },
-      });
-      // Who recorded a refusal is audited, but not which record: that would re-link the anonymous fact.
-      await recordAudit(tx, { actorId: actor.id, actorRole: actor.role, action: 'DECLINED_OFFER_RECORDED' });
+  const fingerprint = submissionFingerprint(input);
+  const claim = await db().$transaction(async (tx) => {
+    const claimed = await claimSubmissionKey(tx, input.idempotencyKey, 'DECLINED', fingerprint);
+    if (claimed !== 'NEW') return claimed;
+    await tx.declinedOffer.create({
+      data: {
+        incidentDate,
+        municipalityId: municipality.id,
+        gender: input.gender,
+        stationId: actor.stationId,
+        idempotencyKey: input.idempotencyKey,
+      },
+      select: { id: true },
     });
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-  }
+    // Who recorded a refusal is audited, but not which record: that would re-link the anonymous fact.
+    await recordAudit(tx, { actorId: actor.id, actorRole: actor.role, action: 'DECLINED_OFFER_RECORDED' });
+    return claimed;
+  });
+  if (claim === 'CONFLICT') return keyReused();
   return success({ kind: 'DECLINED' });
 }

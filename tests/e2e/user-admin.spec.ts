@@ -96,7 +96,7 @@ test('an admin creates an officer account; the person sets a password through th
   await expectNoAxeViolations(page);
 
   await page.getByLabel('Dienstliche E-Mail-Adresse').fill(email);
-  await page.getByLabel(/^Name/).fill('PKin Lea Sommer (E2E)');
+  await page.getByLabel(/^Name/).fill('PKin Lea Sommer');
   await page.getByRole('radio', { name: 'Einsatzkraft', exact: true }).check();
   await page.getByRole('button', { name: 'Konto anlegen' }).click();
   await expect(page.getByTestId('error-scope')).toHaveText('Bitte die Dienststelle auswählen.');
@@ -126,7 +126,7 @@ test('an admin creates an officer account; the person sets a password through th
     'Ihr Passwort ist festgelegt. Bitte melden Sie sich jetzt damit an.',
   );
   await signIn(person, email, password);
-  await expect(person.getByTestId('signed-in-as')).toContainText('PKin Lea Sommer (E2E) (Einsatzkraft)');
+  await expect(person.getByTestId('signed-in-as')).toContainText('PKin Lea Sommer (Einsatzkraft)');
 
   // The link works once.
   await person.goto(link);

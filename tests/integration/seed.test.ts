@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { db } from '@/lib/db';
 import { resetEnvCache } from '@/lib/env';
+import { DEMO_RECOVERY_CODES } from '@/prisma/factories';
 import { seed } from '@/prisma/seed';
 
 import { resetDatabase, testDatabaseUrl } from './helpers/db';
@@ -31,6 +32,16 @@ describe('demo seed', () => {
     expect(first).toEqual({ municipalities: 21, inspections: 3, stations: 17, partners: 5, rules: 63, users: 6 });
     await seed(testDatabaseUrl(), { demoAccounts: true });
     expect(await counts()).toEqual(first);
+  });
+
+  it('gives the demo accounts with a second factor the published recovery codes, each usable once', async () => {
+    await seed(testDatabaseUrl(), { demoAccounts: true });
+    const withFactor = await db().user.findMany({
+      where: { mfaEnabledAt: { not: null } },
+      select: { _count: { select: { recoveryCodes: true } } },
+    });
+    expect(withFactor).toHaveLength(5);
+    for (const user of withFactor) expect(user._count.recoveryCodes).toBe(DEMO_RECOVERY_CODES.length);
   });
 
   it('creates no account unless demo accounts are asked for (what an operator runs loads reference data only)', async () => {

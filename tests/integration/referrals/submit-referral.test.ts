@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { submitReferralAction } from '@/lib/referrals/actions';
 import { submitReferral } from '@/lib/referrals/service';
-import type { ReferralSubmission } from '@/lib/referrals/schema';
+import type { ConsentedReferralInput, ReferralSubmission } from '@/lib/referrals/schema';
 
 import { anHourAgo, countRows, createActor, freshWorld, municipalityId, partnerId, signInAs } from '../support/world';
 import { currentHeaders } from '../support/request-context';
@@ -268,6 +268,52 @@ describe('submitReferral', () => {
     expect(await submitReferral({ actor: officer, input: await referralFor('Garbsen', 'MALE') })).toMatchObject({
       ok: false,
       code: 'INVALID_INPUT',
+    });
+  });
+
+  it('refuses the same key with other data: a corrected phone number is never silently dropped', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    const input = (await referralFor('Garbsen', 'FEMALE')) as ConsentedReferralInput;
+    expect(await submitReferral({ actor: officer, input })).toMatchObject({ ok: true });
+    const corrected = await submitReferral({ actor: officer, input: { ...input, phone: '0511 1111111' } });
+    expect(corrected).toMatchObject({ ok: false, code: 'CONFLICT', message: 'errors.codes.SUBMISSION_KEY_REUSED' });
+    expect(await db().referral.findMany({ select: { phone: true } })).toEqual([{ phone: input.phone }]);
+  });
+
+  it('gives one key one outcome: a decline and a referral under the same key never both land', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    const input = await referralFor('Garbsen', 'FEMALE');
+    const declined = {
+      idempotencyKey: input.idempotencyKey,
+      incidentAt: input.incidentAt,
+      municipalityId: input.municipalityId,
+      gender: input.gender,
+      consent: 'no',
+    } as ReferralSubmission;
+    expect(await submitReferral({ actor: officer, input: declined })).toMatchObject({ ok: true });
+    expect(await submitReferral({ actor: officer, input })).toMatchObject({ ok: false, code: 'CONFLICT' });
+    expect(await countRows()).toEqual({ referrals: 0, declined: 1 });
+
+    const other = await referralFor('Garbsen', 'FEMALE');
+    expect(await submitReferral({ actor: officer, input: other })).toMatchObject({ ok: true });
+    const [first, second] = await Promise.all([
+      submitReferral({ actor: officer, input: { ...declined, idempotencyKey: other.idempotencyKey } }),
+      submitReferral({ actor: officer, input: { ...declined, idempotencyKey: other.idempotencyKey } }),
+    ]);
+    expect([first, second]).toMatchObject([
+      { ok: false, code: 'CONFLICT' },
+      { ok: false, code: 'CONFLICT' },
+    ]);
+    expect(await countRows()).toEqual({ referrals: 1, declined: 1 });
+  });
+
+  it('lets a form refused for its routing be sent again with the same key once corrected', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    const input = (await referralFor('Garbsen', 'NOT_STATED')) as ConsentedReferralInput;
+    expect(await submitReferral({ actor: officer, input })).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
+    const preferred = await partnerId('MB-H');
+    expect(await submitReferral({ actor: officer, input: { ...input, preferredPartnerId: preferred } })).toMatchObject({
+      ok: true,
     });
   });
 

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { cookies } from 'next/headers';
 import { getFormatter, getTranslations } from 'next-intl/server';
 
+import { EmailAddress } from '@/components/ui/email-address';
 import { buttonClass } from '@/components/ui/button';
 import { UserSearch } from '@/components/users/user-search';
 import { UserStatus } from '@/components/users/user-status';
@@ -60,7 +61,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                 <a href={`/verwaltung/benutzer/${u.id}`} className="text-brand-800 text-lg font-bold underline">
                   {u.displayName}
                 </a>
-                <p className="text-sm [overflow-wrap:anywhere] text-slate-700">{u.email}</p>
+                <p className="text-sm text-slate-700">
+                  <EmailAddress email={u.email} />
+                </p>
                 <dl className="mt-2 grid grid-cols-[8.5rem_1fr] gap-x-3 gap-y-1 text-sm">
                   <dt className="font-semibold">{t('columns.role')}</dt>
                   <dd>{tRoles(u.role)}</dd>
@@ -98,7 +101,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                       <a href={`/verwaltung/benutzer/${u.id}`} className="text-brand-800 font-semibold underline">
                         {u.displayName}
                       </a>
-                      <span className="block [overflow-wrap:anywhere] text-slate-700">{u.email}</span>
+                      <span className="block text-slate-700">
+                        <EmailAddress email={u.email} />
+                      </span>
                     </th>
                     <td className="px-2 py-2">{tRoles(u.role)}</td>
                     <td className="px-2 py-2">{scope(u)}</td>

@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import type { ReactNode } from 'react';
 
+import { EmailAddress } from '@/components/ui/email-address';
 import { UserAccessForm } from '@/components/users/user-access-form';
 import { UserAccountActions } from '@/components/users/user-account-actions';
 import { UserStatus } from '@/components/users/user-status';
@@ -49,7 +50,7 @@ export default async function UserDetailPage({ params }: { params: Promise<{ id:
     .filter(Boolean)
     .join(', ');
   const facts: { key: string; label: string; value: ReactNode }[] = [
-    { key: 'email', label: t('columns.email'), value: <span className="[overflow-wrap:anywhere]">{user.email}</span> },
+    { key: 'email', label: t('columns.email'), value: <EmailAddress email={user.email} /> },
     { key: 'role', label: t('columns.role'), value: tRoles(user.role) },
     {
       key: 'scope',
