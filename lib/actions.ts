@@ -3,7 +3,7 @@ import 'server-only';
 import { getTranslations } from 'next-intl/server';
 import { z } from 'zod/mini';
 
-import { recordAudit } from '@/lib/audit/record';
+import { recordDenial } from '@/lib/audit/record';
 import { db } from '@/lib/db';
 import { logUnexpectedError } from '@/lib/log';
 import { failure, type ActionResult, type Failure } from '@/lib/result';
@@ -39,7 +39,8 @@ export async function runAction<T>(body: () => Promise<ActionResult<T>>): Promis
   const t = await getTranslations();
   try {
     if (!(await isTrustedOrigin())) {
-      await recordAudit(db(), { action: 'ACCESS_DENIED', details: { reason: 'ORIGIN' } });
+      // Counted, not logged one by one: a cross-site request names no one we could trust.
+      await recordDenial(db(), { actor: null, kind: 'ORIGIN', details: { reason: 'ORIGIN' } });
       return failure('FORBIDDEN', t('errors.codes.FORBIDDEN'));
     }
     const result = await body();

@@ -59,3 +59,36 @@ export async function recordAudit(tx: Tx, event: AuditEventInput): Promise<void>
     },
   });
 }
+
+/**
+ * A refused request: every denied authorisation is logged (Art. 25 Directive 2016/680). With a session,
+ * one event naming who was refused. Without one, the refusal is counted per hour and kind
+ * (`AnonymousDenial`) and only the first of each hour becomes an event: anyone on the internet can send
+ * such requests, and they must not be able to flood the trail.
+ */
+export async function recordDenial(
+  tx: Tx,
+  denial: {
+    actor: { id: string; role: Role } | null;
+    /** What was refused: a permission, a second-factor step, or ORIGIN. */
+    kind: string;
+    details: Record<string, string>;
+  },
+): Promise<void> {
+  if (denial.actor) {
+    await recordAudit(tx, {
+      actorId: denial.actor.id,
+      actorRole: denial.actor.role,
+      action: 'ACCESS_DENIED',
+      details: denial.details,
+    });
+    return;
+  }
+  const [counted] = await tx.$queryRaw<{ first: boolean }[]>`
+    INSERT INTO "AnonymousDenial" (hour, kind, count) VALUES (date_trunc('hour', now()), ${denial.kind}, 1)
+    ON CONFLICT (hour, kind) DO UPDATE SET count = "AnonymousDenial".count + 1
+    RETURNING (xmax = 0) AS first`;
+  if (counted?.first) {
+    await recordAudit(tx, { action: 'ACCESS_DENIED', details: { ...denial.details, anonymous: 'COUNTED_PER_HOUR' } });
+  }
+}

@@ -4,7 +4,7 @@ import { getServerSession } from 'next-auth';
 import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
 
-import { recordAudit } from '@/lib/audit/record';
+import { recordDenial } from '@/lib/audit/record';
 import { authOptions } from '@/lib/auth/options';
 import { STEP_UP_MINUTES } from '@/lib/auth/mfa/policy';
 import { SECOND_FACTOR_PATH } from '@/lib/auth/next-path';
@@ -36,10 +36,9 @@ export async function getActor(): Promise<Actor | null> {
 }
 
 async function auditDenied(session: ValidSession | null, permission: Permission, reason?: string): Promise<void> {
-  await recordAudit(db(), {
-    actorId: session?.user.id ?? null,
-    actorRole: session?.user.role ?? null,
-    action: 'ACCESS_DENIED',
+  await recordDenial(db(), {
+    actor: session?.user ?? null,
+    kind: permission,
     details: reason ? { permission, reason } : { permission },
   });
 }
@@ -102,10 +101,9 @@ export async function authorizeSecondFactorStep(step: SecondFactorStep): Promise
     session !== null &&
     (step === 'STEP_UP' ? session.secondFactor === 'DONE' && session.totpEnrolled : session.secondFactor === step);
   if (!allowed) {
-    await recordAudit(db(), {
-      actorId: session?.user.id ?? null,
-      actorRole: session?.user.role ?? null,
-      action: 'ACCESS_DENIED',
+    await recordDenial(db(), {
+      actor: session?.user ?? null,
+      kind: `secondFactor:${step}`,
       details: { secondFactorStep: step },
     });
     return failure('UNAUTHENTICATED', 'errors.codes.UNAUTHENTICATED');

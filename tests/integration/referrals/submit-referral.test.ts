@@ -142,7 +142,24 @@ describe('submitReferralAction: authorisation comes first', () => {
     });
     expect(await countRows()).toEqual({ referrals: 0, declined: 0 });
     expect(await db().auditEvent.findMany({ select: { action: true, details: true } })).toEqual([
-      { action: 'ACCESS_DENIED', details: { reason: 'ORIGIN' } },
+      { action: 'ACCESS_DENIED', details: { reason: 'ORIGIN', anonymous: 'COUNTED_PER_HOUR' } },
+    ]);
+  });
+
+  it('cannot be flooded by anonymous callers: one event per hour and kind, every refusal counted', async () => {
+    const input = await referralFor('Garbsen', 'MALE');
+    for (let i = 0; i < 40; i++) {
+      expect(await submitReferralAction(input)).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+    }
+    currentHeaders.value = { host: 'localhost:3000' };
+    for (let i = 0; i < 10; i++)
+      expect(await submitReferralAction(input)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await db().auditEvent.count({ where: { action: 'ACCESS_DENIED', actorId: null } })).toBe(2);
+    expect(
+      await db().anonymousDenial.findMany({ select: { kind: true, count: true }, orderBy: { kind: 'asc' } }),
+    ).toEqual([
+      { kind: 'ORIGIN', count: 10 },
+      { kind: 'referral:create', count: 40 },
     ]);
   });
 
