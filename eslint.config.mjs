@@ -8,7 +8,8 @@ const serverOnlyModules = [
   '@/lib/db/*',
   '@/lib/*/service',
   '@/lib/*/queries',
-  '@/lib/auth/session',
+  '@/lib/auth/guards',
+  '@/lib/auth/session-store',
   '@/lib/auth/options',
   '@/lib/generated/*',
 ];

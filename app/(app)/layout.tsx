@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { Header, type NavItem } from '@/components/app-shell/header';
 import { SkipLink } from '@/components/app-shell/skip-link';
 import { can } from '@/lib/auth/permissions';
-import { requireUser } from '@/lib/auth/session';
+import { requireUser } from '@/lib/auth/guards';
 
 export default async function SignedInLayout({ children }: { children: ReactNode }) {
   const actor = await requireUser();

@@ -2,7 +2,7 @@ import { getTranslations } from 'next-intl/server';
 
 import { buttonClass } from '@/components/ui/button';
 import { can } from '@/lib/auth/permissions';
-import { requireUser } from '@/lib/auth/session';
+import { requireUser } from '@/lib/auth/guards';
 
 export default async function HomePage() {
   const actor = await requireUser();

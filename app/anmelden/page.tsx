@@ -8,7 +8,7 @@ import { OidcSignInButton } from '@/components/auth/oidc-sign-in-button';
 import { SignInForm } from '@/components/auth/sign-in-form';
 import { Alert } from '@/components/ui/alert';
 import { oidcConfigured } from '@/lib/auth/oidc';
-import { getActor } from '@/lib/auth/session';
+import { getActor } from '@/lib/auth/guards';
 import { signInErrorKey } from '@/lib/auth/sign-in-error';
 import { env } from '@/lib/env';
 

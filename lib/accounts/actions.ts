@@ -3,7 +3,7 @@
 import { invalidInput, runAction } from '@/lib/actions';
 import { changePasswordInput } from '@/lib/accounts/schema';
 import { changePassword } from '@/lib/accounts/service';
-import { authorizeAction, getSession } from '@/lib/auth/session';
+import { authorizeAction, getSession } from '@/lib/auth/guards';
 import type { ActionResult } from '@/lib/result';
 
 /** "Passwort ändern" on the account page. */

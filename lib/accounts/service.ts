@@ -4,7 +4,7 @@ import type { ChangePasswordInput } from '@/lib/accounts/schema';
 import { isGuessablePassword } from '@/lib/accounts/password-policy';
 import { recordAudit } from '@/lib/audit/record';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
-import type { Actor } from '@/lib/auth/sessions';
+import type { Actor } from '@/lib/auth/session-store';
 import { beginAttempt, endAttempt, throttleKeys } from '@/lib/auth/throttle';
 import { db } from '@/lib/db';
 import { failure, success, type ActionResult } from '@/lib/result';

@@ -4,9 +4,9 @@ import { redirect } from 'next/navigation';
 
 import { runAction } from '@/lib/actions';
 import { recordAudit } from '@/lib/audit/record';
-import { authorizeAction, getSession } from '@/lib/auth/session';
+import { authorizeAction, getSession } from '@/lib/auth/guards';
 import { clearSessionCookie } from '@/lib/auth/session-cookie';
-import { revokeAllSessions, revokeSession } from '@/lib/auth/sessions';
+import { revokeAllSessions, revokeSession } from '@/lib/auth/session-store';
 import { db } from '@/lib/db';
 import { success, type ActionResult } from '@/lib/result';
 

@@ -5,7 +5,7 @@ import type { OAuthConfig } from 'next-auth/providers/oauth';
 import { recordAudit } from '@/lib/audit/record';
 import { secondFactorRequired } from '@/lib/auth/mfa/policy';
 import { amrProvesSecondFactor, decideOidcAccount, type OidcRefusal } from '@/lib/auth/oidc-claims';
-import { revokeAllSessions } from '@/lib/auth/sessions';
+import { revokeAllSessions } from '@/lib/auth/session-store';
 import { db } from '@/lib/db';
 import { env } from '@/lib/env';
 import type { Role } from '@/lib/generated/prisma/client';

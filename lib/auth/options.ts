@@ -5,7 +5,7 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 
 import { OIDC_PROVIDER_ID, oidcConfigured, oidcProvider, oidcSessionUser, provisionOidcUser } from '@/lib/auth/oidc';
 import { authenticateWithPassword } from '@/lib/auth/service';
-import { revokeSession, sessionLimits, startSession } from '@/lib/auth/sessions';
+import { revokeSession, sessionLimits, startSession } from '@/lib/auth/session-store';
 import { clientAddressFrom } from '@/lib/auth/throttle';
 import { env } from '@/lib/env';
 import { logUnexpectedError } from '@/lib/log';
@@ -13,7 +13,7 @@ import { logUnexpectedError } from '@/lib/log';
 /**
  * next-auth v4 configuration. The token carries only ids: the user, the server-side session row and the
  * user's session version. Role, scope, whether the account is still active and whether the session is
- * still valid are read from the database on every request (lib/auth/session.ts), so a change takes
+ * still valid are read from the database on every request (lib/auth/guards.ts), so a change takes
  * effect on the next request.
  */
 export function authOptions(): AuthOptions {

@@ -3,7 +3,7 @@ import 'server-only';
 import { encode } from 'next-auth/jwt';
 import { cookies } from 'next/headers';
 
-import { sessionLimits } from '@/lib/auth/sessions';
+import { sessionLimits } from '@/lib/auth/session-store';
 import { env } from '@/lib/env';
 
 /**

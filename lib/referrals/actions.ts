@@ -1,7 +1,7 @@
 'use server';
 
 import { invalidInput, runAction } from '@/lib/actions';
-import { authorizeAction } from '@/lib/auth/session';
+import { authorizeAction } from '@/lib/auth/guards';
 import { referralSubmission } from '@/lib/referrals/schema';
 import { submitReferral, type SubmissionOutcome } from '@/lib/referrals/service';
 import type { ActionResult } from '@/lib/result';

@@ -3,7 +3,7 @@ import 'server-only';
 import { z } from 'zod';
 
 import { recordAudit } from '@/lib/audit/record';
-import type { Actor } from '@/lib/auth/session';
+import type { Actor } from '@/lib/auth/guards';
 import { db } from '@/lib/db';
 import type { ReferralStatus } from '@/lib/generated/prisma/client';
 import { toRoutingRuleDto, type ReferralFormOptions } from '@/lib/referrals/dto';

@@ -1,7 +1,7 @@
 import 'server-only';
 
 import { recordAudit } from '@/lib/audit/record';
-import type { Actor } from '@/lib/auth/session';
+import type { Actor } from '@/lib/auth/guards';
 import { db, type Db, type Tx } from '@/lib/db';
 import type { ConsentedReferralInput, DeclinedOfferInput, ReferralSubmission } from '@/lib/referrals/schema';
 import { decideRoute, type RoutingDecision } from '@/lib/routing/decide';

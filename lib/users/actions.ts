@@ -3,8 +3,8 @@
 import { cookies } from 'next/headers';
 
 import { invalidInput, runAction } from '@/lib/actions';
-import type { Actor } from '@/lib/auth/sessions';
-import { authorizeAction } from '@/lib/auth/session';
+import type { Actor } from '@/lib/auth/session-store';
+import { authorizeAction } from '@/lib/auth/guards';
 import { env } from '@/lib/env';
 import type { ActionResult } from '@/lib/result';
 import type { PasswordLinkDto } from '@/lib/users/dto';

@@ -6,7 +6,7 @@ import { isGuessablePassword } from '@/lib/accounts/password-policy';
 import { recordAudit } from '@/lib/audit/record';
 import { resetSecondFactor } from '@/lib/auth/mfa/service';
 import { hashPassword } from '@/lib/auth/password';
-import { revokeAllSessions, type Actor } from '@/lib/auth/sessions';
+import { revokeAllSessions, type Actor } from '@/lib/auth/session-store';
 import { isAccountLocked, unlockAccount } from '@/lib/auth/throttle';
 import { db, type Tx } from '@/lib/db';
 import type { Role } from '@/lib/generated/prisma/client';

@@ -6,7 +6,7 @@ import { SignOutEverywhere } from '@/components/account/sign-out-everywhere';
 import { ownSecondFactorStatus } from '@/lib/auth/mfa/queries';
 import { RECOVERY_CODE_COUNT } from '@/lib/auth/mfa/recovery-codes';
 import { can } from '@/lib/auth/permissions';
-import { requirePermission } from '@/lib/auth/session';
+import { requirePermission } from '@/lib/auth/guards';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('account'))('pageTitle') };

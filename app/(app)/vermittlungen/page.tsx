@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { getFormatter, getTranslations } from 'next-intl/server';
 
 import { buttonClass } from '@/components/ui/button';
-import { requirePermission } from '@/lib/auth/session';
+import { requirePermission } from '@/lib/auth/guards';
 import { listOwnReferrals } from '@/lib/referrals/queries';
 
 export async function generateMetadata(): Promise<Metadata> {

@@ -10,7 +10,7 @@ import { SecondFactorForm } from '@/components/auth/second-factor-form';
 import { pendingEnrolment } from '@/lib/auth/mfa/service';
 import { formatSecretForTyping } from '@/lib/auth/mfa/totp';
 import { safeNextPath } from '@/lib/auth/next-path';
-import { getSession } from '@/lib/auth/session';
+import { getSession } from '@/lib/auth/guards';
 import { env } from '@/lib/env';
 
 export async function generateMetadata(): Promise<Metadata> {

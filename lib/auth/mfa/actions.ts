@@ -6,8 +6,8 @@ import { invalidInput, runAction } from '@/lib/actions';
 import { secondFactorCodeInput } from '@/lib/auth/mfa/schema';
 import { confirmEnrolment, verifySecondFactor } from '@/lib/auth/mfa/service';
 import { issueSessionCookie } from '@/lib/auth/session-cookie';
-import { authorizeSecondFactorStep, type SecondFactorStep } from '@/lib/auth/session';
-import type { ValidSession } from '@/lib/auth/sessions';
+import { authorizeSecondFactorStep, type SecondFactorStep } from '@/lib/auth/guards';
+import type { ValidSession } from '@/lib/auth/session-store';
 import { clientAddressFrom } from '@/lib/auth/throttle';
 import { success, type ActionResult } from '@/lib/result';
 

@@ -5,7 +5,7 @@ import { open, seal } from '@/lib/auth/mfa/secret-box';
 import { generateRecoveryCodes, normaliseRecoveryCode } from '@/lib/auth/mfa/recovery-codes';
 import { generateTotpSecret, matchingTimeStep, totpUri } from '@/lib/auth/mfa/totp';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
-import { renewSession, type ValidSession } from '@/lib/auth/sessions';
+import { renewSession, type ValidSession } from '@/lib/auth/session-store';
 import { beginAttempt, endAttempt, throttleKeys } from '@/lib/auth/throttle';
 import { db, type Tx } from '@/lib/db';
 import { failure, success, type ActionResult } from '@/lib/result';

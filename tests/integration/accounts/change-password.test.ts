@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 import { changePasswordAction } from '@/lib/accounts/actions';
 import { authenticateWithPassword } from '@/lib/auth/service';
-import { validateSession } from '@/lib/auth/sessions';
+import { validateSession } from '@/lib/auth/session-store';
 import { db } from '@/lib/db';
 
 import { currentSession } from '../support/request-context';

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { oidcSessionUser, provisionOidcUser } from '@/lib/auth/oidc';
-import { hasFreshSecondFactor } from '@/lib/auth/session';
-import { startSession, validateSession } from '@/lib/auth/sessions';
+import { hasFreshSecondFactor } from '@/lib/auth/guards';
+import { startSession, validateSession } from '@/lib/auth/session-store';
 import { authenticateWithPassword } from '@/lib/auth/service';
 import { db } from '@/lib/db';
 import { resetEnvCache } from '@/lib/env';

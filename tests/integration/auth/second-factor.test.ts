@@ -5,14 +5,14 @@ import { confirmEnrolment, pendingEnrolment, resetSecondFactor, verifySecondFact
 import { currentTotpCode } from '@/lib/auth/mfa/totp';
 import { stepUpAction } from '@/lib/auth/mfa/actions';
 import { authenticateWithPassword } from '@/lib/auth/service';
-import { authorizeAction, getSession } from '@/lib/auth/session';
+import { authorizeAction, getSession } from '@/lib/auth/guards';
 import {
   revokeAllSessions,
   revokeSession,
   startSession,
   validateSession,
   type ValidSession,
-} from '@/lib/auth/sessions';
+} from '@/lib/auth/session-store';
 import { db } from '@/lib/db';
 import { resetEnvCache } from '@/lib/env';
 

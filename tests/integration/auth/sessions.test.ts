@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import { signOutAction, signOutEverywhereAction } from '@/lib/auth/actions';
-import { revokeSession, startSession, validateSession } from '@/lib/auth/sessions';
+import { revokeSession, startSession, validateSession } from '@/lib/auth/session-store';
 import { db } from '@/lib/db';
 import { submitReferralAction } from '@/lib/referrals/actions';
 

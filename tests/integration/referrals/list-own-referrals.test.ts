@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { beforeEach, describe, expect, it } from 'vitest';
 
-import type { Actor } from '@/lib/auth/session';
+import type { Actor } from '@/lib/auth/guards';
 import { db } from '@/lib/db';
 import { listOwnReferrals, OWN_REFERRALS_PAGE_SIZE } from '@/lib/referrals/queries';
 import { submitReferral } from '@/lib/referrals/service';

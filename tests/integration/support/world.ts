@@ -3,8 +3,8 @@
  * same factories as the demo seed, and the request context a server action would see (the signed-in
  * session and the translator), so actions run end to end against the real database.
  */
-import type { Actor } from '@/lib/auth/session';
-import { ACTOR_SELECT, startSession } from '@/lib/auth/sessions';
+import type { Actor } from '@/lib/auth/guards';
+import { ACTOR_SELECT, startSession } from '@/lib/auth/session-store';
 import { db } from '@/lib/db';
 import type { Role } from '@/lib/generated/prisma/client';
 import { instantToBerlinLocal } from '@/lib/time/berlin';

@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import type * as AuditRecord from '@/lib/audit/record';
-import { validateSession } from '@/lib/auth/sessions';
+import { validateSession } from '@/lib/auth/session-store';
 import { db } from '@/lib/db';
 import { createUserAction, disableUserAction, updateUserAccessAction } from '@/lib/users/actions';
 

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import { authenticateWithPassword } from '@/lib/auth/service';
-import { validateSession } from '@/lib/auth/sessions';
+import { validateSession } from '@/lib/auth/session-store';
 import { isAccountLocked } from '@/lib/auth/throttle';
 import { db } from '@/lib/db';
 import { createUserAction, issuePasswordLinkAction, setPasswordWithLinkAction } from '@/lib/users/actions';

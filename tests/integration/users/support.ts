@@ -1,5 +1,5 @@
 /** Helpers for the user-administration tests: an admin signed in, targets to act on, scope values. */
-import type { Actor } from '@/lib/auth/session';
+import type { Actor } from '@/lib/auth/guards';
 import { db } from '@/lib/db';
 import { scopeValue } from '@/lib/users/schema';
 

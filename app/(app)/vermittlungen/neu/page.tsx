@@ -3,7 +3,7 @@ import { getTranslations } from 'next-intl/server';
 
 import { ClientTextsProvider } from '@/components/i18n/client-texts';
 import { ReferralForm } from '@/components/referral-form/referral-form';
-import { requirePermission } from '@/lib/auth/session';
+import { requirePermission } from '@/lib/auth/guards';
 import { clientTexts } from '@/lib/i18n/client-texts';
 import { loadReferralFormOptions } from '@/lib/referrals/queries';
 import { instantToBerlinLocal } from '@/lib/time/berlin';

@@ -6,7 +6,7 @@ import { EmailAddress } from '@/components/ui/email-address';
 import { buttonClass } from '@/components/ui/button';
 import { UserSearch } from '@/components/users/user-search';
 import { UserStatus } from '@/components/users/user-status';
-import { requirePermission } from '@/lib/auth/session';
+import { requirePermission } from '@/lib/auth/guards';
 import { TIME_ZONE } from '@/lib/time/berlin';
 import { listUsers, type UserRow } from '@/lib/users/queries';
 import { USER_SEARCH_COOKIE } from '@/lib/users/schema';

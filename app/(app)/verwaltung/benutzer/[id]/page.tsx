@@ -7,7 +7,7 @@ import { EmailAddress } from '@/components/ui/email-address';
 import { UserAccessForm } from '@/components/users/user-access-form';
 import { UserAccountActions } from '@/components/users/user-account-actions';
 import { UserStatus } from '@/components/users/user-status';
-import { getSession, requirePermission } from '@/lib/auth/session';
+import { getSession, requirePermission } from '@/lib/auth/guards';
 import { TIME_ZONE } from '@/lib/time/berlin';
 import type { ManagedUserDto } from '@/lib/users/dto';
 import { getUserDetail, loadScopeOptions } from '@/lib/users/queries';

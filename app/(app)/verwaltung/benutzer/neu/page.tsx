@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 
 import { CreateUserForm } from '@/components/users/create-user-form';
-import { getSession, requirePermission } from '@/lib/auth/session';
+import { getSession, requirePermission } from '@/lib/auth/guards';
 import { loadScopeOptions } from '@/lib/users/queries';
 
 export async function generateMetadata(): Promise<Metadata> {

@@ -1,3 +1,8 @@
+/**
+ * Request guards: who is asking, and may they? Pages call `requireUser` / `requirePermission`, server actions
+ * and route handlers `authorizeAction`; each reads the session named by the request's cookie and checks the
+ * permission table. The session rows themselves live in lib/auth/session-store.ts.
+ */
 import 'server-only';
 
 import { getServerSession } from 'next-auth';
@@ -8,12 +13,12 @@ import { recordDenial } from '@/lib/audit/record';
 import { authOptions } from '@/lib/auth/options';
 import { STEP_UP_MINUTES } from '@/lib/auth/mfa/policy';
 import { SECOND_FACTOR_PATH } from '@/lib/auth/next-path';
-import { validateSession, type Actor, type ValidSession } from '@/lib/auth/sessions';
+import { validateSession, type Actor, type ValidSession } from '@/lib/auth/session-store';
 import { can, type Permission } from '@/lib/auth/permissions';
 import { db } from '@/lib/db';
 import { failure, success, type ActionResult } from '@/lib/result';
 
-export type { Actor } from '@/lib/auth/sessions';
+export type { Actor } from '@/lib/auth/session-store';
 
 type SessionClaims = { uid?: unknown; sv?: unknown; sid?: unknown };
 

@@ -1,3 +1,7 @@
+/**
+ * Server-side sessions (one row each, named by the next-auth token): start, validate, renew after the second
+ * factor, revoke one or all. Callable from services and tests; nothing here reads cookies or headers.
+ */
 import 'server-only';
 
 import { recordAudit } from '@/lib/audit/record';
@@ -60,7 +64,7 @@ export type Actor = {
 
 /**
  * DONE: the session may act. ENROL / VERIFY: the password was right but the second factor is still to be
- * set up / entered; such a session reaches nothing but that step (lib/auth/session.ts).
+ * set up / entered; such a session reaches nothing but that step (lib/auth/guards.ts).
  */
 export type SecondFactorState = 'DONE' | 'ENROL' | 'VERIFY';
 
