@@ -12,6 +12,8 @@ const serverOnlyModules = [
   '@/lib/auth/session-store',
   '@/lib/auth/options',
   '@/lib/generated/*',
+  // The generated enums are plain constants and types, safe in the browser: the one source of value lists.
+  '!@/lib/generated/prisma/enums',
 ];
 
 export default tseslint.config(

@@ -1,9 +1,12 @@
+import { enumList } from '@/lib/enum-list';
+import type { Role as DatabaseRole } from '@/lib/generated/prisma/enums';
+
 /**
  * The one permission table (DESIGN.md section 2): server checks and the UI both ask `can()`. A role that
- * is missing here, or an unknown string, has no permission at all. Client-safe: no imports.
+ * is missing here, or an unknown string, has no permission at all. Client-safe: type imports only.
  */
-export const ROLES = ['OFFICER', 'SUPERVISOR', 'ADMIN', 'PARTNER', 'AUDITOR'] as const;
-export type Role = (typeof ROLES)[number];
+export const ROLES = enumList<DatabaseRole>()(['OFFICER', 'SUPERVISOR', 'ADMIN', 'PARTNER', 'AUDITOR']);
+export type Role = DatabaseRole;
 
 export const PERMISSIONS = [
   /** File a referral or record a declined offer. */

@@ -1,3 +1,5 @@
+import type { Gender, Track } from '@/lib/generated/prisma/enums';
+
 /**
  * Routing decision (DESIGN.md section 5), pure so that the form's preview, the server and the unit tests
  * use the same code: (track, gender, municipality) -> partner by the rules valid at the incident time.
@@ -6,8 +8,8 @@
 export type RoutingRuleFact = {
   id: string;
   version: number;
-  track: 'VICTIM' | 'PERPETRATOR';
-  gender: 'FEMALE' | 'MALE' | 'DIVERSE' | 'NOT_STATED';
+  track: Track;
+  gender: Gender;
   municipalityId: string;
   partnerId: string;
   validFrom: Date;
