@@ -125,15 +125,19 @@ describe('enrolment', () => {
 
 describe('verification', () => {
   it.each([
+    ['this session signed out', (session: ValidSession) => revokeSession(session.sessionId)],
     [
       'all sessions ended (sign-out everywhere)',
-      (userId: string) => db().$transaction((tx) => revokeAllSessions(tx, userId)),
+      (session: ValidSession) => db().$transaction((tx) => revokeAllSessions(tx, session.user.id)),
     ],
-    ['a second-factor reset', (userId: string) => db().$transaction((tx) => resetSecondFactor(tx, userId))],
+    [
+      'a second-factor reset',
+      (session: ValidSession) => db().$transaction((tx) => resetSecondFactor(tx, session.user.id)),
+    ],
   ])('does not renew a session after %s landed while the code was checked', async (_, endSessions) => {
     const actor = await enrolled();
     const session = await sessionOf(actor.id);
-    await endSessions(actor.id);
+    await endSessions(session);
     const result = await verifySecondFactor(
       { session, code: currentTotpCode(SECRET), clientAddress: ADDRESS },
       'sign-in',
@@ -141,18 +145,6 @@ describe('verification', () => {
     expect(result).toMatchObject({ ok: false });
     expect(await db().session.count({ where: { userId: actor.id, revokedAt: null } })).toBe(0);
     expect(await actions()).not.toContain('SECOND_FACTOR_VERIFIED');
-  });
-
-  it('does not renew a session signed out while the code was checked', async () => {
-    const actor = await enrolled();
-    const session = await sessionOf(actor.id);
-    await revokeSession(session.sessionId);
-    const result = await verifySecondFactor(
-      { session, code: currentTotpCode(SECRET), clientAddress: ADDRESS },
-      'sign-in',
-    );
-    expect(result).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
-    expect(await db().session.count({ where: { userId: actor.id, revokedAt: null } })).toBe(0);
   });
 
   it('accepts the current code once and refuses it again (replay)', async () => {
