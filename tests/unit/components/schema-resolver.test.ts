@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { schemaResolver } from '@/components/forms/schema-resolver';
+import { lazySchemaResolver, schemaResolver } from '@/components/forms/schema-resolver';
 import { referralSubmission } from '@/lib/referrals/schema';
 import { instantToBerlinLocal } from '@/lib/time/berlin';
 
@@ -27,5 +27,35 @@ describe('schemaResolver', () => {
       consent: 'no',
     };
     expect(await resolve(input)).toEqual({ values: input, errors: {} });
+  });
+});
+
+describe('lazySchemaResolver (the officer form loads zod after it became interactive)', () => {
+  const options = { fields: {}, shouldUseNativeValidation: false } as const;
+
+  it('loads the schema once and validates with it', async () => {
+    let loads = 0;
+    const { resolver, preload } = lazySchemaResolver(async () => {
+      loads++;
+      return referralSubmission;
+    });
+    await preload();
+    const { errors } = await resolver({ consent: 'yes', caseNumber: '1' }, undefined, options);
+    expect(errors).toMatchObject({ caseNumber: { message: 'errors.caseNumberFormat' } });
+    await resolver({}, undefined, options);
+    expect(loads).toBe(1);
+  });
+
+  it('lets the form through to the server while the schema cannot be loaded, and tries again next time', async () => {
+    let attempt = 0;
+    const { resolver } = lazySchemaResolver(async () => {
+      attempt++;
+      if (attempt === 1) throw new Error('offline');
+      return referralSubmission;
+    });
+    const values = { consent: 'yes', caseNumber: '1' };
+    expect(await resolver(values, undefined, options)).toEqual({ values, errors: {} });
+    expect((await resolver(values, undefined, options)).errors).toHaveProperty('caseNumber');
+    expect(attempt).toBe(2);
   });
 });
