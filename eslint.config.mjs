@@ -54,6 +54,34 @@ export default tseslint.config(
       ],
     },
   },
+  // Every export of a 'use server' module can be called from the internet: such modules are the feature's
+  // actions.ts files, which the authorisation matrix inventories, and nothing else. No inline 'use server'.
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    ignores: ['**/actions.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ExpressionStatement[directive='use server']",
+          message:
+            "'use server' belongs only at the top of an actions.ts file (tests/integration/authorization-matrix.test.ts).",
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/actions.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "BlockStatement > ExpressionStatement[directive='use server']",
+          message: "'use server' belongs only at the top of the file, not inside a function.",
+        },
+      ],
+    },
+  },
   // Only the configuration module (and tool configs) read the environment.
   { files: ['lib/env.ts', '*.config.ts', '*.config.mjs', 'tests/**'], rules: { 'no-restricted-properties': 'off' } },
   // Components and client-safe schemas never reach the database, services or the generated Node client.

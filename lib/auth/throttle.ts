@@ -95,8 +95,16 @@ export async function beginAttempt(keys: ThrottleKeys): Promise<Attempt | null> 
     keys.address ? addressFailures.penalty(keys.address, 1) : null,
   ]);
   // A lock set by `block` counts one more than allowed.
-  if (account.consumedPoints > MAX_ACCOUNT_FAILURES || (address?.consumedPoints ?? 0) > MAX_ADDRESS_FAILURES) {
-    await giveBack(keys);
+  const accountLocked = account.consumedPoints > MAX_ACCOUNT_FAILURES;
+  const addressBlocked = (address?.consumedPoints ?? 0) > MAX_ADDRESS_FAILURES;
+  if (accountLocked || addressBlocked) {
+    // A refused attempt is not counted where it was not the reason: a blocked address cannot lock someone's
+    // account. Where it was the reason, the point stays: giving it back could undo a lock that a parallel
+    // attempt has just set (`block` resets the count, and a later give-back would take it below the limit).
+    await Promise.all([
+      accountLocked ? null : accountFailures.reward(keys.account, 1),
+      keys.address && !addressBlocked ? addressFailures.reward(keys.address, 1) : null,
+    ]);
     return null;
   }
   return { keys, accountCount: account.consumedPoints };

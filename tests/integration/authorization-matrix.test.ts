@@ -19,10 +19,17 @@ import { currentCookies, currentHeaders, currentSession } from './support/reques
 import { anHourAgo, createActor, freshWorld, municipalityId, PASSWORD, signInAs } from './support/world';
 
 type Action = (...args: never[]) => Promise<unknown>;
-// Every feature's actions.ts ('use server' modules); lib/actions.ts is the shared runner, not an action.
-const modules = import.meta.glob<Record<string, unknown>>(['/lib/**/actions.ts', '!/lib/actions.ts'], { eager: true });
+// Every 'use server' module: a lint rule allows the directive only at the top of actions.ts files. Every
+// export of such a module can be called from the internet, whatever its name, so every export needs a row.
+// lib/actions.ts is the shared runner, not a 'use server' module.
+const modules = import.meta.glob<Record<string, unknown>>(
+  ['/lib/**/actions.ts', '/app/**/actions.ts', '!/lib/actions.ts'],
+  {
+    eager: true,
+  },
+);
 const actions: Record<string, Action> = Object.fromEntries(
-  Object.values(modules).flatMap((module) => Object.entries(module).filter(([name]) => name.endsWith('Action'))),
+  Object.values(modules).flatMap((module) => Object.entries(module)),
 ) as Record<string, Action>;
 
 type Row = {
@@ -166,7 +173,7 @@ const MATRIX: Record<string, Row> = {
     effect: async () => 0,
   },
   // Public: any session may end itself, also one still waiting for its second factor (sessions.test.ts).
-  signOutAction: { allowed: 'PUBLIC', call: async () => null, effect: async () => 0 },
+  signOutAction: { allowed: 'PUBLIC', call: (action) => (action as () => Promise<unknown>)(), effect: async () => 0 },
 };
 
 function localeForm(locale: string): FormData {
@@ -254,6 +261,37 @@ describe('authorisation matrix of server actions', () => {
         currentHeaders.value = { host: 'localhost:3000' };
         await expectDenied(row, actions[name]!);
       });
+    });
+  }
+});
+
+describe('public server actions', () => {
+  // No sign-in needed (the language switch, the one-time password link, signing out): callable by anyone,
+  // so each must answer anonymous callers and every role without an unexpected error.
+  const publicRows = Object.entries(MATRIX).filter(([, row]) => row.allowed === 'PUBLIC');
+
+  it('are the ones the matrix says', () => {
+    expect(publicRows.map(([name]) => name).sort()).toEqual([
+      'setLocaleAction',
+      'setPasswordWithLinkAction',
+      'signOutAction',
+    ]);
+  });
+
+  for (const [name, row] of publicRows) {
+    it(`${name} answers anonymous callers and every role without an unexpected error`, async () => {
+      const callers: (Role | null)[] = [null, ...ROLES];
+      for (const role of callers) {
+        currentSession.value = null;
+        if (role) await signInAs(await createActor(role, SCOPE[role]));
+        const outcome = await row.call(actions[name]!).then(
+          (result) => result,
+          (error: unknown) => error,
+        );
+        // signOutAction ends in Next's redirect to the sign-in page; anything else thrown is a failure.
+        if (outcome instanceof Error) expect(outcome.message).toBe('NEXT_REDIRECT');
+        else expect(outcome).not.toMatchObject({ code: 'UNKNOWN' });
+      }
     });
   }
 });
