@@ -36,7 +36,7 @@ export function redactForLog(value: unknown): unknown {
 
 let installed = false;
 
-/** Routes console.error, console.warn and console.log through `redactForLog`. Idempotent. */
+/** Routes the console's error, warn and log output through `redactForLog`. Idempotent. */
 export function installLogRedaction(target: Pick<Console, 'error' | 'warn' | 'log'> = console): void {
   if (installed && target === console) return;
   if (target === console) installed = true;

@@ -23,7 +23,7 @@ import { applyMigrations } from '@/lib/db/migrate';
 import { childProcessEnv, env, enterProductionMode } from '@/lib/env';
 import { isShuttingDown, onShutdown, runShutdownHooks } from '@/lib/process/shutdown';
 import { elapsed, openConfiguredDatabase, type OpenDatabase } from './database';
-import { nextArguments } from './next-arguments';
+import { heapFlags, nextArguments } from './next-arguments';
 
 const DEFAULT_EPHEMERAL_PG_PORT = 54329;
 const DEFAULT_APP_URL = 'http://localhost:3000';
@@ -145,16 +145,6 @@ function startNext(options: Options, databaseUrl: string): ChildProcess {
     // reaches us rather than Next, so we stop Next first and PostgreSQL after it.
     detached: true,
   });
-}
-
-/**
- * V8 heap limits for the production server. Without them the old generation grows lazily under load to
- * about 300 MB of garbage before V8 collects it (bench submit: 535 MB resident at 20 concurrent
- * submissions); with them the server stays near 275 MB at the same throughput (DESIGN.md section 11:
- * ≤ 300 MB). Development keeps V8's defaults: compiling pages needs more.
- */
-function heapFlags(mode: Options['mode']): string[] {
-  return mode === 'start' ? ['--max-old-space-size=256', '--max-semi-space-size=8'] : [];
 }
 
 async function stopProcessGroup(child: ChildProcess, exited: Promise<number>): Promise<void> {
