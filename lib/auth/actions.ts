@@ -2,46 +2,28 @@
 
 import { redirect } from 'next/navigation';
 
-import { runAction } from '@/lib/actions';
-import { recordAudit } from '@/lib/audit/record';
-import { authorizeAction, getSession } from '@/lib/auth/guards';
+import { action, formAction } from '@/lib/actions';
+import { getSession } from '@/lib/auth/guards';
+import { signOutEverywhere } from '@/lib/auth/service';
 import { clearSessionCookie } from '@/lib/auth/session-cookie';
-import { revokeAllSessions, revokeSession } from '@/lib/auth/session-store';
-import { db } from '@/lib/db';
-import { success, type ActionResult } from '@/lib/result';
+import { revokeSession } from '@/lib/auth/session-store';
+import { success } from '@/lib/result';
 
 /**
  * Signs out: the server-side session is revoked (audited), the cookie removed, and the browser lands on the
- * sign-in page. Any session may do this, also one still waiting for its second factor. A plain form posts
- * here, so signing out needs no JavaScript in the browser.
+ * sign-in page. Public, because any session may end itself, also one still waiting for its second factor
+ * (and without one there is nothing to end). A plain form posts here, so it needs no JavaScript.
  */
-export async function signOutAction(): Promise<void> {
-  const result = await runAction(async () => {
-    const session = await getSession();
-    if (session) await revokeSession(session.sessionId);
-    await clearSessionCookie();
-    return success(null);
-  });
-  if (result.ok) redirect('/anmelden');
-}
+export const signOutAction = formAction({ public: true }, async () => {
+  const session = await getSession();
+  if (session) await revokeSession(session.sessionId);
+  await clearSessionCookie();
+  redirect('/anmelden');
+});
 
-/** Ends every session of the signed-in user, this one included. */
-export async function signOutEverywhereAction(): Promise<ActionResult<null>> {
-  return runAction(async () => {
-    const auth = await authorizeAction('account:sign-out-everywhere');
-    if (!auth.ok) return auth;
-    const actor = auth.data;
-    await db().$transaction(async (tx) => {
-      await revokeAllSessions(tx, actor.id);
-      await recordAudit(tx, {
-        actorId: actor.id,
-        actorRole: actor.role,
-        action: 'SIGNED_OUT_EVERYWHERE',
-        entityType: 'User',
-        entityId: actor.id,
-      });
-    });
-    await clearSessionCookie();
-    return success(null);
-  });
-}
+/** "Überall abmelden": ends every session of the signed-in user, this one included. */
+export const signOutEverywhereAction = action({ permission: 'account:sign-out-everywhere' }, async ({ actor }) => {
+  await signOutEverywhere({ actor });
+  await clearSessionCookie();
+  return success(null);
+});

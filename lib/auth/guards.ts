@@ -1,6 +1,7 @@
 /**
- * Request guards: who is asking, and may they? Pages call `requireUser` / `requirePermission`, server actions
- * and route handlers `authorizeAction`; each reads the session named by the request's cookie and checks the
+ * Request guards: who is asking, and may they? Pages call `requireUser` / `requirePermission`; server actions
+ * declare their access for the action client (lib/actions.ts), which calls `authorizeAction` or
+ * `authorizeSecondFactorStep`, as do route handlers. Each reads the session named by the request's cookie and checks the
  * permission table. The session rows themselves live in lib/auth/session-store.ts.
  */
 import 'server-only';
@@ -79,7 +80,7 @@ export async function requirePermission(permission: Permission): Promise<Actor> 
 export async function authorizeAction(
   permission: Permission,
   { stepUp = false }: { stepUp?: boolean } = {},
-): Promise<ActionResult<Actor>> {
+): Promise<ActionResult<{ actor: Actor; session: ValidSession }>> {
   const session = await getSession();
   if (!session || session.secondFactor !== 'DONE') {
     await auditDenied(session, permission, session ? 'SECOND_FACTOR_PENDING' : undefined);
@@ -93,7 +94,7 @@ export async function authorizeAction(
     await auditDenied(session, permission, 'STEP_UP_REQUIRED');
     return failure('STEP_UP_REQUIRED', 'errors.codes.STEP_UP_REQUIRED');
   }
-  return success(session.user);
+  return success({ actor: session.user, session });
 }
 
 /** ENROL / VERIFY: the second-factor step of a half signed-in session; STEP_UP: a signed-in one. */

@@ -3,6 +3,7 @@ import 'server-only';
 import { recordAudit } from '@/lib/audit/record';
 import { secondFactorRequired } from '@/lib/auth/mfa/policy';
 import { verifyPassword } from '@/lib/auth/password';
+import { revokeAllSessions, type Actor } from '@/lib/auth/session-store';
 import { beginAttempt, endAttempt, throttleKeys } from '@/lib/auth/throttle';
 import { db } from '@/lib/db';
 import { env } from '@/lib/env';
@@ -72,4 +73,18 @@ export async function authenticateWithPassword(
     });
   });
   return { id: user.id, sessionVersion: user.sessionVersion };
+}
+
+/** "Überall abmelden": every session of the actor ends, this one included; audited in the same transaction. */
+export async function signOutEverywhere({ actor }: { actor: Actor }): Promise<void> {
+  await db().$transaction(async (tx) => {
+    await revokeAllSessions(tx, actor.id);
+    await recordAudit(tx, {
+      actorId: actor.id,
+      actorRole: actor.role,
+      action: 'SIGNED_OUT_EVERYWHERE',
+      entityType: 'User',
+      entityId: actor.id,
+    });
+  });
 }

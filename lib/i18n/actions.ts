@@ -1,19 +1,17 @@
 'use server';
 
-import 'server-only';
-
 import { cookies } from 'next/headers';
 
-import { isLocale, LOCALE_COOKIE } from '@/lib/i18n/config';
-import { isTrustedOrigin } from '@/lib/security/origin';
+import { formAction } from '@/lib/actions';
+import { LOCALE_COOKIE } from '@/lib/i18n/config';
+import { localeForm } from '@/lib/i18n/schema';
+import { success } from '@/lib/result';
 
 /**
- * Switches the interface language (the form's `locale` field). Not personal data; open to everyone,
- * including the sign-in page. Setting the cookie makes Next
- * render the page again, now in the new language.
+ * Switches the interface language (a plain form, also on the sign-in page). Not personal data, open to
+ * everyone. Setting the cookie makes Next render the page again, now in the new language.
  */
-export async function setLocaleAction(form: FormData): Promise<void> {
-  const locale = form.get('locale');
-  if (!isLocale(locale) || !(await isTrustedOrigin())) return;
-  (await cookies()).set(LOCALE_COOKIE, locale, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 365 * 86_400 });
-}
+export const setLocaleAction = formAction({ public: true, input: localeForm }, async ({ input }) => {
+  (await cookies()).set(LOCALE_COOKIE, input, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 365 * 86_400 });
+  return success(null);
+});

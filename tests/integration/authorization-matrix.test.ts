@@ -12,7 +12,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { seal } from '@/lib/auth/mfa/secret-box';
 import { pendingEnrolment } from '@/lib/auth/mfa/service';
 import { currentTotpCode } from '@/lib/auth/mfa/totp';
-import { ROLES, type Role } from '@/lib/auth/permissions';
+import { declaredAccess } from '@/lib/actions';
+import { can, ROLES, type Role } from '@/lib/auth/permissions';
 import { db } from '@/lib/db';
 
 import { currentCookies, currentHeaders, currentSession } from './support/request-context';
@@ -208,6 +209,20 @@ beforeEach(freshWorld);
 describe('authorisation matrix of server actions', () => {
   it('has a row for every server action, and no row without an action', () => {
     expect(Object.keys(actions).sort()).toEqual(Object.keys(MATRIX).sort());
+  });
+
+  it('finds every action built by the action client, declaring what its row says', () => {
+    for (const [name, row] of Object.entries(MATRIX)) {
+      const access = declaredAccess(actions[name]);
+      expect(access, `${name} is not built with action() from lib/actions.ts`).toBeDefined();
+      const declared =
+        access && 'permission' in access
+          ? ROLES.filter((role) => can(role, access.permission))
+          : access && 'secondFactorStep' in access
+            ? 'SECOND_FACTOR'
+            : 'PUBLIC';
+      expect(declared, name).toEqual(row.allowed);
+    }
   });
 
   for (const [name, row] of Object.entries(MATRIX)) {
