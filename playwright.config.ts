@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 
 import { defineConfig, devices } from '@playwright/test';
@@ -53,8 +54,10 @@ export default defineConfig({
       reuseExistingServer: false,
       gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
       env: {
-        // `next start` runs with NODE_ENV=production, which requires a real secret.
-        AUTH_SECRET: `e2e-${Math.random().toString(36).slice(2)}-${Date.now()}-not-for-production`,
+        // `next start` runs with NODE_ENV=production, which requires real secrets.
+        AUTH_SECRET: `e2e-${randomBytes(24).toString('base64url')}-not-for-production`,
+        HASH_SECRET: `e2e-${randomBytes(24).toString('base64url')}-not-for-production`,
+        ENCRYPTION_KEYS: `e2e:${randomBytes(32).toString('base64')}`,
         OIDC_ISSUER: `http://localhost:${OIDC_PORT}`,
         OIDC_CLIENT_ID: OIDC_TEST_CLIENT_ID,
         OIDC_CLIENT_SECRET,

@@ -7,8 +7,52 @@ import { ROLES, type Role } from '@/lib/auth/permissions';
  * production refuses to start without its secrets instead of falling back to development defaults.
  */
 
-/** Documented development-only secret (README, "Konfiguration"); refused in production. */
+/** Documented development-only secrets (README, "Configuration"); each is refused in production. */
 export const DEV_AUTH_SECRET = 'dev-only-insecure-secret-do-not-use-in-production';
+export const DEV_HASH_SECRET = 'dev-only-hash-secret-do-not-use-in-production';
+export const DEV_ENCRYPTION_KEYS = 'dev-1:ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=';
+
+/** The encryption keyring: the current key (the first listed) and older ones still needed for reading. */
+export type Keyring = { currentId: string; keys: Record<string, Buffer> };
+
+const KEY_ID = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+/**
+ * ENCRYPTION_KEYS: "id:base64key,older-id:base64key". The first key seals, every listed key opens. Ids are
+ * short lowercase names (e.g. the month the key was made, "2026-11"); each key is 32 random bytes in base64
+ * (`openssl rand -base64 32`).
+ */
+const keyring = z.string().transform((value, ctx): Keyring => {
+  const keys: Record<string, Buffer> = {};
+  let currentId = '';
+  for (const entry of value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const at = entry.indexOf(':');
+    const id = entry.slice(0, at);
+    const key = Buffer.from(entry.slice(at + 1), 'base64');
+    const problem =
+      at < 1 || !KEY_ID.test(id)
+        ? 'expected "id:base64key" entries; an id is 1–32 of a-z, 0-9 and "-"'
+        : id in keys
+          ? `key id "${id}" appears twice`
+          : key.length !== 32 || key.toString('base64') !== entry.slice(at + 1)
+            ? `key "${id}" must be 32 bytes in base64 (openssl rand -base64 32)`
+            : null;
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: problem });
+      return z.NEVER;
+    }
+    keys[id] = key;
+    currentId ||= id;
+  }
+  if (!currentId) {
+    ctx.addIssue({ code: 'custom', message: 'needs at least one key' });
+    return z.NEVER;
+  }
+  return { currentId, keys };
+});
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -45,8 +89,12 @@ const schema = z
     /** Where the embedded PostgreSQL keeps its data (development and demo only). */
     DATA_DIR: z.string().min(1).default('.data'),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54320),
-    /** Signs the session token (next-auth). At least 32 characters in production. */
+    /** Signs the session token (next-auth) and nothing else. At least 32 characters. */
     AUTH_SECRET: z.string().min(32).optional(),
+    /** Root of the labelled keys of keyed hashes (lib/crypto/derive.ts). At least 32 characters. */
+    HASH_SECRET: z.string().min(32).optional(),
+    /** Keyring for everything stored encrypted (lib/crypto/keyring.ts). */
+    ENCRYPTION_KEYS: keyring.optional(),
     /** Public base URL of the app, used by next-auth for callbacks. */
     APP_URL: z.url().default('http://localhost:3000'),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -79,8 +127,33 @@ const schema = z
     LOCAL_ACCOUNTS: z.enum(['enabled', 'disabled']).default('enabled'),
   })
   .superRefine((env, ctx) => {
-    if (env.NODE_ENV === 'production' && !env.AUTH_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'required in production' });
+    if (env.NODE_ENV === 'production') {
+      const secrets = {
+        AUTH_SECRET: env.AUTH_SECRET,
+        HASH_SECRET: env.HASH_SECRET,
+        ENCRYPTION_KEYS: env.ENCRYPTION_KEYS,
+      };
+      for (const [key, value] of Object.entries(secrets)) {
+        if (!value) ctx.addIssue({ code: 'custom', path: [key], message: 'required in production' });
+      }
+      if (env.AUTH_SECRET && env.AUTH_SECRET === env.HASH_SECRET) {
+        ctx.addIssue({ code: 'custom', path: ['HASH_SECRET'], message: 'must differ from AUTH_SECRET' });
+      }
+      const devKey = Buffer.from(DEV_ENCRYPTION_KEYS.split(':')[1]!, 'base64');
+      if (env.ENCRYPTION_KEYS && Object.values(env.ENCRYPTION_KEYS.keys).some((key) => key.equals(devKey))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ENCRYPTION_KEYS'],
+          message: 'the development key is refused in production',
+        });
+      }
+      if (env.HASH_SECRET === DEV_HASH_SECRET) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['HASH_SECRET'],
+          message: 'the development secret is refused in production',
+        });
+      }
     }
     // Production never falls back to the embedded PostgreSQL (fixed local credentials, on the app host).
     if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
@@ -129,7 +202,7 @@ const schema = z
     }
   });
 
-export type Env = z.infer<typeof schema> & { AUTH_SECRET: string };
+export type Env = z.infer<typeof schema> & { AUTH_SECRET: string; HASH_SECRET: string; ENCRYPTION_KEYS: Keyring };
 
 let cached: Env | undefined;
 
@@ -141,7 +214,13 @@ export function env(): Env {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`Invalid configuration:\n${problems}`);
   }
-  cached = { ...parsed.data, AUTH_SECRET: parsed.data.AUTH_SECRET ?? DEV_AUTH_SECRET };
+  // Development and tests fall back to the published secrets; production has refused to get here without them.
+  cached = {
+    ...parsed.data,
+    AUTH_SECRET: parsed.data.AUTH_SECRET ?? DEV_AUTH_SECRET,
+    HASH_SECRET: parsed.data.HASH_SECRET ?? DEV_HASH_SECRET,
+    ENCRYPTION_KEYS: parsed.data.ENCRYPTION_KEYS ?? keyring.parse(DEV_ENCRYPTION_KEYS),
+  };
   return cached;
 }
 

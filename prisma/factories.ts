@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { normaliseRecoveryCode } from '@/lib/auth/mfa/recovery-codes';
-import { seal } from '@/lib/auth/mfa/secret-box';
+import { sealTotpSecret } from '@/lib/auth/mfa/secret-box';
 import { hashPassword } from '@/lib/auth/password';
 import type { Gender, PrismaClient, Role } from '@/lib/generated/prisma/client';
 import type { ConsentedReferralInput } from '@/lib/referrals/schema';
@@ -136,8 +136,11 @@ export async function ensureUser(db: PrismaClient, spec: UserSpec): Promise<{ id
       : null,
     spec.partnerCode ? db.partner.findUniqueOrThrow({ where: { code: spec.partnerCode }, select: { id: true } }) : null,
   ]);
+  // The id is chosen here because the sealed TOTP secret is bound to it.
+  const id = randomUUID();
   return db.user.create({
     data: {
+      id,
       email,
       displayName: spec.displayName,
       role: spec.role,
@@ -145,7 +148,7 @@ export async function ensureUser(db: PrismaClient, spec: UserSpec): Promise<{ id
       stationId: station?.id ?? null,
       inspectionId: inspection?.id ?? null,
       partnerId: partner?.id ?? null,
-      ...(spec.totpSecret ? { mfaSecret: seal(spec.totpSecret), mfaEnabledAt: new Date() } : {}),
+      ...(spec.totpSecret ? { mfaSecret: sealTotpSecret(id, spec.totpSecret), mfaEnabledAt: new Date() } : {}),
       ...(spec.recoveryCodes?.length
         ? {
             recoveryCodes: {

@@ -4,8 +4,8 @@ import { createHmac } from 'node:crypto';
 
 import { RateLimiterPrisma, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
+import { hashKey } from '@/lib/crypto/derive';
 import { db } from '@/lib/db';
-import { env } from '@/lib/env';
 
 /**
  * Sign-in throttling (ASVS 6.3.1, BSI ORP.4.A22), with the counters in PostgreSQL (rate-limiter-flexible)
@@ -58,7 +58,7 @@ function getLimiters(): Limiters {
 export type ThrottleKeys = { account: string; address: string | null };
 
 function keyed(kind: string, value: string): string {
-  return createHmac('sha256', env().AUTH_SECRET).update(`${kind}:${value}`).digest('base64url').slice(0, 32);
+  return createHmac('sha256', hashKey('sign-in-throttle')).update(`${kind}:${value}`).digest('base64url').slice(0, 32);
 }
 
 export function throttleKeys(email: string, clientAddress: string | null): ThrottleKeys {

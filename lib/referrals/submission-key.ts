@@ -1,14 +1,12 @@
 import 'server-only';
 
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
+import { hashKey } from '@/lib/crypto/derive';
 import type { Tx } from '@/lib/db';
-import { env } from '@/lib/env';
 import type { ReferralSubmission } from '@/lib/referrals/schema';
 
 export type SubmissionKind = 'REFERRAL' | 'DECLINED';
-
-let fingerprintKey: { secret: string; key: Buffer } | undefined;
 
 /**
  * A keyed hash (HMAC-SHA256) of everything the officer submitted except the idempotency key, over a
@@ -16,15 +14,10 @@ let fingerprintKey: { secret: string; key: Buffer } | undefined;
  * different as soon as one field differs. Keyed, because the fields include personal data.
  */
 export function submissionFingerprint(input: ReferralSubmission): Buffer {
-  const { AUTH_SECRET } = env();
-  if (fingerprintKey?.secret !== AUTH_SECRET) {
-    const key = Buffer.from(hkdfSync('sha256', AUTH_SECRET, 'vermittlung-hg', 'submission-fingerprint', 32));
-    fingerprintKey = { secret: AUTH_SECRET, key };
-  }
   const fields = Object.entries(input)
     .filter(([name, value]) => name !== 'idempotencyKey' && value !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return createHmac('sha256', fingerprintKey.key).update(JSON.stringify(fields)).digest();
+  return createHmac('sha256', hashKey('submission-fingerprint')).update(JSON.stringify(fields)).digest();
 }
 
 /**

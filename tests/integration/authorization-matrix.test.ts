@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 
 import { beforeEach, describe, expect, it } from 'vitest';
 
-import { seal } from '@/lib/auth/mfa/secret-box';
+import { sealTotpSecret } from '@/lib/auth/mfa/secret-box';
 import { pendingEnrolment } from '@/lib/auth/mfa/service';
 import { currentTotpCode } from '@/lib/auth/mfa/totp';
 import { declaredAccess } from '@/lib/actions';
@@ -314,7 +314,7 @@ describe('public server actions', () => {
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
 async function enrolSecondFactor(userId: string) {
-  await db().user.update({ where: { id: userId }, data: { mfaSecret: seal(SECRET), mfaEnabledAt: new Date() } });
+  await db().user.update({ where: { id: userId }, data: { mfaSecret: sealTotpSecret(userId, SECRET), mfaEnabledAt: new Date() } });
 }
 
 type CodeAction = (input: unknown) => Promise<unknown>;

@@ -94,6 +94,8 @@ describe('demo seed', () => {
   it('never creates demo accounts under NODE_ENV=production, even when asked to', async () => {
     vi.stubEnv('NODE_ENV', 'production');
     vi.stubEnv('AUTH_SECRET', 'p'.repeat(48));
+    vi.stubEnv('HASH_SECRET', 'h'.repeat(48));
+    vi.stubEnv('ENCRYPTION_KEYS', `prod:${Buffer.alloc(32, 9).toString('base64')}`);
     vi.stubEnv('APP_URL', 'https://vermittlung.polizei.example');
     vi.stubEnv('DATABASE_URL', testDatabaseUrl());
     resetEnvCache();

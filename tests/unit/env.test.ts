@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { DEV_AUTH_SECRET, env, resetEnvCache } from '@/lib/env';
+import { DEV_AUTH_SECRET, DEV_ENCRYPTION_KEYS, DEV_HASH_SECRET, env, resetEnvCache } from '@/lib/env';
 
 const STRONG_SECRET = 'x'.repeat(48);
+const KEY = (fill: number) => Buffer.alloc(32, fill).toString('base64');
+/** Everything production needs besides the variable a test is about. */
+const SECRETS = { AUTH_SECRET: STRONG_SECRET, HASH_SECRET: 'y'.repeat(48), ENCRYPTION_KEYS: `2026-11:${KEY(1)}` };
 
 function load(vars: Record<string, string | undefined>) {
   for (const [key, value] of Object.entries(vars)) vi.stubEnv(key, value);
@@ -56,7 +59,7 @@ describe('configuration', () => {
   });
 
   it('requires an https public URL in production, except on this machine', () => {
-    const production = { NODE_ENV: 'production', AUTH_SECRET: STRONG_SECRET, DATABASE_URL: 'postgres://u:pw@db/app' };
+    const production = { NODE_ENV: 'production', ...SECRETS, DATABASE_URL: 'postgres://u:pw@db/app' };
     expect(() => load({ ...production, APP_URL: 'http://vermittlung.polizei.example' })).toThrow(/APP_URL/);
     expect(load({ ...production, APP_URL: 'http://localhost:3100' }).APP_URL).toBe('http://localhost:3100');
     expect(load({ ...production, APP_URL: 'https://vermittlung.polizei.example' }).NODE_ENV).toBe('production');
@@ -66,11 +69,44 @@ describe('configuration', () => {
     expect(() =>
       load({
         NODE_ENV: 'production',
-        AUTH_SECRET: STRONG_SECRET,
+        ...SECRETS,
         APP_URL: 'https://vermittlung.polizei.example',
         DATABASE_URL: undefined,
       }),
     ).toThrow(/DATABASE_URL: required in production \(the embedded PostgreSQL is for development and tests only\)/);
+  });
+
+  it('needs its own hash secret and encryption keyring in production, none of them the published ones', () => {
+    const production = {
+      NODE_ENV: 'production',
+      APP_URL: 'https://vermittlung.polizei.example',
+      DATABASE_URL: 'postgres://u:pw@db/app',
+    };
+    expect(load({ ...production, ...SECRETS }).ENCRYPTION_KEYS.currentId).toBe('2026-11');
+    expect(() => load({ ...production, ...SECRETS, HASH_SECRET: undefined })).toThrow(/HASH_SECRET: required/);
+    expect(() => load({ ...production, ...SECRETS, ENCRYPTION_KEYS: undefined })).toThrow(/ENCRYPTION_KEYS: required/);
+    expect(() => load({ ...production, ...SECRETS, HASH_SECRET: DEV_HASH_SECRET })).toThrow(/development secret/);
+    expect(() => load({ ...production, ...SECRETS, HASH_SECRET: STRONG_SECRET })).toThrow(
+      /must differ from AUTH_SECRET/,
+    );
+    expect(() =>
+      load({ ...production, ...SECRETS, ENCRYPTION_KEYS: `2026-11:${KEY(1)},${DEV_ENCRYPTION_KEYS}` }),
+    ).toThrow(/development key/);
+  });
+
+  it('reads the keyring: the first key seals, every key opens; malformed entries are named, never shown', () => {
+    const ring = load({ ENCRYPTION_KEYS: `2026-11:${KEY(1)}, 2025-01:${KEY(2)}` }).ENCRYPTION_KEYS;
+    expect(ring.currentId).toBe('2026-11');
+    expect(Object.keys(ring.keys)).toEqual(['2026-11', '2025-01']);
+    expect(() => load({ ENCRYPTION_KEYS: `a:${KEY(1)},a:${KEY(2)}` })).toThrow(/"a" appears twice/);
+    expect(() => load({ ENCRYPTION_KEYS: 'a:c2hvcnQ=' })).toThrow(/32 bytes/);
+    expect(() => load({ ENCRYPTION_KEYS: `Key One:${KEY(1)}` })).toThrow(/id:base64key/);
+    expect(() => load({ ENCRYPTION_KEYS: ' , ' })).toThrow(/at least one key/);
+    try {
+      load({ ENCRYPTION_KEYS: 'a:c2hvcnQ=' });
+    } catch (error) {
+      expect(String(error)).not.toContain('c2hvcnQ');
+    }
   });
 
   it('rejects a malformed port', () => {

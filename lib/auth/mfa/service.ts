@@ -1,7 +1,7 @@
 import 'server-only';
 
 import { recordAudit } from '@/lib/audit/record';
-import { open, seal } from '@/lib/auth/mfa/secret-box';
+import { openTotpSecret, sealTotpSecret } from '@/lib/auth/mfa/secret-box';
 import { generateRecoveryCodes, normaliseRecoveryCode } from '@/lib/auth/mfa/recovery-codes';
 import { generateTotpSecret, matchingTimeStep, totpUri } from '@/lib/auth/mfa/totp';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
@@ -31,10 +31,13 @@ export async function pendingEnrolment(session: {
     db().session.findUniqueOrThrow({ where: { id: session.sessionId }, select: { pendingMfaSecret: true } }),
   ]);
   if (user.mfaEnabledAt) return null;
-  let secret = row.pendingMfaSecret ? open(row.pendingMfaSecret) : null;
+  let secret = row.pendingMfaSecret ? openTotpSecret(session.user.id, row.pendingMfaSecret) : null;
   if (!secret) {
     secret = generateTotpSecret();
-    await db().session.update({ where: { id: session.sessionId }, data: { pendingMfaSecret: seal(secret) } });
+    await db().session.update({
+      where: { id: session.sessionId },
+      data: { pendingMfaSecret: sealTotpSecret(session.user.id, secret) },
+    });
   }
   return { secret, uri: totpUri(secret, user.email) };
 }
@@ -172,7 +175,7 @@ function checkTotp(attempt: Attempt, purpose: 'enrol' | 'sign-in' | 'step-up'): 
     if ((purpose === 'enrol') !== (user.mfaEnabledAt === null) || !sealed) {
       return failure('INVALID_STATE', 'errors.secondFactor.notEnrolled');
     }
-    const secret = open(sealed);
+    const secret = openTotpSecret(userId, sealed);
     const step = secret ? matchingTimeStep(secret, attempt.code.replace(/\s/g, '')) : null;
     if (step === null) return wrongCode();
     // Compare-and-set: of two requests with the same code, exactly one wins (ASVS 6.5.1).

@@ -4,6 +4,7 @@
  * or is interrupted, resident-memory sampling and the output format (a readable table, then one
  * `key=value` line that scripts parse). Benchmarks talk to 127.0.0.1 only.
  */
+import { randomBytes } from 'node:crypto';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -18,7 +19,9 @@ export const ROOT = path.resolve(import.meta.dirname, '../../..');
 const NEXT_DIR = path.join(ROOT, '.next');
 
 /** A secret for the benchmark's production server only; never a deployment's. */
-export const BENCH_AUTH_SECRET = `bench-${process.pid}-${Date.now()}-not-for-production-use`;
+export const BENCH_AUTH_SECRET = `bench-${randomBytes(24).toString('base64url')}-not-for-production-use`;
+const BENCH_HASH_SECRET = `bench-${randomBytes(24).toString('base64url')}-not-for-production-use`;
+const BENCH_ENCRYPTION_KEYS = `bench:${randomBytes(32).toString('base64')}`;
 
 export function log(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -87,6 +90,8 @@ export function productionEnv(
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
     AUTH_SECRET: BENCH_AUTH_SECRET,
+    HASH_SECRET: BENCH_HASH_SECRET,
+    ENCRYPTION_KEYS: BENCH_ENCRYPTION_KEYS,
     APP_URL: baseUrl,
     ...extraEnv,
   };
@@ -97,7 +102,17 @@ export function productionEnv(
  * exactly the ones the benchmark passes: a developer's DATABASE_URL or NODE_ENV must not decide which
  * database a benchmark writes to, or whether `next dev` runs in production mode.
  */
-const APP_SETTINGS = ['NODE_ENV', 'DATABASE_URL', 'DATA_DIR', 'EMBEDDED_PG_PORT', 'AUTH_SECRET', 'APP_URL', 'PORT'];
+const APP_SETTINGS = [
+  'NODE_ENV',
+  'DATABASE_URL',
+  'DATA_DIR',
+  'EMBEDDED_PG_PORT',
+  'AUTH_SECRET',
+  'HASH_SECRET',
+  'ENCRYPTION_KEYS',
+  'APP_URL',
+  'PORT',
+];
 
 export interface Launcher {
   child: ChildProcess;

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 
-import { open, seal } from '@/lib/auth/mfa/secret-box';
+import { openTotpSecret, sealTotpSecret } from '@/lib/auth/mfa/secret-box';
 import { confirmEnrolment, pendingEnrolment, resetSecondFactor, verifySecondFactor } from '@/lib/auth/mfa/service';
 import { currentTotpCode } from '@/lib/auth/mfa/totp';
 import { stepUpAction } from '@/lib/auth/mfa/actions';
@@ -35,7 +35,10 @@ async function enrolled(role: 'SUPERVISOR' | 'OFFICER' = 'SUPERVISOR') {
     role,
     role === 'OFFICER' ? { stationCode: 'PK-GARBSEN' } : { inspectionCode: 'PI-GAR' },
   );
-  await db().user.update({ where: { id: actor.id }, data: { mfaSecret: seal(SECRET), mfaEnabledAt: new Date() } });
+  await db().user.update({
+    where: { id: actor.id },
+    data: { mfaSecret: sealTotpSecret(actor.id, SECRET), mfaEnabledAt: new Date() },
+  });
   return actor;
 }
 
@@ -83,7 +86,7 @@ describe('enrolment', () => {
     expect(first.uri).toMatch(/^otpauth:\/\/totp\/.*secret=/);
     const stored = (await db().session.findUniqueOrThrow({ where: { id: session.sessionId } })).pendingMfaSecret!;
     expect(stored).not.toContain(first.secret);
-    expect(open(stored)).toBe(first.secret);
+    expect(openTotpSecret(actor.id, stored)).toBe(first.secret);
     // Someone else who knows the password, in another session, is shown another secret.
     const intruder = await sessionOf(actor.id);
     const other = (await pendingEnrolment(intruder))!;
@@ -107,7 +110,9 @@ describe('enrolment', () => {
     rows.forEach((r) => expect(codes.some((c) => r.codeHash.includes(c.replaceAll('-', '')))).toBe(false));
 
     expect((await validateSession({ sid: session.sessionId, uid: actor.id, sv: 1 }))?.secondFactor).toBe('DONE');
-    expect(open((await db().user.findUniqueOrThrow({ where: { id: actor.id } })).mfaSecret!)).toBe(first.secret);
+    expect(openTotpSecret(actor.id, (await db().user.findUniqueOrThrow({ where: { id: actor.id } })).mfaSecret!)).toBe(
+      first.secret,
+    );
     expect(await pendingEnrolment(session)).toBeNull();
     // The intruder's session cannot enrol a second factor over it.
     expect(

@@ -10,6 +10,8 @@ const OIDC = {
 const PRODUCTION = {
   NODE_ENV: 'production',
   AUTH_SECRET: 'x'.repeat(48),
+  HASH_SECRET: 'y'.repeat(48),
+  ENCRYPTION_KEYS: `2026-11:${Buffer.alloc(32, 7).toString('base64')}`,
   APP_URL: 'https://app.polizei.example',
   DATABASE_URL: 'postgres://app:pw@db.polizei.example/app',
 };

@@ -1,0 +1,107 @@
+/**
+ * Rotating the encryption key, as README "Rotating secrets" tells an operator to: put a new key first, keep
+ * the old one, `npm run keys:rotate`, then remove the old key. Nobody's second factor may be lost on the way.
+ */
+import { randomBytes } from 'node:crypto';
+
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+import { pendingEnrolment } from '@/lib/auth/mfa/service';
+import { sealTotpSecret } from '@/lib/auth/mfa/secret-box';
+import { currentTotpCode } from '@/lib/auth/mfa/totp';
+import { stepUpAction } from '@/lib/auth/mfa/actions';
+import { SEALED_COLUMNS, rotateSealedValues } from '@/lib/crypto/rotate';
+import { db } from '@/lib/db';
+import { resetEnvCache } from '@/lib/env';
+
+import { currentSession } from '../support/request-context';
+import { createActor, freshWorld, signInAs } from '../support/world';
+
+const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+const [OLD, NEW] = [randomBytes(32).toString('base64'), randomBytes(32).toString('base64')];
+
+function useKeys(value: string) {
+  vi.stubEnv('ENCRYPTION_KEYS', value);
+  resetEnvCache();
+}
+
+const storedValues = async () => [
+  ...(await db().user.findMany({ where: { mfaSecret: { not: null } }, select: { mfaSecret: true } })).map(
+    (u) => u.mfaSecret!,
+  ),
+  ...(
+    await db().session.findMany({ where: { pendingMfaSecret: { not: null } }, select: { pendingMfaSecret: true } })
+  ).map((s) => s.pendingMfaSecret!),
+];
+
+beforeEach(async () => {
+  useKeys(`old:${OLD}`);
+  await freshWorld();
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+  resetEnvCache();
+});
+
+describe('encryption key rotation', () => {
+  it('re-seals every value under the new key; afterwards the old key can go and every second factor works', async () => {
+    const enrolled = await createActor('SUPERVISOR', { inspectionCode: 'PI-GAR' });
+    await db().user.update({
+      where: { id: enrolled.id },
+      data: { mfaSecret: sealTotpSecret(enrolled.id, SECRET), mfaEnabledAt: new Date() },
+    });
+    const enrolling = await createActor('ADMIN');
+    await signInAs(enrolling, { secondFactorPending: true });
+    const enrolment = { sessionId: currentSession.value!.sid, user: enrolling };
+    const pending = (await pendingEnrolment(enrolment))!;
+
+    useKeys(`new:${NEW},old:${OLD}`);
+    expect(await rotateSealedValues(db())).toEqual([
+      { column: 'User.mfaSecret', resealed: 1, unreadable: {} },
+      { column: 'Session.pendingMfaSecret', resealed: 1, unreadable: {} },
+    ]);
+    expect((await storedValues()).every((value) => value.startsWith('v2.new.'))).toBe(true);
+    // Running it again finds nothing to do.
+    expect((await rotateSealedValues(db())).map((r) => r.resealed)).toEqual([0, 0]);
+
+    useKeys(`new:${NEW}`);
+    await signInAs(enrolled);
+    expect(await stepUpAction({ code: currentTotpCode(SECRET) })).toMatchObject({ ok: true });
+    // The enrolment under way goes on with the same QR code.
+    expect((await pendingEnrolment(enrolment))!.secret).toBe(pending.secret);
+  });
+
+  it('leaves values whose key is missing untouched and names the key', async () => {
+    const actor = await createActor('AUDITOR');
+    const sealed = sealTotpSecret(actor.id, SECRET);
+    await db().user.update({ where: { id: actor.id }, data: { mfaSecret: sealed, mfaEnabledAt: new Date() } });
+    useKeys(`new:${NEW}`);
+    expect(await rotateSealedValues(db())).toContainEqual({
+      column: 'User.mfaSecret',
+      resealed: 0,
+      unreadable: { old: 1 },
+    });
+    expect((await db().user.findUniqueOrThrow({ where: { id: actor.id } })).mfaSecret).toBe(sealed);
+  });
+
+  it('knows every column that holds sealed values', async () => {
+    const actor = await createActor('ADMIN');
+    await db().user.update({
+      where: { id: actor.id },
+      data: { mfaSecret: sealTotpSecret(actor.id, SECRET), mfaEnabledAt: new Date() },
+    });
+    await signInAs(await createActor('PARTNER', { partnerCode: 'MB-H' }), { secondFactorPending: true });
+    await pendingEnrolment({ sessionId: currentSession.value!.sid, user: { id: currentSession.value!.uid } });
+    const textColumns = await db().$queryRaw<{ table: string; column: string }[]>`
+      SELECT table_name AS table, column_name AS column FROM information_schema.columns
+       WHERE table_schema = 'public' AND data_type IN ('text', 'character varying')`;
+    const sealedColumns: string[] = [];
+    for (const { table, column } of textColumns) {
+      const [row] = await db().$queryRawUnsafe<{ found: boolean }[]>(
+        `SELECT EXISTS (SELECT 1 FROM "${table}" WHERE "${column}" ~ '^v[12]\\.[A-Za-z0-9_.-]+$') AS found`,
+      );
+      if (row?.found) sealedColumns.push(`${table}.${column}`);
+    }
+    expect(sealedColumns.sort()).toEqual(SEALED_COLUMNS.map((c) => `${c.table}.${c.column}`).sort());
+  });
+});
