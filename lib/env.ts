@@ -86,6 +86,11 @@ const schema = z
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     /** PostgreSQL connection string. Unset in development: an embedded PostgreSQL is started. */
     DATABASE_URL: z.url().optional(),
+    /**
+     * The connection `npm run db:migrate` uses: a role that may change the schema (the tables' owner).
+     * Unset: DATABASE_URL. In production the app's own role (DATABASE_URL) then needs no DDL rights.
+     */
+    MIGRATION_DATABASE_URL: z.url().optional(),
     /** Where the embedded PostgreSQL keeps its data (development and demo only). */
     DATA_DIR: z.string().min(1).default('.data'),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54320),

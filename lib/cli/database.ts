@@ -11,16 +11,28 @@ export interface OpenDatabase {
   url: string;
   /** For messages; never contains a password. */
   description: string;
+  /** An embedded server started (or found running) here, rather than a configured one. */
+  embedded: boolean;
   stop: () => Promise<void>;
 }
 
-export async function openConfiguredDatabase(): Promise<OpenDatabase> {
+/**
+ * `runtime`: the app's own connection (DATABASE_URL). `migration`: the one that may change the schema
+ * (MIGRATION_DATABASE_URL, else DATABASE_URL). On the embedded server both are its superuser; the launcher
+ * gives the app a role of its own there (lib/db/runtime-role.ts).
+ */
+export async function openConfiguredDatabase(purpose: 'runtime' | 'migration' = 'runtime'): Promise<OpenDatabase> {
   const config = env();
-  if (config.DATABASE_URL) {
-    const { hostname, port, pathname } = new URL(config.DATABASE_URL);
+  const [name, configured] =
+    purpose === 'migration' && config.MIGRATION_DATABASE_URL
+      ? ['MIGRATION_DATABASE_URL', config.MIGRATION_DATABASE_URL]
+      : ['DATABASE_URL', config.DATABASE_URL];
+  if (configured) {
+    const { hostname, port, pathname, username } = new URL(configured);
     return {
-      url: config.DATABASE_URL,
-      description: `DATABASE_URL (${hostname}${port ? `:${port}` : ''}${pathname})`,
+      url: configured,
+      description: `${name} (${username ? `${decodeURIComponent(username)}@` : ''}${hostname}${port ? `:${port}` : ''}${pathname})`,
+      embedded: false,
       stop: async () => {},
     };
   }
@@ -32,6 +44,7 @@ export async function openConfiguredDatabase(): Promise<OpenDatabase> {
     return {
       url: embeddedPostgresUrl(running.port),
       description: `embedded PostgreSQL (${shownDir}, port ${running.port}, already running)`,
+      embedded: true,
       stop: async () => {},
     };
   }
@@ -39,6 +52,7 @@ export async function openConfiguredDatabase(): Promise<OpenDatabase> {
   return {
     url: server.url,
     description: `embedded PostgreSQL (${shownDir}, port ${server.port})`,
+    embedded: true,
     stop: server.stop,
   };
 }

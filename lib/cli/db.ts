@@ -1,12 +1,14 @@
 /**
  * Database commands behind the npm scripts (plain tsx/node):
  *
- *   npm run db:migrate              apply pending migrations
+ *   npm run db:migrate              apply pending migrations (under an advisory lock)
  *   npm run db:migration -- <name>  write a new migration from schema.prisma changes (not applied)
  *   npm run db:check                exit 1 and print the SQL when schema.prisma and the migrations disagree
  *   npm run db:seed [-- --demo]     reference data (idempotent); --demo adds the demo accounts (never in production)
  *
- * migrate/create/seed use DATABASE_URL, or the development embedded PostgreSQL when it is unset. `check`
+ * migrate and create use MIGRATION_DATABASE_URL (a role that may change the schema), else DATABASE_URL; seed
+ * uses DATABASE_URL; all of them the development embedded PostgreSQL when none is set. After migrating with
+ * a role other than DATABASE_URL's, migrate grants DATABASE_URL's role row access to every table (never DDL). `check`
  * never touches a configured database: it replays the migrations in a throwaway PostgreSQL, so it works on a
  * fresh clone with nothing running (CI).
  *
@@ -15,6 +17,8 @@
 import path from 'node:path';
 import { startThrowawayPostgres } from '@/lib/db/embedded-postgres';
 import { applyMigrations, createMigration, diffSchemaAgainstMigrations } from '@/lib/db/migrate';
+import { grantRuntimeAccess, roleOf } from '@/lib/db/runtime-role';
+import { env } from '@/lib/env';
 import { runShutdownHooks } from '@/lib/process/shutdown';
 import { elapsed, openConfiguredDatabase } from './database';
 
@@ -26,10 +30,16 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'migrate':
-      return withConfiguredDatabase(async (url) => {
+      return withConfiguredDatabase('migration', async (url) => {
         const start = Date.now();
         const applied = await applyMigrations(url);
         out(applied.length ? `Applied ${applied.join(', ')} (${elapsed(start)}).` : 'Database is up to date.');
+        // A separate migration role owns the tables: the app's own role gets rows, not the schema.
+        const runtimeUrl = env().DATABASE_URL;
+        if (runtimeUrl && roleOf(runtimeUrl) !== roleOf(url)) {
+          await grantRuntimeAccess(url, roleOf(runtimeUrl));
+          out(`Granted "${roleOf(runtimeUrl)}" (DATABASE_URL) read and write access to the tables, no schema changes.`);
+        }
         return 0;
       });
     case 'create': {
@@ -38,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
         console.error('Name the migration: npm run db:migration -- add_referral_notes');
         return 2;
       }
-      return withConfiguredDatabase(async (url) => {
+      return withConfiguredDatabase('migration', async (url) => {
         const folder = await createMigration(url, name, {
           onWarning: (message) => console.error(`Warning: ${message}`),
         });
@@ -53,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
     case 'check':
       return check();
     case 'seed':
-      return withConfiguredDatabase(async (url) => {
+      return withConfiguredDatabase('runtime', async (url) => {
         const start = Date.now();
         // Imported on demand: only this command needs the generated Prisma client.
         const { seed } = await import('@/prisma/seed');
@@ -68,8 +78,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function withConfiguredDatabase(work: (url: string) => Promise<number>): Promise<number> {
-  const database = await openConfiguredDatabase();
+async function withConfiguredDatabase(
+  purpose: 'runtime' | 'migration',
+  work: (url: string) => Promise<number>,
+): Promise<number> {
+  const database = await openConfiguredDatabase(purpose);
   try {
     return await work(database.url);
   } finally {

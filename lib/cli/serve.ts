@@ -19,7 +19,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { startThrowawayPostgres } from '@/lib/db/embedded-postgres';
-import { applyMigrations } from '@/lib/db/migrate';
+import { applyMigrations, pendingMigrations } from '@/lib/db/migrate';
+import { embeddedRuntimeUrl } from '@/lib/db/runtime-role';
 import { childProcessEnv, env, enterProductionMode } from '@/lib/env';
 import { isShuttingDown, onShutdown, runShutdownHooks } from '@/lib/process/shutdown';
 import { elapsed, openConfiguredDatabase, type OpenDatabase } from './database';
@@ -85,12 +86,28 @@ async function main(): Promise<number> {
     ? await startThrowawayPostgres({ port: options.pgPort }).then((server) => ({
         url: server.url,
         description: `throwaway PostgreSQL (port ${server.port})`,
+        embedded: true,
         stop: server.stop,
       }))
     : await openConfiguredDatabase();
 
-  const applied = await applyMigrations(database.url);
-  if (applied.length) process.stdout.write(`Applied migrations: ${applied.join(', ')}\n`);
+  // Production (`npm start` with a configured database) never changes the schema: `npm run db:migrate` is a
+  // separate step with its own, more privileged connection. Development and the test harness migrate here,
+  // as the embedded server's superuser, and give Next a role of its own without DDL rights, as production.
+  let appUrl = database.url;
+  if (options.mode === 'start' && !options.ephemeral) {
+    const pending = await pendingMigrations(database.url);
+    if (pending.length) {
+      throw new Error(
+        `The database lacks ${pending.length} migration(s) (${pending.join(', ')}). Run \`npm run db:migrate\` ` +
+          'first, with MIGRATION_DATABASE_URL set to a role that may change the schema (README, "Production").',
+      );
+    }
+  } else {
+    const applied = await applyMigrations(database.url);
+    if (applied.length) process.stdout.write(`Applied migrations: ${applied.join(', ')}\n`);
+    if (database.embedded) appUrl = await embeddedRuntimeUrl(database.url);
+  }
   if (isShuttingDown()) return 130;
 
   // Development and throwaway test databases get reference and demo data on every start (the seed is
@@ -102,7 +119,7 @@ async function main(): Promise<number> {
     if (isShuttingDown()) return 130;
   }
 
-  const next = startNext(options, database.url);
+  const next = startNext(options, appUrl);
   const exited = new Promise<number>((resolve) => {
     next.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });

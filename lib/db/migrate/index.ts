@@ -11,6 +11,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MigrationList, SchemaFilter, SchemasContainer } from '@prisma/schema-engine-wasm';
+import pg from 'pg';
 import { createMigrationAdapter } from './adapter';
 export { migrationChecksum } from './checksum';
 import { lastPanicMessage, loadSchemaEngine, type SchemaEngine } from './wasm-engine';
@@ -38,10 +39,56 @@ const LOCKFILE_NAME = 'migration_lock.toml';
  */
 export async function applyMigrations(databaseUrl: string, paths: MigrationPaths = {}): Promise<string[]> {
   const migrationsList = await readMigrationsList(paths.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
-  return withEngine(databaseUrl, undefined, async (engine) => {
-    const result = await engine.applyMigrations({ migrationsList, filters: FILTERS });
-    return result.appliedMigrationNames;
-  });
+  return withMigrationLock(databaseUrl, () =>
+    withEngine(databaseUrl, undefined, async (engine) => {
+      const result = await engine.applyMigrations({ migrationsList, filters: FILTERS });
+      return result.appliedMigrationNames;
+    }),
+  );
+}
+
+/**
+ * The names of the migrations not yet applied to the database (all of them for an empty one). Reads only
+ * the migration history, so the app's own role can ask: `npm start` refuses to serve a database that
+ * `npm run db:migrate` has not brought up to date.
+ */
+export async function pendingMigrations(databaseUrl: string, paths: MigrationPaths = {}): Promise<string[]> {
+  const migrationsList = await readMigrationsList(paths.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client
+      .query<{ name: string }>(
+        `SELECT migration_name AS name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+      )
+      .catch((error: { code?: string }) => {
+        if (error.code === '42P01') return { rows: [] }; // no history table: nothing applied yet
+        throw error;
+      });
+    const applied = new Set(rows.map((row) => row.name));
+    return migrationsList.migrationDirectories.map((d) => d.path).filter((name) => !applied.has(name));
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Our advisory lock around a whole migration run, so that two instances or two operators never migrate at
+ * once: the second waits and then finds nothing left to do. (The schema engine takes its own lock, key
+ * 72707369, inside each call; ours does not rely on that and covers the run as a whole.) Held by a session
+ * of its own and released when that session ends, also if this process dies.
+ */
+export const MIGRATION_LOCK_KEY = '7236661001';
+
+export async function withMigrationLock<T>(databaseUrl: string, work: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'vermittlung-migrate' });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
+    return await work();
+  } finally {
+    await client.end();
+  }
 }
 
 export interface CreateMigrationOptions extends MigrationPaths {
@@ -67,44 +114,46 @@ export async function createMigration(
   const migrationsDir = options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR;
   const schema = await readSchema(options.schemaPath ?? DEFAULT_SCHEMA_PATH);
 
-  return withEngine(databaseUrl, schema, async (engine) => {
-    const migrationsList = await readMigrationsList(migrationsDir);
-    // Bring the development database up to the history first, like `migrate dev` does; an edited or
-    // diverged history shows up in the diagnostic below.
-    await engine.applyMigrations({ migrationsList, filters: FILTERS });
-    // Besides telling whether the database drifted, devDiagnostic sets up the engine's shadow-database
-    // handling for the calls that follow: without it (or with applyMigrations in between) createMigration
-    // fails with "shadow DB must be provided through an external factory".
-    const diagnostic = await engine.devDiagnostic({ migrationsList, filters: FILTERS });
-    if (diagnostic.action.tag === 'reset') {
-      throw new Error(
-        `The development database does not match the migration history: ${diagnostic.action.reason}\n` +
-          'Nothing was written. Reset the development database (delete its data directory) and retry.',
-      );
-    }
+  return withMigrationLock(databaseUrl, () =>
+    withEngine(databaseUrl, schema, async (engine) => {
+      const migrationsList = await readMigrationsList(migrationsDir);
+      // Bring the development database up to the history first, like `migrate dev` does; an edited or
+      // diverged history shows up in the diagnostic below.
+      await engine.applyMigrations({ migrationsList, filters: FILTERS });
+      // Besides telling whether the database drifted, devDiagnostic sets up the engine's shadow-database
+      // handling for the calls that follow: without it (or with applyMigrations in between) createMigration
+      // fails with "shadow DB must be provided through an external factory".
+      const diagnostic = await engine.devDiagnostic({ migrationsList, filters: FILTERS });
+      if (diagnostic.action.tag === 'reset') {
+        throw new Error(
+          `The development database does not match the migration history: ${diagnostic.action.reason}\n` +
+            'Nothing was written. Reset the development database (delete its data directory) and retry.',
+        );
+      }
 
-    if (options.onWarning) {
-      const loss = await engine.evaluateDataLoss({ migrationsList, schema, filters: FILTERS });
-      for (const item of [...loss.warnings, ...loss.unexecutableSteps]) options.onWarning(item.message);
-    }
+      if (options.onWarning) {
+        const loss = await engine.evaluateDataLoss({ migrationsList, schema, filters: FILTERS });
+        for (const item of [...loss.warnings, ...loss.unexecutableSteps]) options.onWarning(item.message);
+      }
 
-    const created = await engine.createMigration({
-      draft: false,
-      migrationName,
-      migrationsList,
-      schema,
-      filters: FILTERS,
-    });
-    if (created.migrationScript === null) return null;
+      const created = await engine.createMigration({
+        draft: false,
+        migrationName,
+        migrationsList,
+        schema,
+        filters: FILTERS,
+      });
+      if (created.migrationScript === null) return null;
 
-    // Same files the Prisma CLI writes: the folder, migration.<ext>, and the lock file naming the provider.
-    const folder = path.join(migrationsDir, created.generatedMigrationName);
-    await fs.mkdir(migrationsDir, { recursive: true });
-    await fs.mkdir(folder); // fails if it exists: never overwrite a migration
-    await fs.writeFile(path.join(folder, `migration.${created.extension}`), created.migrationScript, 'utf8');
-    await writeLockfile(migrationsDir, created.connectorType);
-    return folder;
-  });
+      // Same files the Prisma CLI writes: the folder, migration.<ext>, and the lock file naming the provider.
+      const folder = path.join(migrationsDir, created.generatedMigrationName);
+      await fs.mkdir(migrationsDir, { recursive: true });
+      await fs.mkdir(folder); // fails if it exists: never overwrite a migration
+      await fs.writeFile(path.join(folder, `migration.${created.extension}`), created.migrationScript, 'utf8');
+      await writeLockfile(migrationsDir, created.connectorType);
+      return folder;
+    }),
+  );
 }
 
 /**

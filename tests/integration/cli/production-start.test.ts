@@ -1,0 +1,74 @@
+/**
+ * `npm start` as an operator meets it (README, "Production"): it checks the configuration and the database
+ * before it starts anything, and says what to set or run. No build is needed for any of these refusals.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { DEV_AUTH_SECRET } from '@/lib/env';
+
+import { serverDatabaseUrl } from '../helpers/db';
+
+const run = promisify(execFile);
+const database = `start_${randomBytes(4).toString('hex')}`;
+
+const SECRETS = {
+  AUTH_SECRET: randomBytes(32).toString('base64'),
+  HASH_SECRET: randomBytes(32).toString('base64'),
+  ENCRYPTION_KEYS: `2026-11:${randomBytes(32).toString('base64')}`,
+};
+
+/** Runs `npm start`'s launcher with exactly these settings (none from the developer's shell). */
+async function start(settings: Record<string, string>): Promise<{ code: number; output: string }> {
+  const { PATH, HOME } = process.env;
+  try {
+    await run('node_modules/.bin/tsx', ['lib/cli/serve.ts', 'start', '--port', '3999'], {
+      env: { PATH, HOME, NODE_ENV: 'production', APP_URL: 'http://localhost:3999', ...settings },
+      timeout: 30_000,
+    });
+    return { code: 0, output: '' };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, output: failed.stdout + failed.stderr };
+  }
+}
+
+async function admin(sql: string) {
+  const client = new pg.Client({ connectionString: serverDatabaseUrl('postgres') });
+  await client.connect();
+  await client.query(sql).finally(() => client.end());
+}
+
+afterAll(() => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+
+describe('npm start in production', () => {
+  it('refuses to start without DATABASE_URL (never an embedded database) and says so', async () => {
+    const { code, output } = await start(SECRETS);
+    expect(code).toBe(1);
+    expect(output).toMatch(/DATABASE_URL: required in production/);
+  });
+
+  it('refuses the published development secrets, naming each variable', async () => {
+    const { code, output } = await start({
+      DATABASE_URL: serverDatabaseUrl('postgres'),
+      ...SECRETS,
+      AUTH_SECRET: DEV_AUTH_SECRET,
+      HASH_SECRET: '',
+    });
+    expect(code).toBe(1);
+    expect(output).toMatch(/AUTH_SECRET: the development secret is refused in production/);
+    expect(output).toMatch(/HASH_SECRET/);
+    expect(output).not.toContain(SECRETS.ENCRYPTION_KEYS.split(':')[1]);
+  });
+
+  it('refuses a database that db:migrate has not brought up to date, and names the command', async () => {
+    await admin(`CREATE DATABASE ${database}`);
+    const { code, output } = await start({ DATABASE_URL: serverDatabaseUrl(database), ...SECRETS });
+    expect(code).toBe(1);
+    expect(output).toMatch(/lacks \d+ migration\(s\).*Run `npm run db:migrate` first/s);
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * Migrations are a step of their own (README, "Production"): they run under an advisory lock, so that two
+ * instances or two operators never migrate at once, and with a role that may change the schema, while the
+ * app's own role may only read and write rows.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { applyMigrations, MIGRATION_LOCK_KEY, pendingMigrations } from '@/lib/db/migrate';
+import { embeddedRuntimeUrl } from '@/lib/db/runtime-role';
+
+import { serverDatabaseUrl } from '../helpers/db';
+
+const run = promisify(execFile);
+const created: string[] = [];
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function emptyDatabase(): Promise<string> {
+  const name = `roles_${Math.random().toString(36).slice(2, 10)}`;
+  await query(serverDatabaseUrl('postgres'), `CREATE DATABASE ${name}`);
+  created.push(name);
+  return serverDatabaseUrl(name);
+}
+
+const history = (url: string) =>
+  query<{ migration_name: string }>(
+    url,
+    'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL',
+  );
+
+afterAll(async () => {
+  for (const name of created)
+    await query(serverDatabaseUrl('postgres'), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+});
+
+describe('npm run db:migrate', () => {
+  it('run twice at once (two operators): both succeed, each migration is applied exactly once', async () => {
+    const url = await emptyDatabase();
+    const { MIGRATION_DATABASE_URL: _unset, ...environment } = process.env;
+    const migrate = () =>
+      run('node_modules/.bin/tsx', ['lib/cli/db.ts', 'migrate'], { env: { ...environment, DATABASE_URL: url } });
+    const outputs = (await Promise.all([migrate(), migrate()])).map((result) => result.stdout);
+    expect(outputs.filter((out) => out.startsWith('Applied ')).length).toBe(1);
+    expect(outputs.filter((out) => out.startsWith('Database is up to date.')).length).toBe(1);
+    const names = (await history(url)).map((row) => row.migration_name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(await pendingMigrations(url)).toEqual([]);
+  }, 60_000);
+
+  it('waits while another run holds the migration lock, then applies', async () => {
+    const url = await emptyDatabase();
+    const other = new pg.Client({ connectionString: url });
+    await other.connect();
+    await other.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
+    let finished = false;
+    const migrating = applyMigrations(url).finally(() => (finished = true));
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(finished).toBe(false);
+    expect(await pendingMigrations(url)).not.toEqual([]);
+    await other.end(); // the other run's session ends: its lock is released
+    expect((await migrating).length).toBeGreaterThan(0);
+    expect(await pendingMigrations(url)).toEqual([]);
+  });
+});
+
+describe("the app's own database role", () => {
+  it('reads and writes rows but cannot change the schema or the migration history', async () => {
+    const adminUrl = await emptyDatabase();
+    await applyMigrations(adminUrl);
+    const appUrl = await embeddedRuntimeUrl(adminUrl);
+    expect(new URL(appUrl).username).toBe('vermittlung_app');
+
+    await query(appUrl, `INSERT INTO "Municipality" (id, name, kind) VALUES (gen_random_uuid(), 'Testort', 'Stadt')`);
+    await query(appUrl, `UPDATE "Municipality" SET kind = 'Gemeinde' WHERE name = 'Testort'`);
+    await query(appUrl, `DELETE FROM "Municipality" WHERE name = 'Testort'`);
+    expect(await pendingMigrations(appUrl)).toEqual([]);
+
+    for (const ddl of [
+      'CREATE TABLE "Intruder" (id int)',
+      'ALTER TABLE "User" ADD COLUMN "intruder" text',
+      'DROP TABLE "Session"',
+      'TRUNCATE "User"',
+      `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ('x', 'x', 'x', now())`,
+    ]) {
+      await expect(query(appUrl, ddl), ddl).rejects.toMatchObject({ code: expect.stringMatching(/^42501$/) });
+    }
+  });
+});
