@@ -109,6 +109,12 @@ const schema = z
      * `npm start` (a reverse proxy in front of it).
      */
     HOST: z.string().min(1).optional(),
+    /**
+     * How many reverse proxies in front of the app add themselves to X-Forwarded-For (0: none, the socket's
+     * peer is the client). Decides the address the sign-in throttle counts, and whether forwarded headers
+     * are believed at all (lib/security/client-address.ts).
+     */
+    TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
     /** Absolute session lifetime and idle timeout (DESIGN.md section 8). */
     SESSION_MAX_AGE_HOURS: z.coerce.number().min(0.1).max(24).default(12),
     SESSION_IDLE_MINUTES: z.coerce.number().min(1).max(240).default(30),

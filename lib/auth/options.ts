@@ -6,8 +6,8 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import { OIDC_PROVIDER_ID, oidcConfigured, oidcProvider, oidcSessionUser, provisionOidcUser } from '@/lib/auth/oidc';
 import { authenticateWithPassword } from '@/lib/auth/service';
 import { revokeSession, sessionLimits, startSession } from '@/lib/auth/session-store';
-import { clientAddressFrom } from '@/lib/auth/throttle';
 import { env } from '@/lib/env';
+import { requestClientAddress } from '@/lib/security/client-address';
 import { logUnexpectedError } from '@/lib/log';
 
 /**
@@ -79,7 +79,7 @@ function localAccountsProvider() {
       if (typeof email !== 'string' || typeof password !== 'string' || !email || !password) return null;
       if (email.length > 254 || password.length > 256) return null;
       try {
-        const user = await authenticateWithPassword(email, password, clientAddressFrom(request?.headers));
+        const user = await authenticateWithPassword(email, password, requestClientAddress(request?.headers));
         return user ? { id: user.id, sessionVersion: user.sessionVersion } : null;
       } catch (error) {
         // next-auth would hand the raw message (database host, driver text) to the browser.

@@ -145,14 +145,3 @@ export async function unlockAccount(email: string): Promise<void> {
   const { accountFailures, accountLocks } = getLimiters();
   await Promise.all([accountFailures.delete(account), accountLocks.delete(account)]);
 }
-
-/**
- * The client's address as the nearest proxy saw it: the last entry of X-Forwarded-For (entries before it
- * can be forged by the client), else the direct peer address Next.js reports.
- */
-export function clientAddressFrom(headers: Record<string, string | string[] | undefined> | undefined): string | null {
-  const forwarded = headers?.['x-forwarded-for'];
-  const value = Array.isArray(forwarded) ? forwarded.at(-1) : forwarded;
-  const last = value?.split(',').at(-1)?.trim();
-  return last || null;
-}

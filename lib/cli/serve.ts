@@ -18,6 +18,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import net from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { startThrowawayPostgres } from '@/lib/db/embedded-postgres';
 import { applyMigrations, pendingMigrations } from '@/lib/db/migrate';
 import { embeddedRuntimeUrl } from '@/lib/db/runtime-role';
@@ -153,7 +154,13 @@ function startNext(options: Options, databaseUrl: string): ChildProcess {
   // next-auth builds callback URLs from APP_URL; follow --port unless APP_URL was configured explicitly.
   const appUrl =
     config.APP_URL === DEFAULT_APP_URL && options.port !== 3000 ? `http://localhost:${options.port}` : config.APP_URL;
-  const args = [...heapFlags(options.mode), nextBin, ...nextArguments(options.mode, options.port, config.HOST)];
+  // Production runs Next.js behind our own HTTP server (lib/cli/next-server.ts, same command line), which
+  // knows the client's socket address; development runs `next dev` itself.
+  const entry =
+    options.mode === 'start'
+      ? ['--import', 'tsx', fileURLToPath(new URL('./next-server.ts', import.meta.url))]
+      : [nextBin];
+  const args = [...heapFlags(options.mode), ...entry, ...nextArguments(options.mode, options.port, config.HOST)];
   return spawn(process.execPath, args, {
     // No stdin: a process outside the terminal's foreground group must not read from it.
     stdio: ['ignore', 'inherit', 'inherit'],

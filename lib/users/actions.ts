@@ -4,12 +4,14 @@ import { cookies } from 'next/headers';
 
 import { action } from '@/lib/actions';
 import { env } from '@/lib/env';
-import { success, type ActionResult } from '@/lib/result';
+import { failure, success, type ActionResult } from '@/lib/result';
 import type { PasswordLinkDto } from '@/lib/users/dto';
+import { passwordLinkAccount } from '@/lib/users/queries';
 import {
   USER_SEARCH_COOKIE,
   userSearchInput,
   createUserInput,
+  passwordLinkInput,
   setPasswordInput,
   updateUserAccessInput,
   userCommandInput,
@@ -71,6 +73,15 @@ export const issuePasswordLinkAction = action({ ...MANAGE, input: userCommandInp
  */
 export const unlockUserAction = action({ ...MANAGE, input: userCommandInput }, unlockUser);
 
+/**
+ * The page behind the one-time link, as it opens: whose account the link is for (for the password manager),
+ * or that it is unknown, expired or used (one message, that says nothing about any account).
+ */
+export const openPasswordLinkAction = action({ public: true, input: passwordLinkInput }, async ({ input }) => {
+  const account = await passwordLinkAccount(input.token);
+  return account ? success(account) : failure('INVALID_STATE', 'users.passwordLink.invalid');
+});
+
 /** The public page behind the one-time link: no session; the link itself is the proof. */
 export const setPasswordWithLinkAction = action({ public: true, input: setPasswordInput }, setPasswordWithLink);
 
@@ -79,21 +90,18 @@ export const setPasswordWithLinkAction = action({ public: true, input: setPasswo
  * for the list page, not in its URL: names and e-mail addresses of staff would otherwise end up in proxy
  * logs and browser history.
  */
-export const searchUsersAction = action(
-  { permission: 'users:manage', input: userSearchInput },
-  async ({ input }) => {
-    const store = await cookies();
-    if (input.q) {
-      store.set(USER_SEARCH_COOKIE, input.q, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: env().APP_URL.startsWith('https://'),
-        path: '/verwaltung/benutzer',
-        maxAge: 30 * 60,
-      });
-    } else {
-      store.delete({ name: USER_SEARCH_COOKIE, path: '/verwaltung/benutzer' });
-    }
-    return success(null);
-  },
-);
+export const searchUsersAction = action({ permission: 'users:manage', input: userSearchInput }, async ({ input }) => {
+  const store = await cookies();
+  if (input.q) {
+    store.set(USER_SEARCH_COOKIE, input.q, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: env().APP_URL.startsWith('https://'),
+      path: '/verwaltung/benutzer',
+      maxAge: 30 * 60,
+    });
+  } else {
+    store.delete({ name: USER_SEARCH_COOKIE, path: '/verwaltung/benutzer' });
+  }
+  return success(null);
+});

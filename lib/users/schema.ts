@@ -101,10 +101,13 @@ export type UserCommandInput = z.infer<typeof userCommandInput>;
 /** The token is 32 random bytes in base64url (43 characters); anything else cannot be one. */
 export const PASSWORD_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
+const linkToken = z.string({ error: 'users.passwordLink.invalid' });
+
+/** The page behind the one-time link asks whose link it is (the token comes from the link's fragment). */
+export const passwordLinkInput = z.strictObject({ token: linkToken });
+
 /** The public page behind the one-time link. */
-export const setPasswordInput = z
-  .strictObject({ token: z.string({ error: 'users.passwordLink.invalid' }), ...newPasswordFields })
-  .check(confirmationMatches);
+export const setPasswordInput = z.strictObject({ token: linkToken, ...newPasswordFields }).check(confirmationMatches);
 export type SetPasswordInput = z.infer<typeof setPasswordInput>;
 
 /** The account list's search term; kept in this cookie, never in the URL (lib/users/actions.ts). */

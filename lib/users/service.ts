@@ -27,10 +27,18 @@ import {
  * end the account's sessions in the same transaction, so they apply on its next request (ASVS 8.3.2).
  */
 
-/** Where the one-time link leads; the admin hands the full address over. */
+/**
+ * Where the one-time link leads; the admin hands the full address over. The token travels in the fragment
+ * (`/anmelden/passwort#<token>`), which browsers never send to a server: no proxy or server access log holds
+ * a live link. The page reads it, removes it from the address bar and posts it.
+ */
 export const PASSWORD_LINK_PATH = '/anmelden/passwort';
-/** Long enough for a weekend between creating the account and the first shift. */
-export const PASSWORD_LINK_HOURS = 72;
+/**
+ * How long a link lasts: the first one long enough for a weekend between creating the account and the first
+ * shift; a new one (forgotten password, expired first link) only a day, because the person asked for it
+ * and is waiting.
+ */
+export const PASSWORD_LINK_HOURS = { first: 72, renewed: 24 } as const;
 
 export type PasswordLink = { path: string; expiresAt: Date };
 export type CreatedUser = { id: string; passwordLink: PasswordLink };
@@ -66,18 +74,23 @@ async function scopeExists(tx: Tx, scope: Scope | null): Promise<boolean> {
  * A new one-time link for the account; older unused ones stop working. Only the token's hash is stored,
  * so neither the database nor its backups can set anyone's password.
  */
-async function issueToken(tx: Tx, userId: string, now = new Date()): Promise<{ id: string; link: PasswordLink }> {
+async function issueToken(
+  tx: Tx,
+  userId: string,
+  kind: keyof typeof PASSWORD_LINK_HOURS,
+  now = new Date(),
+): Promise<{ id: string; link: PasswordLink }> {
   await tx.passwordToken.updateMany({
     where: { userId, usedAt: null, expiresAt: { gt: now } },
     data: { expiresAt: now },
   });
   const token = randomBytes(32).toString('base64url');
-  const expiresAt = new Date(now.getTime() + PASSWORD_LINK_HOURS * 3_600_000);
+  const expiresAt = new Date(now.getTime() + PASSWORD_LINK_HOURS[kind] * 3_600_000);
   const { id } = await tx.passwordToken.create({
     data: { userId, tokenHash: hashPasswordToken(token), expiresAt },
     select: { id: true },
   });
-  return { id, link: { path: `${PASSWORD_LINK_PATH}/${token}`, expiresAt } };
+  return { id, link: { path: `${PASSWORD_LINK_PATH}#${token}`, expiresAt } };
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -94,7 +107,7 @@ export async function createUser({ actor, input }: Command<CreateUserInput>): Pr
         data: { email: input.email, displayName: input.displayName, role: input.role, ...scopeColumns(scope) },
         select: { id: true },
       });
-      const token = await issueToken(tx, user.id);
+      const token = await issueToken(tx, user.id, 'first');
       const audit = { actorId: actor.id, actorRole: actor.role, entityType: 'User', entityId: user.id } as const;
       await recordAudit(tx, {
         ...audit,
@@ -240,7 +253,7 @@ export async function issuePasswordLink({
   return changeUser(actor, input, { notSelf: true }, async (tx, user) => {
     if (user.oidcSubject) return managedByDirectory();
     if (!user.active) return failure('INVALID_STATE', 'users.errors.inactive');
-    const token = await issueToken(tx, user.id);
+    const token = await issueToken(tx, user.id, 'renewed');
     await recordAudit(tx, {
       ...auditOf(actor, user.id),
       action: 'PASSWORD_LINK_ISSUED',

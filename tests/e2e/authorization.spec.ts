@@ -62,8 +62,8 @@ const PAGES: Record<string, Record<Role, Outcome> | 'PUBLIC' | 'SIGN_IN_STEP'> =
     PARTNER: 'not-found',
     AUDITOR: 'not-found',
   },
-  // Public like /anmelden: the one-time link is the proof; "[token]" shows the invalid-link message.
-  '/anmelden/passwort/[token]': 'PUBLIC',
+  // Public like /anmelden: the one-time link (its token in the fragment) is the proof; without one, the invalid-link message.
+  '/anmelden/passwort': 'PUBLIC',
 };
 
 /** The URL to visit for a page: dynamic segments filled with something real. */

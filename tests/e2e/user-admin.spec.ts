@@ -80,6 +80,7 @@ test('an admin creates an officer account; the person sets a password through th
   page,
   browser,
 }) => {
+  test.setTimeout(60_000); // two people, two sign-ins and a step-up: a whole journey
   const email = testEmail('neu');
   await signIn(page, ADMIN);
   // The admin's home page leads to the user administration.
@@ -105,14 +106,19 @@ test('an admin creates an officer account; the person sets a password through th
 
   await expect(page.getByTestId('user-created')).toHaveText('Konto angelegt');
   const link = await page.getByLabel('Link zum Setzen des Passworts').inputValue();
-  expect(link).toMatch(/\/anmelden\/passwort\/[\w-]{43}$/);
+  expect(link).toMatch(/\/anmelden\/passwort#[\w-]{43}$/);
+  const token = link.split('#')[1]!;
   await expectNoAxeViolations(page);
 
   // The new person, in a browser of their own.
   const person = await otherPerson(browser);
+  // The token stays in the browser: no request carries it in its address (proxy and server logs).
+  const addresses: string[] = [];
+  person.on('request', (request) => addresses.push(request.url()));
   await person.goto(link);
   await expect(person.getByRole('heading', { name: 'Passwort festlegen' })).toBeVisible();
   await expect(person.getByLabel('Konto')).toHaveValue(email);
+  await expect(person).toHaveURL(/\/anmelden\/passwort$/); // and out of the address bar and history
   await expectNoAxeViolations(person);
   const password = 'Sieben Igel tanzen im Revier';
   await person.getByLabel('Neues Passwort', { exact: true }).fill(password);
@@ -125,6 +131,7 @@ test('an admin creates an officer account; the person sets a password through th
   await expect(person.getByTestId('password-set')).toHaveText(
     'Ihr Passwort ist festgelegt. Bitte melden Sie sich jetzt damit an.',
   );
+  expect(addresses.filter((address) => address.includes(token))).toEqual([]);
   await signIn(person, email, password);
   await expect(person.getByTestId('signed-in-as')).toContainText('PKin Lea Sommer (Einsatzkraft)');
 

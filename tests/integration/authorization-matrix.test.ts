@@ -168,6 +168,11 @@ const MATRIX: Record<string, Row> = {
       }),
     effect: async () => 0,
   },
+  openPasswordLinkAction: {
+    allowed: 'PUBLIC',
+    call: (action) => (action as (input: unknown) => Promise<unknown>)({ token: 'A'.repeat(43) }),
+    effect: async () => 0,
+  },
   setLocaleAction: {
     allowed: 'PUBLIC',
     call: (action) => (action as (form: FormData) => Promise<unknown>)(localeForm('en')),
@@ -287,6 +292,7 @@ describe('public server actions', () => {
 
   it('are the ones the matrix says', () => {
     expect(publicRows.map(([name]) => name).sort()).toEqual([
+      'openPasswordLinkAction',
       'setLocaleAction',
       'setPasswordWithLinkAction',
       'signOutAction',

@@ -6,10 +6,10 @@ import { action } from '@/lib/actions';
 import { secondFactorCodeInput } from '@/lib/auth/mfa/schema';
 import { confirmEnrolment, verifySecondFactor } from '@/lib/auth/mfa/service';
 import { issueSessionCookie } from '@/lib/auth/session-cookie';
-import { clientAddressFrom } from '@/lib/auth/throttle';
 import { success } from '@/lib/result';
+import { requestClientAddress } from '@/lib/security/client-address';
 
-const clientAddress = async () => clientAddressFrom(Object.fromEntries(await headers()));
+const clientAddress = async () => requestClientAddress(await headers());
 
 /** Enrolment: the first code from the app. Returns the ten recovery codes, to be shown once. */
 export const confirmEnrolmentAction = action(

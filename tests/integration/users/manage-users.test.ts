@@ -43,7 +43,7 @@ describe('createUserAction', () => {
     });
     expect(result).toMatchObject({
       ok: true,
-      data: { passwordLink: { path: expect.stringMatching(/^\/anmelden\/passwort\/[\w-]{43}$/) } },
+      data: { passwordLink: { path: expect.stringMatching(/^\/anmelden\/passwort#[\w-]{43}$/) } },
     });
     if (!result.ok) return;
     const user = await db().user.findUniqueOrThrow({ where: { id: result.data.id } });

@@ -1,0 +1,51 @@
+/**
+ * The production HTTP server (`npm start`; the launcher runs it as its child): Next.js' request handler
+ * behind a plain Node server, so that the socket's peer address is known. For every request it decides
+ * who the client is, as far as TRUSTED_PROXIES allows (lib/security/client-address.ts), and drops the
+ * forwarded headers that no trusted proxy vouches for, so that neither the throttle nor Next.js' own
+ * Origin check believes what a client wrote about itself. Plain tsx/node.
+ *
+ *   next-server.ts start --port N --hostname H     (the command line of `next start`)
+ */
+import http from 'node:http';
+
+import next from 'next';
+
+import { env } from '@/lib/env';
+import { CLIENT_ADDRESS_HEADER, clientAddress, FORWARDED_HEADERS } from '@/lib/security/client-address';
+
+function option(name: string): string {
+  const index = process.argv.indexOf(name);
+  const value = index >= 0 ? process.argv[index + 1] : undefined;
+  if (!value) throw new Error(`next-server.ts needs ${name}`);
+  return value;
+}
+
+const port = Number(option('--port'));
+const hostname = option('--hostname');
+const trustedProxies = env().TRUSTED_PROXIES;
+
+const app = next({ dev: false, dir: process.cwd(), hostname, port });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = http.createServer((request, response) => {
+  const address = clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], trustedProxies);
+  if (trustedProxies === 0) for (const name of FORWARDED_HEADERS) delete request.headers[name];
+  if (address) request.headers[CLIENT_ADDRESS_HEADER] = address;
+  else delete request.headers[CLIENT_ADDRESS_HEADER];
+  void handle(request, response);
+});
+
+server.listen(port, hostname, () => {
+  process.stdout.write(`next-server listening on ${hostname}:${port} (${trustedProxies} trusted proxies)\n`);
+});
+
+// The launcher stops us with SIGTERM: finish what is in flight, then exit.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 5_000).unref();
+  });
+}
