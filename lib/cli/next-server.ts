@@ -3,16 +3,17 @@
  * behind a plain Node server, so that the socket's peer address is known. For every request it decides
  * who the client is, as far as TRUSTED_PROXIES allows (lib/security/client-address.ts), and drops the
  * forwarded headers that no trusted proxy vouches for, so that neither the throttle nor Next.js' own
- * Origin check believes what a client wrote about itself. Plain tsx/node.
+ * Origin check believes what a client wrote about itself. Plain node.
  *
- *   next-server.ts start --port N --hostname H     (the command line of `next start`)
+ *   next-server.ts start --port N --hostname H --trusted-proxies N   (`next start`'s, plus the proxies)
  */
 import http from 'node:http';
 
 import next from 'next';
 
-import { env } from '@/lib/env';
-import { CLIENT_ADDRESS_HEADER, clientAddress, FORWARDED_HEADERS } from '@/lib/security/client-address';
+// Relative and with its extension: this file runs on Node.js' own TypeScript support, without tsx (whose
+// loader would cost the server some 30 MB of its 300 MB budget), so only erasable syntax and no "@/" paths.
+import { CLIENT_ADDRESS_HEADER, clientAddress, FORWARDED_HEADERS } from '../security/client-address.ts';
 
 function option(name: string): string {
   const index = process.argv.indexOf(name);
@@ -23,7 +24,8 @@ function option(name: string): string {
 
 const port = Number(option('--port'));
 const hostname = option('--hostname');
-const trustedProxies = env().TRUSTED_PROXIES;
+// TRUSTED_PROXIES, validated by the launcher (lib/env.ts) and passed on.
+const trustedProxies = Number(option('--trusted-proxies'));
 
 const app = next({ dev: false, dir: process.cwd(), hostname, port });
 const handle = app.getRequestHandler();

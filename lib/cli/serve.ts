@@ -156,11 +156,16 @@ function startNext(options: Options, databaseUrl: string): ChildProcess {
     config.APP_URL === DEFAULT_APP_URL && options.port !== 3000 ? `http://localhost:${options.port}` : config.APP_URL;
   // Production runs Next.js behind our own HTTP server (lib/cli/next-server.ts, same command line), which
   // knows the client's socket address; development runs `next dev` itself.
-  const entry =
+  const args =
     options.mode === 'start'
-      ? ['--import', 'tsx', fileURLToPath(new URL('./next-server.ts', import.meta.url))]
-      : [nextBin];
-  const args = [...heapFlags(options.mode), ...entry, ...nextArguments(options.mode, options.port, config.HOST)];
+      ? [
+          ...heapFlags('start'),
+          fileURLToPath(new URL('./next-server.ts', import.meta.url)),
+          ...nextArguments('start', options.port, config.HOST),
+          '--trusted-proxies',
+          String(config.TRUSTED_PROXIES),
+        ]
+      : [nextBin, ...nextArguments('dev', options.port, config.HOST)];
   return spawn(process.execPath, args, {
     // No stdin: a process outside the terminal's foreground group must not read from it.
     stdio: ['ignore', 'inherit', 'inherit'],

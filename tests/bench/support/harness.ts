@@ -239,9 +239,10 @@ export function sampleServerMemory(launcher: ChildProcess): { peakMb: () => numb
   let peak = 0;
   const current = () => {
     if (launcher.pid === undefined) return 0;
-    // Next renames its process ("next-server (v16…)"), which rewrites its command line.
+    // `npm start` runs lib/cli/next-server.ts; `next dev` runs next's bin, which renames its process
+    // ("next-server (v16…)"), rewriting its command line.
     const servers = descendants(launcher.pid).filter((pid) =>
-      /next\/dist\/bin\/next|^next-server/.test(commandLine(pid)),
+      /next\/dist\/bin\/next|^next-server|lib\/cli\/next-server\.ts/.test(commandLine(pid)),
     );
     const all = new Set(servers.flatMap((pid) => [pid, ...descendants(pid)]));
     return [...all].reduce((sum, pid) => sum + residentMb(pid), 0);
