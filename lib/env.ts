@@ -17,6 +17,12 @@ export type Keyring = { currentId: string; keys: Record<string, Buffer> };
 
 const KEY_ID = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
+/** Whether a keyring holds the published development key (refused in production and by keys:rotate). */
+export function holdsDevelopmentKey(ring: Keyring): boolean {
+  const devKey = Buffer.from(DEV_ENCRYPTION_KEYS.split(':')[1]!, 'base64');
+  return Object.values(ring.keys).some((key) => key.equals(devKey));
+}
+
 /**
  * ENCRYPTION_KEYS: "id:base64key,older-id:base64key". The first key seals, every listed key opens. Ids are
  * short lowercase names (e.g. the month the key was made, "2026-11"); each key is 32 random bytes in base64
@@ -35,7 +41,7 @@ const keyring = z.string().transform((value, ctx): Keyring => {
     const problem =
       at < 1 || !KEY_ID.test(id)
         ? 'expected "id:base64key" entries; an id is 1–32 of a-z, 0-9 and "-"'
-        : id in keys
+        : Object.hasOwn(keys, id)
           ? `key id "${id}" appears twice`
           : key.length !== 32 || key.toString('base64') !== entry.slice(at + 1)
             ? `key "${id}" must be 32 bytes in base64 (openssl rand -base64 32)`
@@ -150,8 +156,7 @@ const schema = z
       if (env.AUTH_SECRET && env.AUTH_SECRET === env.HASH_SECRET) {
         ctx.addIssue({ code: 'custom', path: ['HASH_SECRET'], message: 'must differ from AUTH_SECRET' });
       }
-      const devKey = Buffer.from(DEV_ENCRYPTION_KEYS.split(':')[1]!, 'base64');
-      if (env.ENCRYPTION_KEYS && Object.values(env.ENCRYPTION_KEYS.keys).some((key) => key.equals(devKey))) {
+      if (env.ENCRYPTION_KEYS && holdsDevelopmentKey(env.ENCRYPTION_KEYS)) {
         ctx.addIssue({
           code: 'custom',
           path: ['ENCRYPTION_KEYS'],

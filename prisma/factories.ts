@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { normaliseRecoveryCode } from '@/lib/auth/mfa/recovery-codes';
-import { sealTotpSecret } from '@/lib/auth/mfa/secret-box';
+import { openTotpSecret, sealTotpSecret } from '@/lib/auth/mfa/secret-box';
 import { hashPassword } from '@/lib/auth/password';
 import type { Gender, PrismaClient, Role } from '@/lib/generated/prisma/client';
 import type { ConsentedReferralInput } from '@/lib/referrals/schema';
@@ -124,11 +124,23 @@ function hashRecoveryCode(code: string): Promise<string> {
   return hash;
 }
 
-/** Creates the account unless it exists (an existing account, and its password, is left alone). */
+/**
+ * Creates the account unless it exists (an existing account, and its password, is left alone). One repair:
+ * an existing account whose second-factor secret no longer opens (sealed before the keyring, ADR 0006, or
+ * under a key that is gone) gets the spec's secret again, so that the demo accounts keep working.
+ */
 export async function ensureUser(db: PrismaClient, spec: UserSpec): Promise<{ id: string }> {
   const email = spec.email.toLowerCase();
-  const existing = await db.user.findUnique({ where: { email }, select: { id: true } });
-  if (existing) return existing;
+  const existing = await db.user.findUnique({ where: { email }, select: { id: true, mfaSecret: true } });
+  if (existing) {
+    if (spec.totpSecret && existing.mfaSecret && openTotpSecret(existing.id, existing.mfaSecret) === null) {
+      await db.user.update({
+        where: { id: existing.id },
+        data: { mfaSecret: sealTotpSecret(existing.id, spec.totpSecret), mfaLastStep: null },
+      });
+    }
+    return { id: existing.id };
+  }
   const [station, inspection, partner] = await Promise.all([
     spec.stationCode ? db.station.findUniqueOrThrow({ where: { code: spec.stationCode }, select: { id: true } }) : null,
     spec.inspectionCode

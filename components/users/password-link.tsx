@@ -14,8 +14,8 @@ type State =
 
 /**
  * Opens the one-time link in the browser: reads the token from the fragment, asks whose link it is, and
- * takes the token out of the address bar and the history as soon as the server has answered (after a lost
- * connection it stays, so that reloading tries again).
+ * takes the token out of the address bar and the history as soon as the server has judged it (after a lost
+ * connection or a server error it stays, so that reloading tries again).
  */
 export function PasswordLink() {
   const t = useTranslations('users.passwordLink');
@@ -26,9 +26,15 @@ export function PasswordLink() {
     const token = window.location.hash.slice(1);
     const lookup = PASSWORD_TOKEN_PATTERN.test(token)
       ? openPasswordLinkAction({ token })
-      : Promise.resolve({ ok: false } as const);
+      : Promise.resolve({ ok: false, code: 'INVALID_STATE' } as const);
     lookup.then(
       (result) => {
+        // Unknown, expired or used: the link is dead. Anything else (the server unreachable, a failover) is not
+        // the link's fault: the token stays, so that reloading tries again.
+        if (!result.ok && result.code !== 'INVALID_STATE' && result.code !== 'INVALID_INPUT') {
+          setState({ kind: 'unreachable' });
+          return;
+        }
         window.history.replaceState(null, '', window.location.pathname);
         setState(result.ok ? { kind: 'ready', token, email: result.data.email } : { kind: 'invalid' });
       },

@@ -17,7 +17,7 @@
 import path from 'node:path';
 import { startThrowawayPostgres } from '@/lib/db/embedded-postgres';
 import { applyMigrations, createMigration, diffSchemaAgainstMigrations } from '@/lib/db/migrate';
-import { grantRuntimeAccess, roleOf } from '@/lib/db/runtime-role';
+import { createEmbeddedRuntimeRole, roleOf } from '@/lib/db/runtime-role';
 import { env } from '@/lib/env';
 import { runShutdownHooks } from '@/lib/process/shutdown';
 import { elapsed, openConfiguredDatabase } from './database';
@@ -30,16 +30,15 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'migrate':
-      return withConfiguredDatabase('migration', async (url) => {
+      return withConfiguredDatabase('migration', async (url, embedded) => {
         const start = Date.now();
-        const applied = await applyMigrations(url);
+        // The app's own role gets rows, not the schema: the embedded server's app role, or DATABASE_URL's
+        // when it differs from the migrating one.
+        const runtimeUrl = embedded ? await createEmbeddedRuntimeRole(url) : env().DATABASE_URL;
+        const runtimeRole = runtimeUrl && roleOf(runtimeUrl) !== roleOf(url) ? roleOf(runtimeUrl) : undefined;
+        const applied = await applyMigrations(url, { runtimeRole });
         out(applied.length ? `Applied ${applied.join(', ')} (${elapsed(start)}).` : 'Database is up to date.');
-        // A separate migration role owns the tables: the app's own role gets rows, not the schema.
-        const runtimeUrl = env().DATABASE_URL;
-        if (runtimeUrl && roleOf(runtimeUrl) !== roleOf(url)) {
-          await grantRuntimeAccess(url, roleOf(runtimeUrl));
-          out(`Granted "${roleOf(runtimeUrl)}" (DATABASE_URL) read and write access to the tables, no schema changes.`);
-        }
+        if (runtimeRole) out(`"${runtimeRole}" may read and write the tables' rows, not change the schema.`);
         return 0;
       });
     case 'create': {
@@ -80,11 +79,11 @@ async function main(argv: string[]): Promise<number> {
 
 async function withConfiguredDatabase(
   purpose: 'runtime' | 'migration',
-  work: (url: string) => Promise<number>,
+  work: (url: string, embedded: boolean) => Promise<number>,
 ): Promise<number> {
   const database = await openConfiguredDatabase(purpose);
   try {
-    return await work(database.url);
+    return await work(database.url, database.embedded);
   } finally {
     await database.stop();
   }

@@ -9,7 +9,7 @@
  */
 import { createPrismaClient } from '@/lib/db/client';
 import { rotateSealedValues } from '@/lib/crypto/rotate';
-import { env } from '@/lib/env';
+import { env, holdsDevelopmentKey } from '@/lib/env';
 import { runShutdownHooks } from '@/lib/process/shutdown';
 import { openConfiguredDatabase } from './database';
 
@@ -20,23 +20,34 @@ async function main(argv: string[]): Promise<number> {
     console.error('Usage: tsx lib/cli/keys.ts rotate');
     return 2;
   }
-  const { currentId } = env().ENCRYPTION_KEYS;
+  const ring = env().ENCRYPTION_KEYS;
+  const { currentId } = ring;
   const database = await openConfiguredDatabase();
+  // Against a real database, never with the published development key (the fallback when ENCRYPTION_KEYS
+  // is unset outside production): that would re-seal real secrets under a key everybody knows.
+  if (!database.embedded && holdsDevelopmentKey(ring)) {
+    await database.stop();
+    console.error(
+      'ENCRYPTION_KEYS is unset or holds the published development key. Run this with the ENCRYPTION_KEYS ' +
+        'the app runs with (README, "Rotating secrets").',
+    );
+    return 1;
+  }
   const db = createPrismaClient(database.url);
   try {
     const reports = await rotateSealedValues(db);
-    let unreadable = 0;
+    let remaining = 0;
     for (const report of reports) {
-      const left = Object.entries(report.unreadable).map(([id, count]) => `${count} need key "${id}"`);
-      unreadable += Object.values(report.unreadable).reduce((sum, count) => sum + count, 0);
+      const left = Object.entries(report.remaining).map(([id, count]) => `${count} still need key "${id}"`);
+      remaining += Object.values(report.remaining).reduce((sum, count) => sum + count, 0);
       out(
         `${report.column}: ${report.resealed} re-sealed with key "${currentId}"${left.length ? `; ${left.join(', ')}` : ''}`,
       );
     }
-    if (unreadable > 0) {
+    if (remaining > 0) {
       console.error(
-        `${unreadable} value(s) could not be opened with ENCRYPTION_KEYS: add the key(s) named above again and ` +
-          'run this once more. Do not remove any key yet.',
+        `${remaining} value(s) are not under key "${currentId}" yet. Keep every key named above in ENCRYPTION_KEYS ` +
+          '(add it again if it was removed) and run this once more. Do not remove any key yet.',
       );
       return 1;
     }

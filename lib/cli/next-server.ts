@@ -13,7 +13,12 @@ import next from 'next';
 
 // Relative and with its extension: this file runs on Node.js' own TypeScript support, without tsx (whose
 // loader would cost the server some 30 MB of its 300 MB budget), so only erasable syntax and no "@/" paths.
-import { CLIENT_ADDRESS_HEADER, clientAddress, FORWARDED_HEADERS } from '../security/client-address.ts';
+import {
+  CLIENT_ADDRESS_HEADER,
+  clientAddress,
+  FORWARDED_HEADERS,
+  markClientAddressServer,
+} from '../security/client-address.ts';
 
 function option(name: string): string {
   const index = process.argv.indexOf(name);
@@ -27,6 +32,7 @@ const hostname = option('--hostname');
 // TRUSTED_PROXIES, validated by the launcher (lib/env.ts) and passed on.
 const trustedProxies = Number(option('--trusted-proxies'));
 
+markClientAddressServer();
 const app = next({ dev: false, dir: process.cwd(), hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();

@@ -21,7 +21,7 @@ import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startThrowawayPostgres } from '@/lib/db/embedded-postgres';
 import { applyMigrations, pendingMigrations } from '@/lib/db/migrate';
-import { embeddedRuntimeUrl } from '@/lib/db/runtime-role';
+import { createEmbeddedRuntimeRole, roleOf, schemaPowers } from '@/lib/db/runtime-role';
 import { childProcessEnv, env, enterProductionMode } from '@/lib/env';
 import { isShuttingDown, onShutdown, runShutdownHooks } from '@/lib/process/shutdown';
 import { elapsed, openConfiguredDatabase, type OpenDatabase } from './database';
@@ -93,8 +93,9 @@ async function main(): Promise<number> {
     : await openConfiguredDatabase();
 
   // Production (`npm start` with a configured database) never changes the schema: `npm run db:migrate` is a
-  // separate step with its own, more privileged connection. Development and the test harness migrate here,
-  // as the embedded server's superuser, and give Next a role of its own without DDL rights, as production.
+  // separate step with its own, more privileged connection, and the app's own role must not be able to.
+  // Development and the test harness migrate here; on the embedded server as its superuser, giving Next a
+  // role of its own without DDL rights, as in production.
   let appUrl = database.url;
   if (options.mode === 'start' && !options.ephemeral) {
     const pending = await pendingMigrations(database.url);
@@ -104,10 +105,22 @@ async function main(): Promise<number> {
           'first, with MIGRATION_DATABASE_URL set to a role that may change the schema (README, "Production").',
       );
     }
-  } else {
-    const applied = await applyMigrations(database.url);
+    const powers = await schemaPowers(database.url);
+    if (powers) {
+      throw new Error(
+        `The role of DATABASE_URL (${roleOf(database.url)}) can change the schema: ${powers}. Give the app a role ` +
+          'of its own that only works with rows, and migrate with MIGRATION_DATABASE_URL (README, "Production").',
+      );
+    }
+  } else if (database.embedded) {
+    appUrl = await createEmbeddedRuntimeRole(database.url);
+    const applied = await applyMigrations(database.url, { runtimeRole: roleOf(appUrl) });
     if (applied.length) process.stdout.write(`Applied migrations: ${applied.join(', ')}\n`);
-    if (database.embedded) appUrl = await embeddedRuntimeUrl(database.url);
+  } else {
+    const migrationUrl = env().MIGRATION_DATABASE_URL ?? database.url;
+    const runtimeRole = roleOf(database.url) === roleOf(migrationUrl) ? undefined : roleOf(database.url);
+    const applied = await applyMigrations(migrationUrl, { runtimeRole });
+    if (applied.length) process.stdout.write(`Applied migrations: ${applied.join(', ')}\n`);
   }
   if (isShuttingDown()) return 130;
 

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 import { env } from '@/lib/env';
 
@@ -17,20 +17,13 @@ import { env } from '@/lib/env';
  */
 const VERSION = 'v2';
 
-/**
- * Values sealed before the keyring existed: "v1.<iv>.<tag>.<ciphertext>", keyed by a derivation of
- * AUTH_SECRET, without associated data. Still readable, so that nobody's second factor is lost; the next
- * `npm run keys:rotate` re-seals them under the current key.
- */
-const LEGACY_VERSION = 'v1';
-
 const b64 = (value: Buffer) => value.toString('base64url');
 
 /** Seals `plaintext` under the current key, bound to `context`. */
 export function seal(plaintext: string, context: string): string {
   const { currentId, keys } = env().ENCRYPTION_KEYS;
   const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', keys[currentId]!, iv);
+  const cipher = createCipheriv('aes-256-gcm', keys[currentId]!, iv, { authTagLength: 16 });
   cipher.setAAD(Buffer.from(context, 'utf8'));
   const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   return [VERSION, currentId, b64(iv), b64(cipher.getAuthTag()), b64(body)].join('.');
@@ -42,30 +35,25 @@ export function seal(plaintext: string, context: string): string {
  */
 export function open(sealed: string, context: string): string | null {
   const parts = sealed.split('.');
-  if (parts[0] === LEGACY_VERSION && parts.length === 4) return decrypt(legacyKey(), parts.slice(1), null);
   if (parts[0] !== VERSION || parts.length !== 5) return null;
-  const key = env().ENCRYPTION_KEYS.keys[parts[1]!];
-  return key ? decrypt(key, parts.slice(2), context) : null;
+  const { keys } = env().ENCRYPTION_KEYS;
+  return Object.hasOwn(keys, parts[1]!) ? decrypt(keys[parts[1]!]!, parts.slice(2), context) : null;
 }
 
-/** The id of the key a value was sealed with ('legacy' before the keyring), or null when it is no sealed value. */
+/** The id of the key a value was sealed with, or null when it is no sealed value. */
 export function sealedKeyId(sealed: string): string | null {
   const parts = sealed.split('.');
-  if (parts[0] === LEGACY_VERSION && parts.length === 4) return 'legacy';
   return parts[0] === VERSION && parts.length === 5 ? parts[1]! : null;
 }
 
-function decrypt(key: Buffer, [iv, tag, body]: string[], context: string | null): string | null {
+function decrypt(key: Buffer, [iv, tag, body]: string[], context: string): string | null {
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv!, 'base64url'));
-    if (context !== null) decipher.setAAD(Buffer.from(context, 'utf8'));
+    // The full 16-byte tag only: a shortened one would make forgeries cheaper.
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv!, 'base64url'), { authTagLength: 16 });
+    decipher.setAAD(Buffer.from(context, 'utf8'));
     decipher.setAuthTag(Buffer.from(tag!, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(body!, 'base64url')), decipher.final()]).toString('utf8');
   } catch {
     return null;
   }
-}
-
-function legacyKey(): Buffer {
-  return Buffer.from(hkdfSync('sha256', env().AUTH_SECRET, 'vermittlung-hg', 'totp-secret', 32));
 }

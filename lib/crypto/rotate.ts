@@ -19,8 +19,12 @@ export type ColumnReport = {
   column: string;
   /** Re-sealed under the current key in this run. */
   resealed: number;
-  /** Values whose key is not in the keyring (or that were tampered with), by key id: left as they are. */
-  unreadable: Record<string, number>;
+  /**
+   * Values still not under the current key once the run is over, by key id: their key is not in the keyring
+   * (or they were tampered with), or they were written meanwhile under an older key. Counted afresh at the
+   * end, so that an empty list really means no older key is needed.
+   */
+  remaining: Record<string, number>;
 };
 
 const BATCH = 500;
@@ -30,7 +34,7 @@ export async function rotateSealedValues(db: PrismaClient): Promise<ColumnReport
   const { currentId } = env().ENCRYPTION_KEYS;
   const reports: ColumnReport[] = [];
   for (const { table, column, owner, context } of SEALED_COLUMNS) {
-    const report: ColumnReport = { column: `${table}.${column}`, resealed: 0, unreadable: {} };
+    const report: ColumnReport = { column: `${table}.${column}`, resealed: 0, remaining: {} };
     // Keyset over the primary key: unreadable rows stay behind and are never fetched twice.
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
@@ -43,11 +47,7 @@ export async function rotateSealedValues(db: PrismaClient): Promise<ColumnReport
       );
       for (const row of rows) {
         const plaintext = open(row.value, context(row.owner));
-        if (plaintext === null) {
-          const keyId = sealedKeyId(row.value) ?? 'unknown';
-          report.unreadable[keyId] = (report.unreadable[keyId] ?? 0) + 1;
-          continue;
-        }
+        if (plaintext === null) continue; // counted below
         // Only if nobody changed the value meanwhile (a new enrolment, a reset): theirs is newer.
         report.resealed += await db.$executeRawUnsafe(
           `UPDATE "${table}" SET "${column}" = $1 WHERE "id" = $2::uuid AND "${column}" = $3`,
@@ -58,6 +58,14 @@ export async function rotateSealedValues(db: PrismaClient): Promise<ColumnReport
       }
       if (rows.length < BATCH) break;
       after = rows.at(-1)!.id;
+    }
+    const left = await db.$queryRawUnsafe<{ value: string }[]>(
+      `SELECT "${column}" AS value FROM "${table}" WHERE "${column}" IS NOT NULL AND "${column}" NOT LIKE $1`,
+      `v2.${currentId}.%`,
+    );
+    for (const { value } of left) {
+      const keyId = sealedKeyId(value) ?? 'unknown';
+      report.remaining[keyId] = (report.remaining[keyId] ?? 0) + 1;
     }
     reports.push(report);
   }

@@ -23,26 +23,35 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
 
 /**
  * Grants `role` data access to every table of the app's schema: rows yes (SELECT, INSERT, UPDATE, DELETE),
- * schema no (no CREATE, ALTER, DROP; not the tables' owner). The migration history is read-only for it (the
- * start-up check reads it). Idempotent; run with the migrating (owner) connection.
+ * schema no (no CREATE, ALTER, DROP; not the tables' owner). Tables the migrating role creates later get the
+ * same grants by default, so an app that keeps running across `npm run db:migrate` can use them at once. The
+ * migration history is read-only for it (the start-up check reads it). Nobody but the owners may create
+ * objects in the schema. Idempotent; `applyMigrations` runs it on the migrating (owner) connection, under
+ * the migration lock.
  */
-export async function grantRuntimeAccess(adminUrl: string, role: string): Promise<void> {
-  await withClient(adminUrl, async (client) => {
-    const who = pg.escapeIdentifier(role);
-    const { rows } = await client.query<{ db: string }>('SELECT current_database() AS db');
-    await client.query(`GRANT CONNECT ON DATABASE ${pg.escapeIdentifier(rows[0]!.db)} TO ${who}`);
-    await client.query(`GRANT USAGE ON SCHEMA public TO ${who}`);
-    await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${who}`);
-    await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${who}`);
-    await client.query(`REVOKE INSERT, UPDATE, DELETE ON "_prisma_migrations" FROM ${who}`);
-  });
+export async function grantOn(client: pg.ClientBase, role: string): Promise<void> {
+  const who = pg.escapeIdentifier(role);
+  const { rows } = await client.query<{ db: string }>('SELECT current_database() AS db');
+  for (const statement of [
+    `GRANT CONNECT ON DATABASE ${pg.escapeIdentifier(rows[0]!.db)} TO ${who}`,
+    `GRANT USAGE ON SCHEMA public TO ${who}`,
+    `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${who}`,
+    `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${who}`,
+    `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${who}`,
+    `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${who}`,
+    `REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON "_prisma_migrations" FROM ${who}`,
+    // PostgreSQL before 15 let every role create objects in public; a later one keeps that after an upgrade.
+    'REVOKE CREATE ON SCHEMA public FROM PUBLIC',
+  ]) {
+    await client.query(statement);
+  }
 }
 
 /**
- * On an embedded server: the runtime role (created once, cluster-wide), granted access to this database.
- * Returns the connection string the app runs with.
+ * On an embedded server: the runtime role, created once (cluster-wide). Returns the connection string the
+ * app runs with; `applyMigrations(…, { runtimeRole })` grants it its access.
  */
-export async function embeddedRuntimeUrl(adminUrl: string): Promise<string> {
+export async function createEmbeddedRuntimeRole(adminUrl: string): Promise<string> {
   await withClient(adminUrl, async (client) => {
     // Two launchers or test files on one server may get here at once: a duplicate is fine.
     await client
@@ -53,11 +62,30 @@ export async function embeddedRuntimeUrl(adminUrl: string): Promise<string> {
         if (error.code !== '42710' && error.code !== '23505') throw error; // duplicate_object, unique_violation
       });
   });
-  await grantRuntimeAccess(adminUrl, EMBEDDED_RUNTIME_ROLE);
   const url = new URL(adminUrl);
   url.username = EMBEDDED_RUNTIME_ROLE;
   url.password = EMBEDDED_RUNTIME_PASSWORD;
   return url.toString();
+}
+
+/**
+ * Why the role behind `url` could change the schema (superuser, owner of the app's tables, allowed to create
+ * in it), or null when it can only work with rows. `npm start` refuses such a connection in production: the
+ * audit trail's protection (DESIGN.md section 7) holds only against a role that cannot alter its tables.
+ */
+export async function schemaPowers(url: string): Promise<string | null> {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query<{ superuser: boolean; owned: number; create: boolean }>(
+      `SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser,
+              (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user) AS owned,
+              has_schema_privilege('public', 'CREATE') AS create`,
+    );
+    const { superuser, owned, create } = rows[0]!;
+    if (superuser) return 'it is a superuser';
+    if (owned > 0) return `it owns ${owned} of the app's tables`;
+    if (create) return 'it may create objects in the schema "public"';
+    return null;
+  });
 }
 
 /** The role a connection string logs in as. */

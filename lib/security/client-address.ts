@@ -34,15 +34,34 @@ export function clientAddress(
     .map((entry) => entry.trim())
     .filter(Boolean);
   const hops = [socketAddress ?? '', ...forwarded.reverse()];
-  const hop = hops[Math.min(trustedProxies, hops.length - 1)]!;
-  const address = hop.startsWith('::ffff:') && isIP(hop.slice(7)) === 4 ? hop.slice(7) : hop;
-  return isIP(address) ? address : null;
+  const address = withoutPort(hops[Math.min(trustedProxies, hops.length - 1)]!);
+  const unmapped = address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+  return isIP(unmapped) ? unmapped : null;
 }
 
-/** In the app: the address the server worked out for this request, or null (unknown: no per-address limit). */
+/** Some gateways write "203.0.113.7:51234" or "[2001:db8::1]:443"; the port is not part of who it is. */
+function withoutPort(hop: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(hop);
+  if (bracketed) return bracketed[1]!;
+  const v4 = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(hop);
+  return v4 ? v4[1]! : hop;
+}
+
+const SERVER_MARK = Symbol.for('vermittlung-hg.client-address-server');
+
+/** Called once by lib/cli/next-server.ts: from now on this process's header is the server's, not a client's. */
+export function markClientAddressServer(): void {
+  (globalThis as Record<symbol, unknown>)[SERVER_MARK] = true;
+}
+
+/**
+ * In the app: the address the server worked out for this request, or null (unknown: no per-address limit).
+ * Only under our own server: under `next dev` nobody overwrites the header, so a client could write it.
+ */
 export function requestClientAddress(
   headers: Headers | Record<string, string | string[] | undefined> | undefined,
 ): string | null {
+  if ((globalThis as Record<symbol, unknown>)[SERVER_MARK] !== true) return null;
   const value = headers instanceof Headers ? headers.get(CLIENT_ADDRESS_HEADER) : headers?.[CLIENT_ADDRESS_HEADER];
   const address = Array.isArray(value) ? value[0] : value;
   return address && isIP(address) ? address : null;

@@ -39,6 +39,8 @@ type Row = {
    * 'SECOND_FACTOR' = a step of the second factor, tested in its own block below.
    */
   allowed: readonly Role[] | 'PUBLIC' | 'SECOND_FACTOR';
+  /** The action needs the second factor proved within the last minutes (ASVS 7.5.3). */
+  stepUp?: true;
   /** Calls the action with valid input for an allowed actor. */
   call: (action: Action) => Promise<unknown>;
   /** A value that changes when the action had an effect. */
@@ -89,6 +91,7 @@ const MATRIX: Record<string, Row> = {
   // User administration: each call acts on an account it creates first (lib/users/actions.ts).
   createUserAction: {
     allowed: ['ADMIN'],
+    stepUp: true,
     call: async (action) =>
       (action as (input: unknown) => Promise<unknown>)({
         email: `neu-${randomUUID()}@polizei.example`,
@@ -100,6 +103,7 @@ const MATRIX: Record<string, Row> = {
   },
   updateUserAccessAction: {
     allowed: ['ADMIN'],
+    stepUp: true,
     call: async (action) => {
       const target = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
       return (action as (input: unknown) => Promise<unknown>)({
@@ -113,6 +117,7 @@ const MATRIX: Record<string, Row> = {
   },
   disableUserAction: {
     allowed: ['ADMIN'],
+    stepUp: true,
     call: async (action) => {
       const target = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
       return (action as (input: unknown) => Promise<unknown>)({ userId: target.id, version: 1 });
@@ -121,6 +126,7 @@ const MATRIX: Record<string, Row> = {
   },
   enableUserAction: {
     allowed: ['ADMIN'],
+    stepUp: true,
     call: async (action) => {
       const target = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
       await db().user.update({ where: { id: target.id }, data: { active: false } });
@@ -130,6 +136,7 @@ const MATRIX: Record<string, Row> = {
   },
   resetUserSecondFactorAction: {
     allowed: ['ADMIN'],
+    stepUp: true,
     call: async (action) => {
       const target = await createActor('PARTNER', { partnerCode: 'MB-H' });
       await db().user.update({ where: { id: target.id }, data: { mfaSecret: 'sealed', mfaEnabledAt: new Date() } });
@@ -139,6 +146,7 @@ const MATRIX: Record<string, Row> = {
   },
   issuePasswordLinkAction: {
     allowed: ['ADMIN'],
+    stepUp: true,
     call: async (action) => {
       const target = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
       return (action as (input: unknown) => Promise<unknown>)({ userId: target.id, version: 1 });
@@ -147,6 +155,7 @@ const MATRIX: Record<string, Row> = {
   },
   unlockUserAction: {
     allowed: ['ADMIN'],
+    stepUp: true,
     call: async (action) => {
       const target = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
       const { email } = await db().user.findUniqueOrThrow({ where: { id: target.id } });
@@ -227,6 +236,7 @@ describe('authorisation matrix of server actions', () => {
             ? 'SECOND_FACTOR'
             : 'PUBLIC';
       expect(declared, name).toEqual(row.allowed);
+      expect(access && 'permission' in access && access.stepUp, `${name}: step-up`).toBe(row.stepUp ?? false);
     }
   });
 
@@ -320,7 +330,10 @@ describe('public server actions', () => {
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
 async function enrolSecondFactor(userId: string) {
-  await db().user.update({ where: { id: userId }, data: { mfaSecret: sealTotpSecret(userId, SECRET), mfaEnabledAt: new Date() } });
+  await db().user.update({
+    where: { id: userId },
+    data: { mfaSecret: sealTotpSecret(userId, SECRET), mfaEnabledAt: new Date() },
+  });
 }
 
 type CodeAction = (input: unknown) => Promise<unknown>;

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { db } from '@/lib/db';
 import { resetEnvCache } from '@/lib/env';
-import { DEMO_RECOVERY_CODES } from '@/prisma/factories';
+import { openTotpSecret } from '@/lib/auth/mfa/secret-box';
+import { DEMO_RECOVERY_CODES, DEMO_TOTP_SECRET } from '@/prisma/factories';
 import { seed } from '@/prisma/seed';
 
 import { resetDatabase, testDatabaseUrl } from './helpers/db';
@@ -42,6 +43,17 @@ describe('demo seed', () => {
     });
     expect(withFactor).toHaveLength(5);
     for (const user of withFactor) expect(user._count.recoveryCodes).toBe(DEMO_RECOVERY_CODES.length);
+  });
+
+  it("repairs a demo account's second factor that no longer opens (sealed before the keyring), and nothing else", async () => {
+    await seed(testDatabaseUrl(), { demoAccounts: true });
+    const admin = await db().user.findUniqueOrThrow({ where: { email: 'admin@polizei.example' } });
+    const auditor = await db().user.findUniqueOrThrow({ where: { email: 'auditor@polizei.example' } });
+    await db().user.update({ where: { id: admin.id }, data: { mfaSecret: 'v1.aaaa.bbbb.cccc' } });
+    await seed(testDatabaseUrl(), { demoAccounts: true });
+    const repaired = await db().user.findUniqueOrThrow({ where: { id: admin.id } });
+    expect(openTotpSecret(admin.id, repaired.mfaSecret!)).toBe(DEMO_TOTP_SECRET);
+    expect((await db().user.findUniqueOrThrow({ where: { id: auditor.id } })).mfaSecret).toBe(auditor.mfaSecret);
   });
 
   it('creates no account unless demo accounts are asked for (what an operator runs loads reference data only)', async () => {

@@ -64,10 +64,13 @@ export async function confirmEnrolment({ session, code, clientAddress }: Attempt
       where: { id: session.sessionId },
       select: { pendingMfaSecret: true },
     });
+    // Sealed again under the current key: the pending value may date from before a key rotation.
+    const secret = pendingMfaSecret ? openTotpSecret(user.id, pendingMfaSecret) : null;
+    if (!secret) return false;
     // Only if no other session enrolled a factor meanwhile (its recovery codes would be overwritten).
     const claimed = await tx.user.updateMany({
       where: { id: user.id, mfaEnabledAt: null },
-      data: { mfaEnabledAt: now, mfaSecret: pendingMfaSecret },
+      data: { mfaEnabledAt: now, mfaSecret: sealTotpSecret(user.id, secret) },
     });
     if (claimed.count === 0) return false;
     await tx.recoveryCode.deleteMany({ where: { userId: user.id } });

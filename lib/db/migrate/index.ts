@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MigrationList, SchemaFilter, SchemasContainer } from '@prisma/schema-engine-wasm';
 import pg from 'pg';
+import { grantOn } from '../runtime-role';
 import { createMigrationAdapter } from './adapter';
 export { migrationChecksum } from './checksum';
 import { lastPanicMessage, loadSchemaEngine, type SchemaEngine } from './wasm-engine';
@@ -37,14 +38,20 @@ const LOCKFILE_NAME = 'migration_lock.toml';
  * `_prisma_migrations` with its sha256 checksum, and an edited or failed migration stops the run.
  * Returns the names applied (empty when up to date).
  */
-export async function applyMigrations(databaseUrl: string, paths: MigrationPaths = {}): Promise<string[]> {
-  const migrationsList = await readMigrationsList(paths.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
-  return withMigrationLock(databaseUrl, () =>
-    withEngine(databaseUrl, undefined, async (engine) => {
+export async function applyMigrations(
+  databaseUrl: string,
+  options: MigrationPaths & { runtimeRole?: string } = {},
+): Promise<string[]> {
+  const migrationsList = await readMigrationsList(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
+  return withMigrationLock(databaseUrl, async (client) => {
+    const applied = await withEngine(databaseUrl, undefined, async (engine) => {
       const result = await engine.applyMigrations({ migrationsList, filters: FILTERS });
       return result.appliedMigrationNames;
-    }),
-  );
+    });
+    // Inside the lock: concurrent GRANTs on one table fail ("tuple concurrently updated").
+    if (options.runtimeRole) await grantOn(client, options.runtimeRole);
+    return applied;
+  });
 }
 
 /**
@@ -80,12 +87,12 @@ export async function pendingMigrations(databaseUrl: string, paths: MigrationPat
  */
 export const MIGRATION_LOCK_KEY = '7236661001';
 
-export async function withMigrationLock<T>(databaseUrl: string, work: () => Promise<T>): Promise<T> {
+export async function withMigrationLock<T>(databaseUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'vermittlung-migrate' });
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
-    return await work();
+    return await work(client);
   } finally {
     await client.end();
   }

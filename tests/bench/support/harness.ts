@@ -13,6 +13,7 @@ import path from 'node:path';
 
 import { findFreePort, startEmbeddedPostgres, type EmbeddedPostgres } from '@/lib/db/embedded-postgres';
 import { applyMigrations } from '@/lib/db/migrate';
+import { createEmbeddedRuntimeRole, roleOf } from '@/lib/db/runtime-role';
 import { onShutdown } from '@/lib/process/shutdown';
 
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -41,12 +42,16 @@ export function ensureBuild(argv: readonly string[]): void {
 }
 
 export interface BenchDatabase {
+  /** The app's own role (rows only), as in production; `npm start` refuses anything more powerful. */
   url: string;
   server: EmbeddedPostgres;
   stop: () => Promise<void>;
 }
 
-/** A durable (fsync on) embedded PostgreSQL in a fresh directory, migrated; removed on stop. */
+/**
+ * A durable (fsync on) embedded PostgreSQL in a fresh directory, migrated as its superuser, used as the app's
+ * own role; removed on stop.
+ */
 export async function startBenchDatabase(): Promise<BenchDatabase> {
   const dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'bench-pg-'));
   const server = await startEmbeddedPostgres({
@@ -55,8 +60,9 @@ export async function startBenchDatabase(): Promise<BenchDatabase> {
     durable: true,
     removeDataDirOnStop: true,
   });
-  await applyMigrations(server.url);
-  return { url: server.url, server, stop: server.stop };
+  const url = await createEmbeddedRuntimeRole(server.url);
+  await applyMigrations(server.url, { runtimeRole: roleOf(url) });
+  return { url, server, stop: server.stop };
 }
 
 export interface RunningApp {

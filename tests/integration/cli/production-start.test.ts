@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { applyMigrations } from '@/lib/db/migrate';
 import { DEV_AUTH_SECRET } from '@/lib/env';
 
 import { serverDatabaseUrl } from '../helpers/db';
@@ -70,5 +71,12 @@ describe('npm start in production', () => {
     const { code, output } = await start({ DATABASE_URL: serverDatabaseUrl(database), ...SECRETS });
     expect(code).toBe(1);
     expect(output).toMatch(/lacks \d+ migration\(s\).*Run `npm run db:migrate` first/s);
+  });
+
+  it('refuses to run the app as a role that can change the schema', async () => {
+    await applyMigrations(serverDatabaseUrl(database));
+    const { code, output } = await start({ DATABASE_URL: serverDatabaseUrl(database), ...SECRETS });
+    expect(code).toBe(1);
+    expect(output).toMatch(/The role of DATABASE_URL \(postgres\) can change the schema: it is a superuser/);
   });
 });

@@ -2,7 +2,9 @@
  * Rotating the encryption key, as README "Rotating secrets" tells an operator to: put a new key first, keep
  * the old one, `npm run keys:rotate`, then remove the old key. Nobody's second factor may be lost on the way.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -14,9 +16,11 @@ import { SEALED_COLUMNS, rotateSealedValues } from '@/lib/crypto/rotate';
 import { db } from '@/lib/db';
 import { resetEnvCache } from '@/lib/env';
 
+import { testDatabaseUrl } from '../helpers/db';
 import { currentSession } from '../support/request-context';
 import { createActor, freshWorld, signInAs } from '../support/world';
 
+const run = promisify(execFile);
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const [OLD, NEW] = [randomBytes(32).toString('base64'), randomBytes(32).toString('base64')];
 
@@ -57,8 +61,8 @@ describe('encryption key rotation', () => {
 
     useKeys(`new:${NEW},old:${OLD}`);
     expect(await rotateSealedValues(db())).toEqual([
-      { column: 'User.mfaSecret', resealed: 1, unreadable: {} },
-      { column: 'Session.pendingMfaSecret', resealed: 1, unreadable: {} },
+      { column: 'User.mfaSecret', resealed: 1, remaining: {} },
+      { column: 'Session.pendingMfaSecret', resealed: 1, remaining: {} },
     ]);
     expect((await storedValues()).every((value) => value.startsWith('v2.new.'))).toBe(true);
     // Running it again finds nothing to do.
@@ -79,9 +83,37 @@ describe('encryption key rotation', () => {
     expect(await rotateSealedValues(db())).toContainEqual({
       column: 'User.mfaSecret',
       resealed: 0,
-      unreadable: { old: 1 },
+      remaining: { old: 1 },
     });
     expect((await db().user.findUniqueOrThrow({ where: { id: actor.id } })).mfaSecret).toBe(sealed);
+  });
+
+  it('npm run keys:rotate re-seals, says when old keys may go, and refuses the development key on a real database', async () => {
+    const actor = await createActor('AUDITOR');
+    await db().user.update({
+      where: { id: actor.id },
+      data: { mfaSecret: sealTotpSecret(actor.id, SECRET), mfaEnabledAt: new Date() },
+    });
+    const { ENCRYPTION_KEYS: _unset, ...environment } = process.env;
+    const rotate = (keys?: string) =>
+      run('node_modules/.bin/tsx', ['lib/cli/keys.ts', 'rotate'], {
+        env: { ...environment, DATABASE_URL: testDatabaseUrl(), ...(keys ? { ENCRYPTION_KEYS: keys } : {}) },
+      }).then(
+        ({ stdout }) => ({ code: 0, output: stdout }),
+        (error: { code: number; stdout: string; stderr: string }) => ({
+          code: error.code,
+          output: error.stdout + error.stderr,
+        }),
+      );
+    expect(await rotate()).toMatchObject({ code: 1, output: expect.stringContaining('development key') });
+    expect(await rotate(`new:${NEW},old:${OLD}`)).toMatchObject({
+      code: 0,
+      output: expect.stringContaining('User.mfaSecret: 1 re-sealed with key "new"'),
+    });
+    expect(await rotate(`new:${NEW}`)).toMatchObject({
+      code: 0,
+      output: expect.stringContaining('older keys may now be removed'),
+    });
   });
 
   it('knows every column that holds sealed values', async () => {

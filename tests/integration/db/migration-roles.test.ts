@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { applyMigrations, MIGRATION_LOCK_KEY, pendingMigrations } from '@/lib/db/migrate';
-import { embeddedRuntimeUrl } from '@/lib/db/runtime-role';
+import { createEmbeddedRuntimeRole, schemaPowers } from '@/lib/db/runtime-role';
 
 import { serverDatabaseUrl } from '../helpers/db';
 
@@ -46,17 +46,21 @@ afterAll(async () => {
 });
 
 describe('npm run db:migrate', () => {
-  it('run twice at once (two operators): both succeed, each migration is applied exactly once', async () => {
-    const url = await emptyDatabase();
+  it('run three times at once (operators, instances): all succeed, each migration applied once, the app role granted', async () => {
+    const adminUrl = await emptyDatabase();
+    const appUrl = await createEmbeddedRuntimeRole(adminUrl);
     const { MIGRATION_DATABASE_URL: _unset, ...environment } = process.env;
     const migrate = () =>
-      run('node_modules/.bin/tsx', ['lib/cli/db.ts', 'migrate'], { env: { ...environment, DATABASE_URL: url } });
-    const outputs = (await Promise.all([migrate(), migrate()])).map((result) => result.stdout);
+      run('node_modules/.bin/tsx', ['lib/cli/db.ts', 'migrate'], {
+        env: { ...environment, DATABASE_URL: appUrl, MIGRATION_DATABASE_URL: adminUrl },
+      });
+    const outputs = (await Promise.all([migrate(), migrate(), migrate()])).map((result) => result.stdout);
     expect(outputs.filter((out) => out.startsWith('Applied ')).length).toBe(1);
-    expect(outputs.filter((out) => out.startsWith('Database is up to date.')).length).toBe(1);
-    const names = (await history(url)).map((row) => row.migration_name);
+    expect(outputs.filter((out) => out.startsWith('Database is up to date.')).length).toBe(2);
+    const names = (await history(adminUrl)).map((row) => row.migration_name);
     expect(new Set(names).size).toBe(names.length);
-    expect(await pendingMigrations(url)).toEqual([]);
+    expect(await pendingMigrations(appUrl)).toEqual([]);
+    await query(appUrl, 'SELECT count(*) FROM "User"');
   }, 60_000);
 
   it('waits while another run holds the migration lock, then applies', async () => {
@@ -78,14 +82,21 @@ describe('npm run db:migrate', () => {
 describe("the app's own database role", () => {
   it('reads and writes rows but cannot change the schema or the migration history', async () => {
     const adminUrl = await emptyDatabase();
-    await applyMigrations(adminUrl);
-    const appUrl = await embeddedRuntimeUrl(adminUrl);
+    const appUrl = await createEmbeddedRuntimeRole(adminUrl);
+    await applyMigrations(adminUrl, { runtimeRole: 'vermittlung_app' });
     expect(new URL(appUrl).username).toBe('vermittlung_app');
 
     await query(appUrl, `INSERT INTO "Municipality" (id, name, kind) VALUES (gen_random_uuid(), 'Testort', 'Stadt')`);
     await query(appUrl, `UPDATE "Municipality" SET kind = 'Gemeinde' WHERE name = 'Testort'`);
     await query(appUrl, `DELETE FROM "Municipality" WHERE name = 'Testort'`);
     expect(await pendingMigrations(appUrl)).toEqual([]);
+    expect(await schemaPowers(appUrl)).toBeNull();
+    expect(await schemaPowers(adminUrl)).toBe('it is a superuser');
+
+    // A table a later migration creates is the app's to use at once (default privileges), not to change.
+    await query(adminUrl, 'CREATE TABLE "Later" (id int)');
+    await query(appUrl, 'INSERT INTO "Later" VALUES (1)');
+    await expect(query(appUrl, 'ALTER TABLE "Later" ADD COLUMN x int')).rejects.toMatchObject({ code: '42501' });
 
     for (const ddl of [
       'CREATE TABLE "Intruder" (id int)',

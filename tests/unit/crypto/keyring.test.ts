@@ -1,11 +1,11 @@
-import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { openTotpSecret, sealTotpSecret } from '@/lib/auth/mfa/secret-box';
 import { hashKey } from '@/lib/crypto/derive';
 import { open, seal, sealedKeyId } from '@/lib/crypto/keyring';
-import { DEV_AUTH_SECRET, resetEnvCache } from '@/lib/env';
+import { resetEnvCache } from '@/lib/env';
 
 const key = () => randomBytes(32).toString('base64');
 const [A, B] = [key(), key()];
@@ -51,16 +51,16 @@ describe('encryption keyring', () => {
     expect(sealedKeyId('garbage')).toBeNull();
   });
 
-  it('still reads secrets sealed before the keyring (v1, keyed by AUTH_SECRET) until they are re-sealed', () => {
-    const legacyKey = Buffer.from(hkdfSync('sha256', DEV_AUTH_SECRET, 'vermittlung-hg', 'totp-secret', 32));
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', legacyKey, iv);
-    const body = Buffer.concat([cipher.update('ALTGEHEIM', 'utf8'), cipher.final()]);
-    const legacy = ['v1', iv, cipher.getAuthTag(), body]
-      .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
-      .join('.');
-    expect(sealedKeyId(legacy)).toBe('legacy');
-    expect(open(legacy, 'totp:anyone')).toBe('ALTGEHEIM');
+  it('accepts any well-formed key id, also one that names an object property', () => {
+    useKeys(`constructor:${A},tostring:${B}`);
+    expect(open(seal('geheim', 'c'), 'c')).toBe('geheim');
+  });
+
+  it('refuses a shortened authentication tag', () => {
+    useKeys(`k1:${A}`);
+    const [v, id, iv, tag, body] = seal('geheim', 'c').split('.');
+    const short = Buffer.from(tag!, 'base64url').subarray(0, 4).toString('base64url');
+    expect(open([v, id, iv, short, body].join('.'), 'c')).toBeNull();
   });
 
   it('binds TOTP secrets to their account', () => {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
-import { CLIENT_ADDRESS_HEADER, clientAddress, requestClientAddress } from '@/lib/security/client-address';
+import {
+  CLIENT_ADDRESS_HEADER,
+  clientAddress,
+  markClientAddressServer,
+  requestClientAddress,
+} from '@/lib/security/client-address';
 
 describe('the client address behind TRUSTED_PROXIES', () => {
   it('without proxies is the socket peer, whatever X-Forwarded-For claims', () => {
@@ -29,7 +34,16 @@ describe('the client address behind TRUSTED_PROXIES', () => {
     expect(clientAddress('10.0.0.2', '2001:db8::1', 1)).toBe('2001:db8::1');
   });
 
-  it('reaches the app only through the header the server sets', () => {
+  it('drops a port some gateways append', () => {
+    expect(clientAddress('10.0.0.2', '198.51.100.4:51234', 1)).toBe('198.51.100.4');
+    expect(clientAddress('10.0.0.2', '[2001:db8::1]:443', 1)).toBe('2001:db8::1');
+    expect(clientAddress('10.0.0.2', '[2001:db8::1]', 1)).toBe('2001:db8::1');
+  });
+
+  it('reaches the app only through the header our own server sets', () => {
+    // Under `next dev` nobody overwrites the header: a client could write it, so it is not read at all.
+    expect(requestClientAddress(new Headers({ [CLIENT_ADDRESS_HEADER]: '198.51.100.4' }))).toBeNull();
+    markClientAddressServer();
     expect(requestClientAddress(new Headers({ [CLIENT_ADDRESS_HEADER]: '198.51.100.4' }))).toBe('198.51.100.4');
     expect(requestClientAddress({ [CLIENT_ADDRESS_HEADER]: '198.51.100.4', 'x-forwarded-for': '1.2.3.4' })).toBe(
       '198.51.100.4',
