@@ -19,6 +19,8 @@ const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromi
 
 export default defineConfig({
   testDir: 'tests/e2e',
+  // The development server's own specs start `npm run dev` themselves: playwright.dev.config.ts.
+  testIgnore: '**/dev-server/**',
   fullyParallel: false,
   workers: 1,
   forbidOnly: true,

@@ -25,7 +25,7 @@ import { createEmbeddedRuntimeRole, roleOf, schemaPowers } from '@/lib/db/runtim
 import { childProcessEnv, env, enterProductionMode } from '@/lib/env';
 import { isShuttingDown, onShutdown, runShutdownHooks } from '@/lib/process/shutdown';
 import { elapsed, openConfiguredDatabase, type OpenDatabase } from './database';
-import { heapFlags, nextArguments } from './next-arguments';
+import { heapFlags, nextArguments, nextEnvironmentDefaults } from './next-arguments';
 
 const DEFAULT_EPHEMERAL_PG_PORT = 54329;
 const DEFAULT_APP_URL = 'http://localhost:3000';
@@ -182,7 +182,11 @@ function startNext(options: Options, databaseUrl: string): ChildProcess {
   return spawn(process.execPath, args, {
     // No stdin: a process outside the terminal's foreground group must not read from it.
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: childProcessEnv({ DATABASE_URL: databaseUrl, PORT: String(options.port), APP_URL: appUrl }),
+    env: {
+      // Defaults first: a value from the environment wins (a stable Server Actions key for `next dev`).
+      ...nextEnvironmentDefaults(options.mode),
+      ...childProcessEnv({ DATABASE_URL: databaseUrl, PORT: String(options.port), APP_URL: appUrl }),
+    },
     // Own process group: we can signal Next and every worker it forks at once, and a terminal Ctrl-C
     // reaches us rather than Next, so we stop Next first and PostgreSQL after it.
     detached: true,

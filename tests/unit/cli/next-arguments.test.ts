@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { heapFlags, nextArguments } from '@/lib/cli/next-arguments';
+import { DEV_SERVER_ACTIONS_KEY, heapFlags, nextArguments, nextEnvironmentDefaults } from '@/lib/cli/next-arguments';
 
 describe('the command line of Next.js', () => {
   it('keeps the development server on this machine (demo passwords, development secrets)', () => {
@@ -19,5 +19,11 @@ describe('the command line of Next.js', () => {
   it('caps the heap of the production server (≤ 300 MB resident under load), not of the development server', () => {
     expect(heapFlags('start')).toEqual(['--max-old-space-size=256', '--max-semi-space-size=8']);
     expect(heapFlags('dev')).toEqual([]);
+  });
+
+  it('gives the development server the same Server Actions key on every start (an AES-256 key), production none', () => {
+    expect(nextEnvironmentDefaults('dev')).toEqual({ NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: DEV_SERVER_ACTIONS_KEY });
+    expect(Buffer.from(DEV_SERVER_ACTIONS_KEY, 'base64')).toHaveLength(32);
+    expect(nextEnvironmentDefaults('start')).toEqual({});
   });
 });
