@@ -92,36 +92,7 @@ async function main(): Promise<number> {
       }))
     : await openConfiguredDatabase();
 
-  // Production (`npm start` with a configured database) never changes the schema: `npm run db:migrate` is a
-  // separate step with its own, more privileged connection, and the app's own role must not be able to.
-  // Development and the test harness migrate here; on the embedded server as its superuser, giving Next a
-  // role of its own without DDL rights, as in production.
-  let appUrl = database.url;
-  if (options.mode === 'start' && !options.ephemeral) {
-    const pending = await pendingMigrations(database.url);
-    if (pending.length) {
-      throw new Error(
-        `The database lacks ${pending.length} migration(s) (${pending.join(', ')}). Run \`npm run db:migrate\` ` +
-          'first, with MIGRATION_DATABASE_URL set to a role that may change the schema (README, "Production").',
-      );
-    }
-    const powers = await schemaPowers(database.url);
-    if (powers) {
-      throw new Error(
-        `The role of DATABASE_URL (${roleOf(database.url)}) can change the schema: ${powers}. Give the app a role ` +
-          'of its own that only works with rows, and migrate with MIGRATION_DATABASE_URL (README, "Production").',
-      );
-    }
-  } else if (database.embedded) {
-    appUrl = await createEmbeddedRuntimeRole(database.url);
-    const applied = await applyMigrations(database.url, { runtimeRole: roleOf(appUrl) });
-    if (applied.length) process.stdout.write(`Applied migrations: ${applied.join(', ')}\n`);
-  } else {
-    const migrationUrl = env().MIGRATION_DATABASE_URL ?? database.url;
-    const runtimeRole = roleOf(database.url) === roleOf(migrationUrl) ? undefined : roleOf(database.url);
-    const applied = await applyMigrations(migrationUrl, { runtimeRole });
-    if (applied.length) process.stdout.write(`Applied migrations: ${applied.join(', ')}\n`);
-  }
+  const appUrl = await prepareSchema(options, database);
   if (isShuttingDown()) return 130;
 
   // Development and throwaway test databases get reference and demo data on every start (the seed is
@@ -158,6 +129,37 @@ async function main(): Promise<number> {
   const code = await exited;
   if (!isShuttingDown()) console.error(`Next.js exited (code ${code}).`);
   return code;
+}
+
+/** Checks (production) or brings up to date (development, tests) the schema; returns the app's connection. */
+async function prepareSchema(options: Options, database: OpenDatabase): Promise<string> {
+  // Production (`npm start` with a configured database) never changes the schema: `npm run db:migrate` is a
+  // separate step with its own, more privileged connection, and the app's own role must not be able to.
+  // Development and the test harness migrate here; on the embedded server as its superuser, giving Next a
+  // role of its own without DDL rights, as in production.
+  if (options.mode === 'start' && !options.ephemeral) {
+    const pending = await pendingMigrations(database.url);
+    if (pending.length) {
+      throw new Error(
+        `The database lacks ${pending.length} migration(s) (${pending.join(', ')}). Run \`npm run db:migrate\` ` +
+          'first, with MIGRATION_DATABASE_URL set to a role that may change the schema (README, "Production").',
+      );
+    }
+    const powers = await schemaPowers(database.url);
+    if (powers) {
+      throw new Error(
+        `The role of DATABASE_URL (${roleOf(database.url)}) can change the schema: ${powers}. Give the app a role ` +
+          'of its own that only works with rows, and migrate with MIGRATION_DATABASE_URL (README, "Production").',
+      );
+    }
+    return database.url;
+  }
+  const appUrl = database.embedded ? await createEmbeddedRuntimeRole(database.url) : database.url;
+  const migrationUrl = database.embedded ? database.url : (env().MIGRATION_DATABASE_URL ?? database.url);
+  const runtimeRole = roleOf(appUrl) === roleOf(migrationUrl) ? undefined : roleOf(appUrl);
+  const applied = await applyMigrations(migrationUrl, { runtimeRole });
+  if (applied.length) process.stdout.write(`Applied migrations: ${applied.join(', ')}\n`);
+  return appUrl;
 }
 
 function startNext(options: Options, databaseUrl: string): ChildProcess {
