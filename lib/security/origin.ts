@@ -11,7 +11,25 @@ import { env } from '@/lib/env';
  * are whatever the client sends, so neither decides here, and a request without an Origin is refused.
  */
 export async function isTrustedOrigin(): Promise<boolean> {
-  const origin = (await headers()).get('origin');
+  return sameOrigin((await headers()).get('origin'), env().APP_URL);
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Whether `origin` is the app's own. One allowance: when the app itself is on this machine (`APP_URL`
+ * http://localhost:3000, development and tests), any loopback name for it counts, with the same scheme and
+ * port: `next dev` announces http://127.0.0.1:3000, and a page opened there must work. No other site can
+ * send a loopback Origin from a browser.
+ */
+export function sameOrigin(origin: string | null, appUrl: string): boolean {
   if (!origin || !URL.canParse(origin)) return false;
-  return new URL(origin).origin === new URL(env().APP_URL).origin;
+  const [from, app] = [new URL(origin), new URL(appUrl)];
+  if (from.origin === app.origin) return true;
+  return (
+    LOOPBACK.has(app.hostname) &&
+    LOOPBACK.has(from.hostname) &&
+    from.protocol === app.protocol &&
+    from.port === app.port
+  );
 }
