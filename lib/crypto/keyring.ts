@@ -40,6 +40,9 @@ export function open(sealed: string, context: string): string | null {
   return Object.hasOwn(keys, parts[1]!) ? decrypt(keys[parts[1]!]!, parts.slice(2), context) : null;
 }
 
+/** How every value sealed with `keyId` begins (key ids hold no "%" or "_", so it also works in LIKE). */
+export const sealedPrefix = (keyId: string) => `${VERSION}.${keyId}.`;
+
 /** The id of the key a value was sealed with, or null when it is no sealed value. */
 export function sealedKeyId(sealed: string): string | null {
   const parts = sealed.split('.');

@@ -1,7 +1,7 @@
 import { totpContext } from '@/lib/auth/mfa/secret-box';
-import { open, seal, sealedKeyId } from '@/lib/crypto/keyring';
+import { open, seal, sealedKeyId, sealedPrefix } from '@/lib/crypto/keyring';
 import { env } from '@/lib/env';
-import type { PrismaClient } from '@/lib/generated/prisma/client';
+import { Prisma, type PrismaClient } from '@/lib/generated/prisma/client';
 
 /**
  * Key rotation (README, "Rotating secrets"): `npm run keys:rotate` re-seals every stored value that is not
@@ -29,40 +29,37 @@ export type ColumnReport = {
 
 const BATCH = 500;
 
+/** A table or column name from SEALED_COLUMNS (constants, never input), quoted for SQL. */
+const name = (identifier: string) => Prisma.raw(`"${identifier}"`);
+
 /** Re-seals, batch by batch, each value not sealed with the current key. Safe to run again at any time. */
 export async function rotateSealedValues(db: PrismaClient): Promise<ColumnReport[]> {
-  const { currentId } = env().ENCRYPTION_KEYS;
+  // Every value below travels as a parameter; only the constant names of SEALED_COLUMNS are SQL text.
+  const current = `${sealedPrefix(env().ENCRYPTION_KEYS.currentId)}%`;
   const reports: ColumnReport[] = [];
   for (const { table, column, owner, context } of SEALED_COLUMNS) {
+    const [t, c, o] = [name(table), name(column), name(owner)];
     const report: ColumnReport = { column: `${table}.${column}`, resealed: 0, remaining: {} };
     // Keyset over the primary key: unreadable rows stay behind and are never fetched twice.
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const rows = await db.$queryRawUnsafe<{ id: string; owner: string; value: string }[]>(
-        `SELECT "id"::text AS id, "${owner}"::text AS owner, "${column}" AS value FROM "${table}"
-          WHERE "${column}" IS NOT NULL AND "${column}" NOT LIKE $1 AND "id" > $2::uuid
-          ORDER BY "id" LIMIT ${BATCH}`,
-        `v2.${currentId}.%`,
-        after,
-      );
+      const rows = await db.$queryRaw<{ id: string; owner: string; value: string }[]>`
+        SELECT "id"::text AS id, ${o}::text AS owner, ${c} AS value FROM ${t}
+         WHERE ${c} IS NOT NULL AND ${c} NOT LIKE ${current} AND "id" > ${after}::uuid
+         ORDER BY "id" LIMIT ${BATCH}`;
       for (const row of rows) {
         const plaintext = open(row.value, context(row.owner));
         if (plaintext === null) continue; // counted below
         // Only if nobody changed the value meanwhile (a new enrolment, a reset): theirs is newer.
-        report.resealed += await db.$executeRawUnsafe(
-          `UPDATE "${table}" SET "${column}" = $1 WHERE "id" = $2::uuid AND "${column}" = $3`,
-          seal(plaintext, context(row.owner)),
-          row.id,
-          row.value,
-        );
+        const resealed = seal(plaintext, context(row.owner));
+        report.resealed += await db.$executeRaw`
+          UPDATE ${t} SET ${c} = ${resealed} WHERE "id" = ${row.id}::uuid AND ${c} = ${row.value}`;
       }
       if (rows.length < BATCH) break;
       after = rows.at(-1)!.id;
     }
-    const left = await db.$queryRawUnsafe<{ value: string }[]>(
-      `SELECT "${column}" AS value FROM "${table}" WHERE "${column}" IS NOT NULL AND "${column}" NOT LIKE $1`,
-      `v2.${currentId}.%`,
-    );
+    const left = await db.$queryRaw<{ value: string }[]>`
+      SELECT ${c} AS value FROM ${t} WHERE ${c} IS NOT NULL AND ${c} NOT LIKE ${current}`;
     for (const { value } of left) {
       const keyId = sealedKeyId(value) ?? 'unknown';
       report.remaining[keyId] = (report.remaining[keyId] ?? 0) + 1;

@@ -7,7 +7,7 @@
 import pg from 'pg';
 
 /** The runtime role the launcher creates on an embedded (development or test) server. */
-export const EMBEDDED_RUNTIME_ROLE = 'vermittlung_app';
+const EMBEDDED_RUNTIME_ROLE = 'vermittlung_app';
 /** Loopback only, like the embedded superuser's; published on purpose (development and tests only). */
 const EMBEDDED_RUNTIME_PASSWORD = 'vermittlung-app-local-only';
 

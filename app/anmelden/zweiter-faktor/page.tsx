@@ -34,8 +34,11 @@ export default async function SecondFactorPage({
 
   const t = await getTranslations('secondFactor');
   const enrolment = session.secondFactor === 'ENROL' ? await pendingEnrolment(session) : null;
-  const qrSvg = enrolment
-    ? await QRCode.toString(enrolment.uri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' })
+  // An SVG shown as an image, never as markup in the page: whatever it contained could not run or reach the DOM.
+  const qrImage = enrolment
+    ? `data:image/svg+xml;base64,${Buffer.from(
+        await QRCode.toString(enrolment.uri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' }),
+      ).toString('base64')}`
     : null;
 
   return (
@@ -44,18 +47,17 @@ export default async function SecondFactorPage({
       <Header navItems={[]} />
       <main id="main" className="mx-auto max-w-md space-y-5 px-4 py-8">
         <h1 className="text-2xl font-bold">{enrolment ? t('enrolTitle') : t('verifyTitle')}</h1>
-        {enrolment && qrSvg ? (
+        {enrolment && qrImage ? (
           <>
             <p>{t('enrolIntro')}</p>
             <ol className="list-decimal space-y-3 pl-5">
               <li>
                 {t('enrolStep1')}
-                <div
-                  role="img"
-                  aria-label={t('qrLabel')}
-                  className="mt-2 w-52 border border-slate-300 bg-white p-1"
-                  // SVG markup generated on the server by the qrcode library from our own otpauth:// URI.
-                  dangerouslySetInnerHTML={{ __html: qrSvg }}
+                {/* eslint-disable-next-line @next/next/no-img-element -- a data: URL, nothing for next/image to optimise */}
+                <img
+                  src={qrImage}
+                  alt={t('qrLabel')}
+                  className="mt-2 block w-52 border border-slate-300 bg-white p-1"
                 />
                 {/* On the phone that holds the app the QR code cannot be scanned: the link opens the app. */}
                 <a href={enrolment.uri} className="text-brand-800 mt-2 inline-flex min-h-11 items-center underline">

@@ -87,7 +87,7 @@ export async function pendingMigrations(databaseUrl: string, paths: MigrationPat
  */
 export const MIGRATION_LOCK_KEY = '7236661001';
 
-export async function withMigrationLock<T>(databaseUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+async function withMigrationLock<T>(databaseUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'vermittlung-migrate' });
   await client.connect();
   try {

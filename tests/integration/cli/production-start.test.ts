@@ -6,13 +6,12 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { applyMigrations } from '@/lib/db/migrate';
 import { DEV_AUTH_SECRET } from '@/lib/env';
 
-import { serverDatabaseUrl } from '../helpers/db';
+import { queryAt, serverDatabaseUrl } from '../helpers/db';
 
 const run = promisify(execFile);
 const database = `start_${randomBytes(4).toString('hex')}`;
@@ -38,11 +37,7 @@ async function start(settings: Record<string, string>): Promise<{ code: number; 
   }
 }
 
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: serverDatabaseUrl('postgres') });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
+const admin = (sql: string) => queryAt(serverDatabaseUrl('postgres'), sql);
 
 afterAll(() => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
 

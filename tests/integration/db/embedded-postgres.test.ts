@@ -8,9 +8,10 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findFreePort, startEmbeddedPostgres, startThrowawayPostgres } from '@/lib/db/embedded-postgres';
+
+import { queryAt } from '../helpers/db';
 
 const scratch: string[] = [];
 afterAll(async () => {
@@ -23,16 +24,6 @@ async function tempDir(): Promise<string> {
   // mkdtemp creates 0700 directories; the postgres user (when running as root) must be able to enter it.
   await fsp.chmod(dir, 0o755);
   return path.join(dir, 'data');
-}
-
-async function sql<T extends pg.QueryResultRow>(url: string, text: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 /** Pids of running processes whose command line mentions `needle`, read from /proc. */
@@ -110,8 +101,8 @@ describe('startEmbeddedPostgres', () => {
     const first = await startEmbeddedPostgres({ dataDir, port, durable: true, databaseName: 'kept' });
     try {
       expect(first.url).toMatch(/\/kept$/);
-      await sql(first.url, "CREATE TABLE note (body text); INSERT INTO note VALUES ('still here')");
-      const [settings] = await sql<{ fsync: string; listen: string }>(
+      await queryAt(first.url, "CREATE TABLE note (body text); INSERT INTO note VALUES ('still here')");
+      const [settings] = await queryAt<{ fsync: string; listen: string }>(
         first.url,
         "SELECT current_setting('fsync') AS fsync, current_setting('listen_addresses') AS listen",
       );
@@ -123,7 +114,7 @@ describe('startEmbeddedPostgres', () => {
 
     const second = await startEmbeddedPostgres({ dataDir, port, durable: true, databaseName: 'kept' });
     try {
-      expect(await sql(second.url, 'SELECT body FROM note')).toEqual([{ body: 'still here' }]);
+      expect(await queryAt(second.url, 'SELECT body FROM note')).toEqual([{ body: 'still here' }]);
       expect(fs.statSync(path.join(dataDir, 'PG_VERSION')).mtimeMs).toBe(versionFile.mtimeMs);
     } finally {
       await second.stop();
@@ -167,7 +158,7 @@ describe('startThrowawayPostgres', () => {
   it('removes its temporary data directory on stop', async () => {
     const server = await startThrowawayPostgres();
     expect(fs.existsSync(path.join(server.dataDir, 'PG_VERSION'))).toBe(true);
-    expect(await sql(server.url, "SELECT current_setting('fsync') AS fsync")).toEqual([{ fsync: 'off' }]);
+    expect(await queryAt(server.url, "SELECT current_setting('fsync') AS fsync")).toEqual([{ fsync: 'off' }]);
     await server.stop();
     expect(fs.existsSync(server.dataDir)).toBe(false);
   });

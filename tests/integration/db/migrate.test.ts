@@ -8,7 +8,6 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   applyMigrations,
@@ -18,28 +17,9 @@ import {
   diffSchemaAgainstMigrations,
   migrationChecksum,
 } from '@/lib/db/migrate';
-import { serverDatabaseUrl } from '../helpers/db';
+import { dropEmptyDatabases, emptyDatabase, queryAt, serverDatabaseUrl } from '../helpers/db';
 
 const scratch: string[] = [];
-const createdDatabases: string[] = [];
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-/** A new, completely empty database on the test server. */
-async function emptyDatabase(): Promise<string> {
-  const name = `migrate_${Math.random().toString(36).slice(2, 10)}`;
-  await query(serverDatabaseUrl('postgres'), `CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-  createdDatabases.push(name);
-  return serverDatabaseUrl(name);
-}
 
 /** Temporary copies of schema.prisma and prisma/migrations; `edit` changes the schema copy. */
 async function workspace(edit: (schema: string) => string = (s) => s) {
@@ -71,9 +51,7 @@ const addNotesAndArchive = (schema: string) =>
   '\nmodel Archive {\n  id   Int    @id @default(autoincrement())\n  body String\n}\n';
 
 afterAll(async () => {
-  for (const name of createdDatabases) {
-    await query(serverDatabaseUrl('postgres'), `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-  }
+  await dropEmptyDatabases();
   await Promise.all(scratch.map((dir) => fs.rm(dir, { recursive: true, force: true })));
 });
 
@@ -82,7 +60,7 @@ describe('applyMigrations', () => {
   let firstRun: string[];
 
   beforeAll(async () => {
-    url = await emptyDatabase();
+    url = await emptyDatabase('migrate');
     firstRun = await applyMigrations(url);
   });
 
@@ -91,7 +69,7 @@ describe('applyMigrations', () => {
     expect(migrations.length).toBeGreaterThan(0);
     expect(firstRun).toEqual(migrations.map((m) => m.name));
 
-    const tables = await query<{ table_name: string }>(
+    const tables = await queryAt<{ table_name: string }>(
       url,
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
     );
@@ -101,7 +79,7 @@ describe('applyMigrations', () => {
   });
 
   it('records each migration in _prisma_migrations with the sha256 checksum the Prisma CLI uses', async () => {
-    const rows = await query<{
+    const rows = await queryAt<{
       migration_name: string;
       checksum: string;
       finished_at: Date | null;
@@ -127,7 +105,7 @@ describe('applyMigrations', () => {
 
   it('is a no-op the second time', async () => {
     expect(await applyMigrations(url)).toEqual([]);
-    const [{ count }] = (await query<{ count: string }>(url, 'SELECT count(*) FROM _prisma_migrations')) as [
+    const [{ count }] = (await queryAt<{ count: string }>(url, 'SELECT count(*) FROM _prisma_migrations')) as [
       { count: string },
     ];
     expect(Number(count)).toBe(firstRun.length);
@@ -143,7 +121,7 @@ describe('applyMigrations', () => {
         `CREATE FUNCTION extra_one() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END; $$;\n`,
     );
     expect(await applyMigrations(url, { migrationsDir })).toEqual(['29991231000000_extra']);
-    const [comment] = await query<{ c: string }>(url, `SELECT obj_description('"Extra"'::regclass) AS c`);
+    const [comment] = await queryAt<{ c: string }>(url, `SELECT obj_description('"Extra"'::regclass) AS c`);
     expect(comment?.c).toBe('a; b');
 
     const broken = path.join(migrationsDir, '29991231000001_broken');
@@ -156,7 +134,7 @@ describe('applyMigrations', () => {
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toMatch(/DoesNotExist/);
     expect((failure as Error).message).not.toMatch(/apply_migration\.rs/); // engine span trace stripped
-    const half = await query(url, `SELECT 1 FROM information_schema.tables WHERE table_name = 'Half'`);
+    const half = await queryAt(url, `SELECT 1 FROM information_schema.tables WHERE table_name = 'Half'`);
     expect(half).toEqual([]);
     // Like `migrate deploy`: a failed migration blocks further runs until it is resolved.
     await expect(applyMigrations(url, { migrationsDir })).rejects.toThrow(/P3009/);
@@ -175,7 +153,7 @@ describe('diffSchemaAgainstMigrations', () => {
     expect(sql).toContain('CREATE TABLE "Archive"');
     expect(sql).not.toContain('"Referral"');
 
-    const shadows = await query(
+    const shadows = await queryAt(
       serverDatabaseUrl('postgres'),
       "SELECT datname FROM pg_database WHERE datname LIKE 'prisma_shadow_%'",
     );
@@ -186,14 +164,14 @@ describe('diffSchemaAgainstMigrations', () => {
 describe('createMigration', () => {
   it('writes nothing when the schema matches the migrations', async () => {
     const paths = await workspace();
-    const url = await emptyDatabase();
+    const url = await emptyDatabase('migrate');
     expect(await createMigration(url, 'nothing', paths)).toBeNull();
     expect((await fs.readdir(paths.migrationsDir)).sort()).toEqual((await fs.readdir(DEFAULT_MIGRATIONS_DIR)).sort());
   });
 
   it('writes a migration folder like the Prisma CLI and leaves it unapplied for review', async () => {
     const paths = await workspace(addNotesAndArchive);
-    const url = await emptyDatabase();
+    const url = await emptyDatabase('migrate');
     const folder = await createMigration(url, 'Add notes & archive', paths);
 
     expect(folder).not.toBeNull();
@@ -206,7 +184,7 @@ describe('createMigration', () => {
     );
 
     // Pending migrations were applied to the development database, the new one was not.
-    const applied = await query<{ migration_name: string }>(url, 'SELECT migration_name FROM _prisma_migrations');
+    const applied = await queryAt<{ migration_name: string }>(url, 'SELECT migration_name FROM _prisma_migrations');
     expect(applied.map((r) => r.migration_name)).toEqual((await committedMigrations()).map((m) => m.name));
 
     // With the new migration the schema and the history agree again.
@@ -216,10 +194,10 @@ describe('createMigration', () => {
 
   it('reports data-loss warnings and still writes the migration', async () => {
     const paths = await workspace((schema) => schema.replace(/^  reason +String\?\n/m, ''));
-    const url = await emptyDatabase();
+    const url = await emptyDatabase('migrate');
     await applyMigrations(url);
     // Prisma only warns about data that exists.
-    await query(url, `INSERT INTO "AuditEvent" (action, reason) VALUES ('test', 'a reason')`);
+    await queryAt(url, `INSERT INTO "AuditEvent" (action, reason) VALUES ('test', 'a reason')`);
     const warnings: string[] = [];
     const folder = await createMigration(url, 'drop_reason', {
       ...paths,
@@ -237,7 +215,7 @@ describe('createMigration', () => {
 
 describe('process lifetime', () => {
   it('lets a script exit right after migrating (no lingering engine timer or idle pool)', async () => {
-    const url = await emptyDatabase();
+    const url = await emptyDatabase('migrate');
     const script = path.join(import.meta.dirname, 'fixtures', 'apply-and-report.ts');
     const tsx = path.resolve('node_modules', '.bin', 'tsx');
     const started = Date.now();

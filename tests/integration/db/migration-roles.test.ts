@@ -12,42 +12,21 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { applyMigrations, MIGRATION_LOCK_KEY, pendingMigrations } from '@/lib/db/migrate';
 import { createEmbeddedRuntimeRole, schemaPowers } from '@/lib/db/runtime-role';
 
-import { serverDatabaseUrl } from '../helpers/db';
+import { dropEmptyDatabases, emptyDatabase, queryAt } from '../helpers/db';
 
 const run = promisify(execFile);
-const created: string[] = [];
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-async function emptyDatabase(): Promise<string> {
-  const name = `roles_${Math.random().toString(36).slice(2, 10)}`;
-  await query(serverDatabaseUrl('postgres'), `CREATE DATABASE ${name}`);
-  created.push(name);
-  return serverDatabaseUrl(name);
-}
 
 const history = (url: string) =>
-  query<{ migration_name: string }>(
+  queryAt<{ migration_name: string }>(
     url,
     'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL',
   );
 
-afterAll(async () => {
-  for (const name of created)
-    await query(serverDatabaseUrl('postgres'), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-});
+afterAll(dropEmptyDatabases);
 
 describe('npm run db:migrate', () => {
   it('run three times at once (operators, instances): all succeed, each migration applied once, the app role granted', async () => {
-    const adminUrl = await emptyDatabase();
+    const adminUrl = await emptyDatabase('roles');
     const appUrl = await createEmbeddedRuntimeRole(adminUrl);
     const { MIGRATION_DATABASE_URL: _unset, ...environment } = process.env;
     const migrate = () =>
@@ -60,11 +39,11 @@ describe('npm run db:migrate', () => {
     const names = (await history(adminUrl)).map((row) => row.migration_name);
     expect(new Set(names).size).toBe(names.length);
     expect(await pendingMigrations(appUrl)).toEqual([]);
-    await query(appUrl, 'SELECT count(*) FROM "User"');
+    await queryAt(appUrl, 'SELECT count(*) FROM "User"');
   }, 60_000);
 
   it('waits while another run holds the migration lock, then applies', async () => {
-    const url = await emptyDatabase();
+    const url = await emptyDatabase('roles');
     const other = new pg.Client({ connectionString: url });
     await other.connect();
     await other.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
@@ -81,22 +60,22 @@ describe('npm run db:migrate', () => {
 
 describe("the app's own database role", () => {
   it('reads and writes rows but cannot change the schema or the migration history', async () => {
-    const adminUrl = await emptyDatabase();
+    const adminUrl = await emptyDatabase('roles');
     const appUrl = await createEmbeddedRuntimeRole(adminUrl);
     await applyMigrations(adminUrl, { runtimeRole: 'vermittlung_app' });
     expect(new URL(appUrl).username).toBe('vermittlung_app');
 
-    await query(appUrl, `INSERT INTO "Municipality" (id, name, kind) VALUES (gen_random_uuid(), 'Testort', 'Stadt')`);
-    await query(appUrl, `UPDATE "Municipality" SET kind = 'Gemeinde' WHERE name = 'Testort'`);
-    await query(appUrl, `DELETE FROM "Municipality" WHERE name = 'Testort'`);
+    await queryAt(appUrl, `INSERT INTO "Municipality" (id, name, kind) VALUES (gen_random_uuid(), 'Testort', 'Stadt')`);
+    await queryAt(appUrl, `UPDATE "Municipality" SET kind = 'Gemeinde' WHERE name = 'Testort'`);
+    await queryAt(appUrl, `DELETE FROM "Municipality" WHERE name = 'Testort'`);
     expect(await pendingMigrations(appUrl)).toEqual([]);
     expect(await schemaPowers(appUrl)).toBeNull();
     expect(await schemaPowers(adminUrl)).toBe('it is a superuser');
 
     // A table a later migration creates is the app's to use at once (default privileges), not to change.
-    await query(adminUrl, 'CREATE TABLE "Later" (id int)');
-    await query(appUrl, 'INSERT INTO "Later" VALUES (1)');
-    await expect(query(appUrl, 'ALTER TABLE "Later" ADD COLUMN x int')).rejects.toMatchObject({ code: '42501' });
+    await queryAt(adminUrl, 'CREATE TABLE "Later" (id int)');
+    await queryAt(appUrl, 'INSERT INTO "Later" VALUES (1)');
+    await expect(queryAt(appUrl, 'ALTER TABLE "Later" ADD COLUMN x int')).rejects.toMatchObject({ code: '42501' });
 
     for (const ddl of [
       'CREATE TABLE "Intruder" (id int)',
@@ -105,7 +84,7 @@ describe("the app's own database role", () => {
       'TRUNCATE "User"',
       `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ('x', 'x', 'x', now())`,
     ]) {
-      await expect(query(appUrl, ddl), ddl).rejects.toMatchObject({ code: expect.stringMatching(/^42501$/) });
+      await expect(queryAt(appUrl, ddl), ddl).rejects.toMatchObject({ code: expect.stringMatching(/^42501$/) });
     }
   });
 });

@@ -54,3 +54,34 @@ export async function resetDatabase(): Promise<void> {
   }
   await testPool().query(truncateStatement);
 }
+
+/** One statement on its own connection to `url` (another database than this file's, or another role). */
+export async function queryAt<T extends pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  values: unknown[] = [],
+): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const createdDatabases: string[] = [];
+
+/** A new, completely empty database on the test server; `dropEmptyDatabases` (in afterAll) removes them. */
+export async function emptyDatabase(prefix = 'empty'): Promise<string> {
+  const name = `${prefix}_${Math.random().toString(36).slice(2, 10)}`;
+  await queryAt(serverDatabaseUrl('postgres'), `CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  createdDatabases.push(name);
+  return serverDatabaseUrl(name);
+}
+
+export async function dropEmptyDatabases(): Promise<void> {
+  for (const name of createdDatabases.splice(0)) {
+    await queryAt(serverDatabaseUrl('postgres'), `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+  }
+}
