@@ -124,7 +124,10 @@ export function action<A extends Access, S extends z.core.$ZodType | undefined =
           : invalidInput(parsed.error);
       }
       if (result.ok) return result;
-      return { ...result, message: t.has(result.message) ? t(result.message) : t('errors.codes.UNKNOWN') };
+      return {
+        ...result,
+        message: t.has(result.message) ? t(result.message, result.values) : t('errors.codes.UNKNOWN'),
+      };
     } catch (error) {
       unstable_rethrow(error); // redirect(), notFound() and Next's other control flow are not errors
       const errorId = crypto.randomUUID().slice(0, 8);

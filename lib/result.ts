@@ -16,7 +16,15 @@ export type FailureCode =
 /** Field errors carry message keys of the `errors` namespace; the UI translates them. */
 export type FieldErrors = Record<string, string[] | undefined>;
 
-export type Failure = { ok: false; code: FailureCode; message: string; fieldErrors?: FieldErrors; errorId?: string };
+export type Failure = {
+  ok: false;
+  code: FailureCode;
+  message: string;
+  /** Values for the message's placeholders (e.g. the names of conflicting rules). */
+  values?: Record<string, string | number>;
+  fieldErrors?: FieldErrors;
+  errorId?: string;
+};
 export type Success<T> = { ok: true; data: T };
 export type ActionResult<T> = Success<T> | Failure;
 
@@ -24,3 +32,11 @@ export const success = <T>(data: T): Success<T> => ({ ok: true, data });
 
 export const failure = (code: FailureCode, message: string, fieldErrors?: FieldErrors): Failure =>
   fieldErrors ? { ok: false, code, message, fieldErrors } : { ok: false, code, message };
+
+/** A failure whose message names things: `values` fill the message's placeholders. */
+export const failureWith = (code: FailureCode, message: string, values: Record<string, string | number>): Failure => ({
+  ok: false,
+  code,
+  message,
+  values,
+});

@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { normaliseRecoveryCode } from '@/lib/auth/mfa/recovery-codes';
 import { openTotpSecret, sealTotpSecret } from '@/lib/auth/mfa/secret-box';
 import { hashPassword } from '@/lib/auth/password';
-import type { Gender, PrismaClient, Role } from '@/lib/generated/prisma/client';
+import type { Gender, PartnerKind, PrismaClient, Role, Track } from '@/lib/generated/prisma/client';
 import type { ConsentedReferralInput } from '@/lib/referrals/schema';
+import { RULE_GENDERS, TRACKS, type RuleGender } from '@/lib/routing/values';
 import { instantToBerlinLocal } from '@/lib/time/berlin';
 
 import region from './data/region-hannover.json' with { type: 'json' };
@@ -17,7 +18,7 @@ import region from './data/region-hannover.json' with { type: 'json' };
 /** Responsibilities from the cooperation agreements take effect from this date in the demo. */
 export const DEFAULT_RULES_VALID_FROM = new Date('2024-01-01T00:00:00+01:00');
 
-/** Municipalities, police inspections and stations, partners and the default victim-track routing rules. */
+/** Municipalities, police inspections and stations, partners and the default routing rules of both tracks. */
 export async function seedReferenceData(db: PrismaClient): Promise<void> {
   const { policeDirectorate, municipalities, partners } = region;
 
@@ -52,51 +53,141 @@ export async function seedReferenceData(db: PrismaClient): Promise<void> {
     });
   }
   for (const p of partners) {
+    const details = PARTNER_DETAILS[p.code as PartnerCode];
+    const data = {
+      name: p.name,
+      kind: p.kind as PartnerKind,
+      notificationEmail: p.notificationEmail,
+      tracks: details.tracks,
+      genders: details.genders,
+      phone: details.phone,
+      address: details.address,
+      languages: details.languages,
+      description: details.description,
+    };
+    // An admin's later changes are never overwritten; a partner the migration carried over without its
+    // details (no description yet) gets them.
     await db.partner.upsert({
       where: { code: p.code },
       update: {},
-      create: {
-        code: p.code,
-        name: p.name,
-        kind: p.kind as 'VICTIM_SUPPORT' | 'PERPETRATOR_PROGRAMME',
-        notificationEmail: p.notificationEmail,
-      },
+      create: { code: p.code, ...data, activeFrom: DEFAULT_RULES_VALID_FROM },
+    });
+    await db.partner.updateMany({
+      where: { code: p.code, description: '' },
+      data: { ...data, activeFrom: DEFAULT_RULES_VALID_FROM },
     });
   }
   await seedDefaultRoutingRules(db);
 }
 
+type PartnerCode = 'BISS-REGION' | 'BISS-LHH' | 'MB-H' | 'GRUPPE' | 'BTZ-TAEBEA';
+
 /**
- * Female and diverse -> the BISS responsible for the municipality (the city's own BISS for Hannover,
- * BISS Region Hannover elsewhere); male -> Männerbüro. Only keys without any rule get one, so rules an
- * admin changed are never overwritten.
+ * What the shared data set does not hold: what each partner serves, contact details for the police
+ * (placeholders, like the data set's e-mail addresses), languages and the public description officers read
+ * out. Demo values; the directorate maintains the real ones in the partner administration.
+ */
+const PARTNER_DETAILS: Record<
+  PartnerCode,
+  { tracks: Track[]; genders: Gender[]; phone: string; address: string; languages: string[]; description: string }
+> = {
+  'BISS-REGION': {
+    tracks: ['VICTIM'],
+    genders: ['FEMALE', 'DIVERSE'],
+    phone: '0511 0000 101',
+    address: 'Beispielstraße 1, 30159 Hannover (Demo)',
+    languages: ['de', 'en', 'tr', 'ar', 'ru'],
+    description:
+      'Die BISS meldet sich in den nächsten Tagen telefonisch bei Ihnen. Sie berät kostenlos und vertraulich: zu Ihrer Sicherheit, zum Gewaltschutzgesetz und zu weiteren Hilfen. Sie entscheiden, ob und wie es weitergeht.',
+  },
+  'BISS-LHH': {
+    tracks: ['VICTIM'],
+    genders: ['FEMALE', 'DIVERSE'],
+    phone: '0511 0000 102',
+    address: 'Beispielstraße 2, 30161 Hannover (Demo)',
+    languages: ['de', 'en', 'fa', 'ar', 'ku', 'tr', 'ru'],
+    description:
+      'Die BISS der Landeshauptstadt meldet sich in den nächsten Tagen telefonisch bei Ihnen, auf Wunsch mit Dolmetschung. Die Beratung ist kostenlos und vertraulich: Sicherheit, Schutz nach dem Gewaltschutzgesetz, weitere Hilfen.',
+  },
+  'MB-H': {
+    tracks: ['VICTIM', 'PERPETRATOR'],
+    genders: ['MALE'],
+    phone: '0511 0000 103',
+    address: 'Beispielstraße 3, 30169 Hannover (Demo)',
+    languages: ['de', 'en'],
+    description:
+      'Das Männerbüro Hannover meldet sich in den nächsten Tagen telefonisch bei Ihnen. Es berät Männer kostenlos und vertraulich: Sicherheitsplanung, rechtliche Wege nach dem Gewaltschutzgesetz, Bewältigung des Erlebten, und Trainings für Männer, die Gewalt ausgeübt haben.',
+  },
+  GRUPPE: {
+    tracks: ['PERPETRATOR'],
+    genders: ['MALE'],
+    phone: '0511 0000 104',
+    address: 'Beispielstraße 4, 30165 Hannover (Demo)',
+    languages: ['de'],
+    description:
+      'Die Gruppe meldet sich bei Ihnen und bietet Beratung und ein Trainingsprogramm für Männer an, die in der Partnerschaft Gewalt ausgeübt haben. Ziel ist, dass es nicht wieder passiert.',
+  },
+  'BTZ-TAEBEA': {
+    tracks: ['PERPETRATOR'],
+    genders: ['FEMALE', 'DIVERSE'],
+    phone: '0511 0000 105',
+    address: 'Beispielstraße 5, 30175 Hannover (Demo)',
+    languages: ['de', 'en'],
+    description:
+      'TäBea im Beratungs- und Therapiezentrum meldet sich bei Ihnen und bietet Beratung für Frauen an, die in der Partnerschaft Gewalt ausgeübt haben.',
+  },
+};
+
+/**
+ * The responsibilities a fresh database starts with, from the cooperation agreements and as a directorate
+ * would configure the perpetrator programmes (docs/decisions/0008-perpetrator-programme-routing.md):
+ * victims: female and diverse -> the BISS of the place (the city's own BISS for Hannover, BISS Region
+ * Hannover elsewhere), male -> Männerbüro; perpetrators: male -> Männerbüro in the city of Hannover, Die
+ * Gruppe elsewhere; female and diverse -> TäBea.
+ */
+export function defaultPartnerCode(track: Track, gender: RuleGender, municipality: string): PartnerCode {
+  const city = municipality === 'Hannover';
+  if (track === 'VICTIM') return gender === 'MALE' ? 'MB-H' : city ? 'BISS-LHH' : 'BISS-REGION';
+  return gender === 'MALE' ? (city ? 'MB-H' : 'GRUPPE') : 'BTZ-TAEBEA';
+}
+
+/**
+ * One rule for every (track, gender, municipality) from `DEFAULT_RULES_VALID_FROM`, each with its first
+ * history entry (by the seed: no actor). Only keys without any rule get one, so rules an admin changed are
+ * never overwritten.
  */
 async function seedDefaultRoutingRules(db: PrismaClient): Promise<void> {
   const partnerIds = new Map(
     (await db.partner.findMany({ select: { id: true, code: true } })).map((p) => [p.code, p.id]),
   );
   const municipalities = await db.municipality.findMany({ select: { id: true, name: true } });
-  const existing = await db.routingRule.findMany({
-    where: { track: 'VICTIM' },
-    select: { gender: true, municipalityId: true },
-  });
-  const has = new Set(existing.map((r) => `${r.gender}|${r.municipalityId}`));
-
-  const wanted: { gender: Gender; municipalityId: string; partnerId: string }[] = municipalities.flatMap((m) => {
-    const biss = partnerIds.get(m.name === 'Hannover' ? 'BISS-LHH' : 'BISS-REGION')!;
-    const maennerbuero = partnerIds.get('MB-H')!;
-    return [
-      { gender: 'FEMALE' as const, municipalityId: m.id, partnerId: biss },
-      { gender: 'DIVERSE' as const, municipalityId: m.id, partnerId: biss },
-      { gender: 'MALE' as const, municipalityId: m.id, partnerId: maennerbuero },
-    ];
-  });
-  const missing = wanted.filter((w) => !has.has(`${w.gender}|${w.municipalityId}`));
-  if (missing.length) {
-    await db.routingRule.createMany({
-      data: missing.map((w) => ({ ...w, track: 'VICTIM' as const, validFrom: DEFAULT_RULES_VALID_FROM })),
+  const existing = await db.routingRule.findMany({ select: { track: true, gender: true, municipalityId: true } });
+  const has = new Set(existing.map((r) => `${r.track}|${r.gender}|${r.municipalityId}`));
+  const missing = TRACKS.flatMap((track) =>
+    municipalities.flatMap((m) =>
+      RULE_GENDERS.filter((gender) => !has.has(`${track}|${gender}|${m.id}`)).map((gender) => ({
+        track,
+        gender,
+        municipalityId: m.id,
+        partnerId: partnerIds.get(defaultPartnerCode(track, gender, m.name))!,
+        validFrom: DEFAULT_RULES_VALID_FROM,
+      })),
+    ),
+  );
+  if (missing.length === 0) return;
+  const changeSetId = randomUUID();
+  await db.$transaction(async (tx) => {
+    const created = await tx.routingRule.createManyAndReturn({ data: missing, select: { id: true, validFrom: true } });
+    await tx.routingRuleChange.createMany({
+      data: created.map((r) => ({
+        changeSetId,
+        ruleId: r.id,
+        version: 1,
+        kind: 'CREATED' as const,
+        validFrom: r.validFrom,
+      })),
     });
-  }
+  });
 }
 
 export type UserSpec = {

@@ -1,8 +1,25 @@
 import { getTranslations } from 'next-intl/server';
 
+import { Alert } from '@/components/ui/alert';
 import { buttonClass } from '@/components/ui/button';
 import { can } from '@/lib/auth/permissions';
 import { requireUser } from '@/lib/auth/guards';
+import { coverageReport } from '@/lib/routing/queries';
+
+/** The admin's start page warns while any person would fall through a gap in the responsibilities. */
+async function CoverageWarning() {
+  const [{ gaps, partnersWithoutRules }, t] = await Promise.all([coverageReport(), getTranslations('home')]);
+  if (gaps.length === 0 && partnersWithoutRules.length === 0) return null;
+  return (
+    <Alert tone="warning" testId="coverage-warning">
+      {gaps.length > 0 && <p className="font-semibold">{t('coverageGap', { count: gaps.length })}</p>}
+      {partnersWithoutRules.length > 0 && <p>{t('coverageIdlePartners', { count: partnersWithoutRules.length })}</p>}
+      <a href="/verwaltung/abdeckung" className="inline-flex min-h-11 items-center font-semibold underline">
+        {t('coverageGapLink')}
+      </a>
+    </Alert>
+  );
+}
 
 export default async function HomePage() {
   const actor = await requireUser();
@@ -26,12 +43,31 @@ export default async function HomePage() {
             )}
           </div>
         </>
-      ) : can(actor.role, 'users:manage') ? (
+      ) : can(actor.role, 'routing:manage') ? (
         <>
+          <CoverageWarning />
           <p className="max-w-prose">{t('home.adminIntro')}</p>
-          <a href="/verwaltung/benutzer" className={buttonClass('primary')}>
-            {t('users.title')}
+          <div className="flex flex-col gap-3 sm:flex-row sm:flex-wrap">
+            <a href="/verwaltung/zustaendigkeit" className={buttonClass('primary')}>
+              {t('routing.overview.title')}
+            </a>
+            <a href="/verwaltung/partner" className={buttonClass('secondary')}>
+              {t('partners.title')}
+            </a>
+            <a href="/verwaltung/benutzer" className={buttonClass('secondary')}>
+              {t('users.title')}
+            </a>
+          </div>
+        </>
+      ) : can(actor.role, 'routing:read') ? (
+        <>
+          <p className="max-w-prose">{t('home.supervisorIntro')}</p>
+          <a href="/wer-ist-zustaendig" className={buttonClass('primary')}>
+            {t('routing.who.title')}
           </a>
+          <p className="max-w-prose">
+            {t('home.noFunctionsYet')} {t('home.comingSoon.SUPERVISOR')}
+          </p>
         </>
       ) : (
         <p className="max-w-prose">

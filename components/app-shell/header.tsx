@@ -3,7 +3,10 @@ import { getTranslations } from 'next-intl/server';
 import { LanguageSwitch } from '@/components/app-shell/language-switch';
 import { SignOutButton } from '@/components/app-shell/sign-out-button';
 
-export type NavItem = { href: string; labelKey: 'newReferral' | 'myReferrals' | 'users' | 'account' };
+export type NavItem = {
+  href: string;
+  labelKey: 'newReferral' | 'myReferrals' | 'users' | 'partners' | 'responsibilities' | 'whoIsResponsible' | 'account';
+};
 
 /** Top bar: who is signed in, what their role may open (from the permission table), sign-out, language. */
 export async function Header({

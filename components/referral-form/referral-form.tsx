@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 
 import { showServerFieldErrors } from '@/components/forms/server-field-errors';
@@ -16,7 +16,7 @@ import { decideRoute, preferenceOptions } from '@/lib/routing/decide';
 import { berlinLocalToInstant, instantToBerlinLocal } from '@/lib/time/berlin';
 
 /** Every field the form can hold; hidden sections are unregistered, so their values are never sent. */
-type FormValues = {
+export type FormValues = {
   idempotencyKey: string;
   incidentAt: string;
   municipalityId: string;
@@ -27,7 +27,16 @@ type FormValues = {
   lastName?: string;
   phone?: string;
   preferredPartnerId?: string;
+  overridePartnerId?: string;
+  overrideReason?: string;
 };
+
+/**
+ * The override's fields load on demand (and in the background once the page is interactive): most referrals
+ * follow the rule, and the form's JavaScript budget is for what every officer needs first.
+ */
+const loadOverrideFields = () => import('@/components/referral-form/override-fields');
+const OverrideFields = lazy(loadOverrideFields);
 
 /** Validation (zod and the schema) loads once the form is interactive, outside the route's budget. */
 const validation = lazySchemaResolver<FormValues>(() =>
@@ -60,6 +69,8 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
   // Where focus goes after the form is swapped for the result and back (WCAG 2.4.3).
   const [focusTarget, setFocusTarget] = useState<'result' | 'form' | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
+  // "Andere Stelle wählen": the officer overrides the rule, with a reason (DESIGN.md section 5).
+  const [overriding, setOverriding] = useState(false);
   const rules = useMemo(() => options.rules.map(fromRoutingRuleDto), [options.rules]);
   const partnerName = (id: string) => options.partners.find((p) => p.id === id)?.name ?? '';
 
@@ -73,6 +84,7 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
 
   useEffect(() => {
     void validation.preload();
+    void loadOverrideFields();
   }, []);
 
   useEffect(() => {
@@ -95,11 +107,17 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
   const preview =
     routingContext && gender && gender !== 'NOT_STATED' ? decideRoute(rules, { ...routingContext, gender }) : null;
 
+  // A gap in the rules: no partner responsible. The officer is never stuck: the form asks for a partner.
+  const gap =
+    (preview && !preview.ok && preview.error === 'NO_PARTNER') ||
+    (routingContext && gender === 'NOT_STATED' && !choices.length);
+  const override = overriding || !!gap;
   const previewText = !preview
     ? t('referralForm.routingPreviewPending')
     : preview.ok
-      ? `${t('referralForm.routingPreview')} ${partnerName(preview.partnerId)}`
+      ? `${t(overriding ? 'referralForm.routingPreviewOverridden' : 'referralForm.routingPreview')} ${partnerName(preview.partnerId)}`
       : t('referralForm.routingPreviewNone');
+  const ruledPartner = preview?.ok ? preview.partnerId : '';
 
   async function onValid(values: FormValues) {
     setFormError(null);
@@ -130,6 +148,7 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
     setFormError(null);
     // A new callout: a new idempotency key, and the current time (the page may have been open a while).
     reset({ idempotencyKey: newIdempotencyKey(), incidentAt: instantToBerlinLocal(new Date()), municipalityId: '' });
+    setOverriding(false);
     setFocusTarget('form');
   }
 
@@ -299,7 +318,7 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
           >
             {(aria) => <input {...aria} type="tel" autoComplete="off" className={inputClass} {...register('phone')} />}
           </Field>
-          {gender === 'NOT_STATED' && (
+          {gender === 'NOT_STATED' && !override && (
             <RadioGroup
               name="preferredPartnerId"
               legend={t('referralForm.preferredPartner')}
@@ -311,10 +330,33 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
               inputProps={register('preferredPartnerId')}
             />
           )}
-          {gender !== 'NOT_STATED' && (
-            <p className="rounded-md bg-slate-100 p-3 font-semibold" data-testid="routing-preview">
-              {previewText}
-            </p>
+          {gap ? (
+            <Alert tone="warning" testId="routing-gap">
+              {t('referralForm.gapNotice')}
+            </Alert>
+          ) : (
+            gender !== 'NOT_STATED' && (
+              <p className="rounded-md bg-slate-100 p-3 font-semibold" data-testid="routing-preview">
+                {previewText}
+              </p>
+            )
+          )}
+          {override ? (
+            <Suspense fallback={<p>{t('referralForm.routingPreviewPending')}</p>}>
+              <OverrideFields
+                form={form}
+                gap={!!gap}
+                partners={options.partners.filter((p) => p.id !== ruledPartner)}
+                errorOf={errorOf}
+                onCancel={() => setOverriding(false)}
+              />
+            </Suspense>
+          ) : (
+            routingContext && (
+              <Button type="button" variant="secondary" onClick={() => setOverriding(true)}>
+                {t('referralForm.overrideToggle')}
+              </Button>
+            )
           )}
         </section>
       )}

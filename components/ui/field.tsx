@@ -71,7 +71,12 @@ export function Field({
   );
 }
 
-/** A group of radio buttons with a legend; large touch targets (at least 48 px high). */
+const COLUMNS = { 2: 'sm:grid-cols-2', 3: 'sm:grid-cols-3', 4: 'sm:grid-cols-2 md:grid-cols-4' } as const;
+
+/**
+ * A group of radio buttons (or, with `type="checkbox"`, checkboxes) with a legend; large touch targets (at
+ * least 48 px high).
+ */
 export function RadioGroup({
   name,
   legend,
@@ -81,7 +86,12 @@ export function RadioGroup({
   requiredLabel,
   options,
   inputProps,
+  type = 'radio',
+  columns = 2,
 }: {
+  type?: 'radio' | 'checkbox';
+  /** Columns from 640 px on (phones: one). */
+  columns?: 2 | 3 | 4;
   name: string;
   legend: string;
   hint?: string;
@@ -106,7 +116,7 @@ export function RadioGroup({
           {hint}
         </p>
       )}
-      <div className="grid gap-2 sm:grid-cols-2">
+      <div className={`grid gap-2 ${COLUMNS[columns]}`}>
         {options.map((option) => {
           const id = `${name}-${option.value}`;
           return (
@@ -115,7 +125,7 @@ export function RadioGroup({
               htmlFor={id}
               className="has-[:checked]:border-brand-700 has-[:checked]:bg-brand-50 flex min-h-12 cursor-pointer items-center gap-3 rounded-md border border-slate-400 bg-white px-3 has-[:checked]:border-2"
             >
-              <input type="radio" id={id} value={option.value} className="accent-brand-700 size-5" {...inputProps} />
+              <input type={type} id={id} value={option.value} className="accent-brand-700 size-5" {...inputProps} />
               <span>{option.label}</span>
             </label>
           );

@@ -26,6 +26,9 @@ export const AUDIT_ACTIONS = [
   'REFERRAL_CREATED',
   'REFERRAL_LIST_VIEWED',
   'DECLINED_OFFER_RECORDED',
+  'PARTNER_CREATED',
+  'PARTNER_UPDATED',
+  'ROUTING_CHANGED',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -19,13 +19,26 @@ export const PERMISSIONS = [
   'account:change-password',
   /** Create and disable accounts, set role and scope, reset the second factor, unlock (user administration). */
   'users:manage',
+  /** Create and change partner organisations (never delete them). */
+  'partners:manage',
+  /** Change of responsibility: end and start routing rules; see coverage and history. */
+  'routing:manage',
+  /** "Wer ist zuständig?": which partner a referral would go to, by which rule (read-only). */
+  'routing:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const TABLE: Record<Role, readonly Permission[]> = {
   OFFICER: ['referral:create', 'referral:read-own', 'account:sign-out-everywhere', 'account:change-password'],
-  SUPERVISOR: ['account:sign-out-everywhere', 'account:change-password'],
-  ADMIN: ['account:sign-out-everywhere', 'account:change-password', 'users:manage'],
+  SUPERVISOR: ['account:sign-out-everywhere', 'account:change-password', 'routing:read'],
+  ADMIN: [
+    'account:sign-out-everywhere',
+    'account:change-password',
+    'users:manage',
+    'partners:manage',
+    'routing:manage',
+    'routing:read',
+  ],
   PARTNER: ['account:sign-out-everywhere', 'account:change-password'],
   AUDITOR: ['account:sign-out-everywhere', 'account:change-password'],
 };

@@ -5,10 +5,11 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/guards';
 import { db } from '@/lib/db';
+import { activePartnerOptions } from '@/lib/partners/queries';
 import type { ReferralStatus } from '@/lib/generated/prisma/client';
 import { toRoutingRuleDto, type ReferralFormOptions } from '@/lib/referrals/dto';
 import { MAX_INCIDENT_AGE_DAYS } from '@/lib/referrals/schema';
-import { loadVictimRulesForPreview } from '@/lib/routing/queries';
+import { listMunicipalities, loadVictimRulesForPreview } from '@/lib/routing/queries';
 
 export const OWN_REFERRALS_PAGE_SIZE = 20;
 
@@ -93,22 +94,12 @@ export async function listOwnReferrals({ actor, cursor }: { actor: Actor; cursor
   return { items, nextCursor: rows.length > OWN_REFERRALS_PAGE_SIZE && last ? encodeCursor(last) : null };
 }
 
-/** Municipalities for the form's select, by name. Reference data. */
-function listMunicipalities() {
-  return db().municipality.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } });
-}
-
-/** Active partners by id, for showing names in the routing preview. Reference data. */
-function listActivePartners() {
-  return db().partner.findMany({ where: { active: true }, orderBy: { name: 'asc' }, select: { id: true, name: true } });
-}
-
 /** Everything the "Neue Vermittlung" form needs besides the officer's input. */
 export async function loadReferralFormOptions(now: Date): Promise<ReferralFormOptions> {
   const from = new Date(now.getTime() - MAX_INCIDENT_AGE_DAYS * 86_400_000);
   const [municipalities, partners, rules] = await Promise.all([
     listMunicipalities(),
-    listActivePartners(),
+    activePartnerOptions({ at: now, track: 'VICTIM' }),
     loadVictimRulesForPreview(db(), { from }),
   ]);
   return { municipalities, partners, rules: rules.map(toRoutingRuleDto) };

@@ -2,7 +2,8 @@ import { z } from 'zod/mini';
 
 import { berlinLocalToInstant } from '@/lib/time/berlin';
 import { GENDERS, type GenderValue } from '@/lib/referrals/values';
-import { cleanText, personName } from '@/lib/validation/text';
+import { OVERRIDE_REASONS, type OverrideReasonValue } from '@/lib/routing/values';
+import { cleanText, personName, phoneNumber } from '@/lib/validation/text';
 
 /**
  * The referral form (DESIGN.md section 4, first slice). One schema for react-hook-form in the browser
@@ -38,13 +39,7 @@ const incidentAt = z.string({ error: 'errors.required' }).check(
   }),
 );
 
-const phone = cleanText({
-  max: 30,
-  format: {
-    test: (s) => /^\+?[0-9 ()/-]+$/.test(s) && /^\d{6,15}$/.test(s.replace(/\D/g, '')),
-    error: 'errors.phoneFormat',
-  },
-});
+const phone = phoneNumber();
 
 const name = personName();
 
@@ -54,7 +49,15 @@ const caseNumber = cleanText({
 });
 
 /** Fields that exist only with consent: the person's data and what identifies the case. */
-const CONSENT_ONLY_FIELDS = ['caseNumber', 'firstName', 'lastName', 'phone', 'preferredPartnerId'] as const;
+const CONSENT_ONLY_FIELDS = [
+  'caseNumber',
+  'firstName',
+  'lastName',
+  'phone',
+  'preferredPartnerId',
+  'overridePartnerId',
+  'overrideReason',
+] as const;
 const REQUIRED_WITH_CONSENT = ['caseNumber', 'firstName', 'lastName', 'phone'] as const;
 
 export type ConsentedReferralInput = {
@@ -68,6 +71,9 @@ export type ConsentedReferralInput = {
   lastName: string;
   phone: string;
   preferredPartnerId?: string;
+  /** The officer's override (DESIGN.md section 5): another active partner of the track, with a reason code. */
+  overridePartnerId?: string;
+  overrideReason?: OverrideReasonValue;
 };
 
 /** Consent refused: only what the anonymous statistic needs (date, municipality, gender; station from the officer). */
@@ -97,6 +103,8 @@ export const referralSubmission = z.pipe(
       lastName: z.optional(name),
       phone: z.optional(phone),
       preferredPartnerId: z.optional(z.uuid({ error: 'errors.preferenceRequired' })),
+      overridePartnerId: z.optional(z.uuid({ error: 'errors.overridePartnerRequired' })),
+      overrideReason: z.optional(z.enum(OVERRIDE_REASONS, { error: 'errors.overrideReasonRequired' })),
     })
     .check(
       z.superRefine((value, ctx) => {
@@ -111,10 +119,18 @@ export const referralSubmission = z.pipe(
         for (const field of REQUIRED_WITH_CONSENT) {
           if (value[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'errors.required' });
         }
-        if (value.gender === 'NOT_STATED' && !value.preferredPartnerId) {
+        const override = value.overridePartnerId !== undefined || value.overrideReason !== undefined;
+        if (override && !value.overridePartnerId) {
+          ctx.addIssue({ code: 'custom', path: ['overridePartnerId'], message: 'errors.overridePartnerRequired' });
+        }
+        if (override && !value.overrideReason) {
+          ctx.addIssue({ code: 'custom', path: ['overrideReason'], message: 'errors.overrideReasonRequired' });
+        }
+        // An override replaces the person's choice among the responsible services: one or the other.
+        if (value.gender === 'NOT_STATED' && !value.preferredPartnerId && !override) {
           ctx.addIssue({ code: 'custom', path: ['preferredPartnerId'], message: 'errors.preferenceRequired' });
         }
-        if (value.gender !== 'NOT_STATED' && value.preferredPartnerId) {
+        if ((value.gender !== 'NOT_STATED' || override) && value.preferredPartnerId) {
           ctx.addIssue({ code: 'custom', path: ['preferredPartnerId'], message: 'errors.preferenceOnlyWhenNotStated' });
         }
       }),
@@ -134,6 +150,8 @@ export const referralSubmission = z.pipe(
       lastName: value.lastName!,
       phone: value.phone!,
       ...(value.preferredPartnerId && { preferredPartnerId: value.preferredPartnerId }),
+      ...(value.overridePartnerId &&
+        value.overrideReason && { overridePartnerId: value.overridePartnerId, overrideReason: value.overrideReason }),
     };
   }),
 );

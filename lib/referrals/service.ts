@@ -5,7 +5,9 @@ import type { Actor } from '@/lib/auth/guards';
 import { db, type Db, type Tx } from '@/lib/db';
 import type { ConsentedReferralInput, DeclinedOfferInput, ReferralSubmission } from '@/lib/referrals/schema';
 import { decideRoute, type RoutingDecision } from '@/lib/routing/decide';
-import { lockRulesForRouting } from '@/lib/routing/queries';
+import { activePartnerWhere } from '@/lib/partners/queries';
+import { lockRulesForRouting, type LockedRule } from '@/lib/routing/queries';
+import type { OverrideReasonValue } from '@/lib/routing/values';
 import { claimSubmissionKey, submissionFingerprint } from '@/lib/referrals/submission-key';
 import { failure, success, type ActionResult } from '@/lib/result';
 import { berlinDateOf, berlinLocalToInstant } from '@/lib/time/berlin';
@@ -37,7 +39,11 @@ export async function submitReferral({
 }
 
 type StationActor = Actor & { stationId: string };
-type RoutingError = Extract<RoutingDecision, { ok: false }>['error'];
+type RoutingError =
+  | Extract<RoutingDecision, { ok: false }>['error']
+  | 'OVERRIDE_NOT_A_GAP'
+  | 'OVERRIDE_SAME_AS_RULE'
+  | 'OVERRIDE_PARTNER_UNAVAILABLE';
 
 /** The referral this officer already filed with this idempotency key, if any. */
 async function findOwnReferralOutcome(
@@ -80,7 +86,11 @@ async function createReferral({
         const first = await findOwnReferralOutcome(tx, actor, input.idempotencyKey);
         return first ? { ok: true, ...first } : { ok: false, error: 'KEY_REUSED' };
       }
-      const rules = await lockRulesForRouting(tx, { municipalityId: input.municipalityId, track: 'VICTIM' });
+      const rules = await lockRulesForRouting(tx, {
+        municipalityId: input.municipalityId,
+        track: 'VICTIM',
+        at: incidentAt,
+      });
       const decision = decideRoute(rules, {
         track: 'VICTIM',
         gender: input.gender,
@@ -89,7 +99,8 @@ async function createReferral({
         preferredPartnerId: input.preferredPartnerId,
       });
       // Rolls back the claim too: the officer may correct the form and send it again with the same key.
-      if (!decision.ok) throw new RoutingRefused(decision.error);
+      const route = await chooseRoute(tx, decision, rules, input, incidentAt);
+      if (!route.ok) throw new RoutingRefused(route.error);
       const now = new Date();
       const inserted = await tx.referral.create({
         data: {
@@ -103,10 +114,11 @@ async function createReferral({
           phone: input.phone,
           gender: input.gender,
           track: 'VICTIM',
-          partnerId: decision.partnerId,
-          routingRuleId: decision.ruleId,
-          routingRuleVersion: decision.ruleVersion,
-          routingReason: decision.reason,
+          partnerId: route.partnerId,
+          routingRuleId: route.ruleId,
+          routingRuleVersion: route.ruleVersion,
+          routingReason: route.reason,
+          overrideReason: route.overrideReason,
           consentGivenAt: now,
           idempotencyKey: input.idempotencyKey,
           submittedAt: now,
@@ -119,10 +131,12 @@ async function createReferral({
         action: 'REFERRAL_CREATED',
         entityType: 'Referral',
         entityId: inserted.id,
-        details: { routingReason: decision.reason, ruleVersion: decision.ruleVersion },
+        details: {
+          routingReason: route.reason,
+          ...(route.overrideReason ? { overrideReason: route.overrideReason } : { ruleVersion: route.ruleVersion }),
+        },
       });
-      const partnerName = rules.find((rule) => rule.id === decision.ruleId)!.partnerName;
-      return { ok: true, referralId: inserted.id, partnerName };
+      return { ok: true, referralId: inserted.id, partnerName: route.partnerName };
     })
     .catch((error: unknown) => {
       if (error instanceof RoutingRefused) return { ok: false as const, error: error.reason };
@@ -131,7 +145,11 @@ async function createReferral({
 
   if (!created.ok) {
     if (created.error === 'KEY_REUSED') return keyReused();
-    const field = created.error.startsWith('PREFERENCE') ? 'preferredPartnerId' : 'municipalityId';
+    const field = created.error.startsWith('PREFERENCE')
+      ? 'preferredPartnerId'
+      : created.error.startsWith('OVERRIDE')
+        ? 'overridePartnerId'
+        : 'municipalityId';
     // No rule at all for an id that names no municipality: the form sent something that does not exist.
     const message =
       created.error === 'NO_PARTNER' && !(await municipalityExists(input.municipalityId))
@@ -140,6 +158,52 @@ async function createReferral({
     return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { [field]: [message] });
   }
   return success({ kind: 'REFERRAL', referralId: created.referralId, partnerName: created.partnerName });
+}
+
+type Route = {
+  partnerId: string;
+  partnerName: string;
+  ruleId: string | null;
+  ruleVersion: number | null;
+  reason: 'RULE' | 'PERSON_PREFERENCE' | 'OVERRIDE';
+  overrideReason: OverrideReasonValue | null;
+};
+
+/**
+ * The rule's decision, or the officer's override (DESIGN.md section 5): another partner of the track, active
+ * at the incident time, with a reason. An override is stored as such, without a rule; "no responsible
+ * partner" is a reason only where the rules really leave a gap, and an override to the partner the rule
+ * chooses anyway is refused, so that the supervisor never sees an override that was none.
+ */
+async function chooseRoute(
+  tx: Tx,
+  decision: RoutingDecision,
+  rules: readonly LockedRule[],
+  input: ConsentedReferralInput,
+  incidentAt: Date,
+): Promise<({ ok: true } & Route) | { ok: false; error: RoutingError }> {
+  const { overridePartnerId, overrideReason } = input;
+  if (!overridePartnerId || !overrideReason) {
+    if (!decision.ok) return decision;
+    const partnerName = rules.find((rule) => rule.id === decision.ruleId)!.partnerName;
+    return { ...decision, partnerName, overrideReason: null };
+  }
+  if (overrideReason === 'NO_RESPONSIBLE_PARTNER' && decision.ok) return { ok: false, error: 'OVERRIDE_NOT_A_GAP' };
+  if (decision.ok && decision.partnerId === overridePartnerId) return { ok: false, error: 'OVERRIDE_SAME_AS_RULE' };
+  const partner = await tx.partner.findFirst({
+    where: { id: overridePartnerId, tracks: { has: 'VICTIM' }, ...activePartnerWhere(incidentAt) },
+    select: { id: true, name: true },
+  });
+  if (!partner) return { ok: false, error: 'OVERRIDE_PARTNER_UNAVAILABLE' };
+  return {
+    ok: true,
+    partnerId: partner.id,
+    partnerName: partner.name,
+    ruleId: null,
+    ruleVersion: null,
+    reason: 'OVERRIDE',
+    overrideReason,
+  };
 }
 
 /** Ends the submit transaction when no partner can be chosen, so that the key's claim is undone too. */

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 
 import { isAccountLocked } from '@/lib/auth/throttle';
 import { db } from '@/lib/db';
+import { activePartnerOptions } from '@/lib/partners/queries';
 import type { Prisma, Role } from '@/lib/generated/prisma/client';
 import type { ScopeOptions } from '@/lib/users/dto';
 import {
@@ -13,6 +14,7 @@ import {
   type Scope,
   type ScopeKind,
 } from '@/lib/users/schema';
+import { UUID_PATTERN } from '@/lib/validation/uuid';
 
 /**
  * What the user administration reads: accounts and reference data only. Admins never see referral
@@ -114,11 +116,9 @@ export type UserDetail = UserRow & {
   passwordLinkExpiresAt: Date | null;
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** One account, or null (also for an id that cannot be one, so the page shows "not found"). */
 export async function getUserDetail(id: string): Promise<UserDetail | null> {
-  if (!UUID.test(id)) return null;
+  if (!UUID_PATTERN.test(id)) return null;
   const now = new Date();
   const user = await db().user.findUnique({
     where: { id },
@@ -153,7 +153,7 @@ export async function loadScopeOptions(): Promise<ScopeOptions> {
   const [stations, inspections, partners] = await Promise.all([
     db().station.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } }),
     db().inspection.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } }),
-    db().partner.findMany({ where: { active: true }, orderBy: { name: 'asc' }, select: { id: true, name: true } }),
+    activePartnerOptions(),
   ]);
   const options = (kind: ScopeKind, rows: { id: string; name: string }[]) =>
     rows.map((r) => ({ value: scopeValue({ kind, id: r.id }), label: r.name }));

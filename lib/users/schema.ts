@@ -2,7 +2,8 @@ import { z } from 'zod/mini';
 
 import { confirmationMatches, newPasswordFields } from '@/lib/accounts/schema';
 import { ROLES, type Role } from '@/lib/auth/permissions';
-import { personName } from '@/lib/validation/text';
+import { emailAddress, personName } from '@/lib/validation/text';
+import { UUID_PATTERN } from '@/lib/validation/uuid';
 
 /**
  * User administration (DESIGN.md section 2). One schema per form for react-hook-form in the browser and
@@ -24,8 +25,6 @@ export const SCOPES_OF_ROLE: Record<Role, readonly ScopeKind[]> = {
   AUDITOR: [],
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function scopeValue(scope: Scope | null): string {
   return scope ? `${scope.kind}:${scope.id}` : '';
 }
@@ -34,7 +33,7 @@ export function scopeValue(scope: Scope | null): string {
 export function parseScope(value: string): Scope | null | undefined {
   if (value === '') return null;
   const [kind, id, ...rest] = value.split(':');
-  if (rest.length || !id || !UUID.test(id) || !(SCOPE_KINDS as readonly string[]).includes(kind ?? '')) {
+  if (rest.length || !id || !UUID_PATTERN.test(id) || !(SCOPE_KINDS as readonly string[]).includes(kind ?? '')) {
     return undefined;
   }
   return { kind: kind as ScopeKind, id: id.toLowerCase() };
@@ -64,17 +63,7 @@ function checkScope(value: { role: Role; scope: string }, ctx: z.core.$Refinemen
  */
 export const accessInput = z.object({ role, scope }).check(z.superRefine(checkScope));
 
-export const EMAIL_MAX_LENGTH = 254;
-
-const email = z
-  .string({ error: 'errors.required' })
-  .check(
-    z.trim(),
-    z.toLowerCase(),
-    z.minLength(1, { error: 'errors.required', abort: true }),
-    z.maxLength(EMAIL_MAX_LENGTH, { error: 'errors.tooLong', abort: true }),
-    z.email({ error: 'users.errors.emailFormat' }),
-  );
+const email = emailAddress();
 
 /** "Konto anlegen": no password; the account holder sets it through a one-time link. */
 export const createUserInput = z
@@ -87,7 +76,7 @@ export type CreateUserInput = z.infer<typeof createUserInput>;
  * which each of these changes moves on), so that two admins never silently overwrite each other.
  */
 const target = {
-  userId: z.string({ error: 'errors.reload' }).check(z.regex(UUID, { error: 'errors.reload' })),
+  userId: z.string({ error: 'errors.reload' }).check(z.regex(UUID_PATTERN, { error: 'errors.reload' })),
   version: z.int({ error: 'errors.reload' }),
 };
 

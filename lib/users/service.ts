@@ -9,6 +9,7 @@ import { hashPassword } from '@/lib/auth/password';
 import { revokeAllSessions, type Actor } from '@/lib/auth/session-store';
 import { isAccountLocked, unlockAccount } from '@/lib/auth/throttle';
 import { db, type Tx } from '@/lib/db';
+import { activePartnerWhere } from '@/lib/partners/queries';
 import type { Role } from '@/lib/generated/prisma/client';
 import { failure, success, type ActionResult, type Failure } from '@/lib/result';
 import { findUsablePasswordToken, hashPasswordToken } from '@/lib/users/queries';
@@ -67,7 +68,7 @@ async function scopeExists(tx: Tx, scope: Scope | null): Promise<boolean> {
   const where = { id: scope.id };
   if (scope.kind === 'STATION') return (await tx.station.count({ where })) === 1;
   if (scope.kind === 'INSPECTION') return (await tx.inspection.count({ where })) === 1;
-  return (await tx.partner.count({ where: { ...where, active: true } })) === 1;
+  return (await tx.partner.count({ where: { ...where, ...activePartnerWhere(new Date()) } })) === 1;
 }
 
 /**

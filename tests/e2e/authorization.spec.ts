@@ -28,6 +28,14 @@ const officersOnly: Record<Role, Outcome> = {
   AUDITOR: 'not-found',
 };
 
+const adminsOnly: Record<Role, Outcome> = {
+  OFFICER: 'not-found',
+  SUPERVISOR: 'not-found',
+  ADMIN: 'ok',
+  PARTNER: 'not-found',
+  AUDITOR: 'not-found',
+};
+
 /**
  * Signed-in pages; /anmelden is public and redirects signed-in users home; the second-factor step
  * (SIGN_IN_STEP) needs a session that has passed the password and sends complete sessions on.
@@ -64,13 +72,33 @@ const PAGES: Record<string, Record<Role, Outcome> | 'PUBLIC' | 'SIGN_IN_STEP'> =
   },
   // Public like /anmelden: the one-time link (its token in the fragment) is the proof; without one, the invalid-link message.
   '/anmelden/passwort': 'PUBLIC',
+  // Partner and routing administration: ADMIN only (partners:manage, routing:manage).
+  '/verwaltung/partner': adminsOnly,
+  '/verwaltung/partner/neu': adminsOnly,
+  '/verwaltung/partner/[id]': adminsOnly,
+  '/verwaltung/zustaendigkeit': adminsOnly,
+  '/verwaltung/zustaendigkeit/aendern': adminsOnly,
+  '/verwaltung/zustaendigkeit/[id]': adminsOnly,
+  '/verwaltung/abdeckung': adminsOnly,
+  // "Wer ist zuständig?": admins, and supervisors read-only (routing:read).
+  '/wer-ist-zustaendig': {
+    OFFICER: 'not-found',
+    SUPERVISOR: 'ok',
+    ADMIN: 'ok',
+    PARTNER: 'not-found',
+    AUDITOR: 'not-found',
+  },
 };
 
 /** The URL to visit for a page: dynamic segments filled with something real. */
 async function urlOf(route: string): Promise<string> {
   if (!route.includes('[id]')) return route;
-  const [officer] = await queryDb<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [ROLE_ACCOUNTS.OFFICER]);
-  return route.replace('[id]', officer!.id);
+  const [row] = route.startsWith('/verwaltung/partner/')
+    ? await queryDb<{ id: string }>(`SELECT id FROM "Partner" WHERE code = 'MB-H'`)
+    : route.startsWith('/verwaltung/zustaendigkeit/')
+      ? await queryDb<{ id: string }>(`SELECT id FROM "Municipality" WHERE name = 'Sehnde'`)
+      : await queryDb<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [ROLE_ACCOUNTS.OFFICER]);
+  return route.replace('[id]', row!.id);
 }
 
 async function outcomeOf(page: Page, route: string): Promise<Outcome | 'sign-in' | 'second-factor'> {

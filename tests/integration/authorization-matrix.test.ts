@@ -15,6 +15,8 @@ import { currentTotpCode } from '@/lib/auth/mfa/totp';
 import { declaredAccess } from '@/lib/actions';
 import { can, ROLES, type Role } from '@/lib/auth/permissions';
 import { db } from '@/lib/db';
+import { previewResponsibilityChange } from '@/lib/routing/service';
+import { addDays, berlinDateOf } from '@/lib/time/berlin';
 
 import { currentCookies, currentHeaders, currentSession } from './support/request-context';
 import { anHourAgo, createActor, freshWorld, municipalityId, PASSWORD, signInAs } from './support/world';
@@ -45,7 +47,38 @@ type Row = {
   call: (action: Action) => Promise<unknown>;
   /** A value that changes when the action had an effect. */
   effect: () => Promise<unknown>;
+  /** The action only reads (a preview): allowed calls succeed and `effect` stays as it was. */
+  readOnly?: true;
 };
+
+let counter = 0;
+
+/** A complete partner as the admin's form sends it. */
+const PARTNER_FIELDS = {
+  name: 'Beratungsstelle Test',
+  kind: 'VICTIM_SUPPORT',
+  tracks: ['VICTIM'],
+  genders: ['FEMALE', 'DIVERSE'],
+  phone: '0511 1234567',
+  address: 'Teststraße 1, 30159 Hannover',
+  notificationEmail: 'stelle@example.org',
+  activeFrom: '2026-01-01',
+  activeTo: '',
+  languages: ['de'],
+  description: 'Meldet sich in den nächsten Tagen.',
+};
+
+/** Sehnde's women from tomorrow to the city's BISS: a change the admin could preview and save. */
+async function responsibilityChange() {
+  return {
+    municipalityIds: [await municipalityId('Sehnde')],
+    track: 'VICTIM' as const,
+    genders: ['FEMALE' as const],
+    partnerId: (await db().partner.findUniqueOrThrow({ where: { code: 'BISS-LHH' } })).id,
+    firstDay: addDays(berlinDateOf(new Date()), 1),
+    reason: '',
+  };
+}
 
 const MATRIX: Record<string, Row> = {
   submitReferralAction: {
@@ -166,6 +199,47 @@ const MATRIX: Record<string, Row> = {
     // The lock lives in the rate-limit store; its lifting shows in the audit trail.
     effect: () => db().auditEvent.count({ where: { action: 'ACCOUNT_UNLOCKED' } }),
   },
+  createPartnerAction: {
+    allowed: ['ADMIN'],
+    stepUp: true,
+    call: (action) => (action as (input: unknown) => Promise<unknown>)({ code: `NEU-${counter++}`, ...PARTNER_FIELDS }),
+    effect: () => db().partner.count(),
+  },
+  updatePartnerAction: {
+    allowed: ['ADMIN'],
+    stepUp: true,
+    call: async (action) => {
+      const partner = await db().partner.findUniqueOrThrow({ where: { code: 'GRUPPE' } });
+      return (action as (input: unknown) => Promise<unknown>)({
+        partnerId: partner.id,
+        version: partner.version,
+        ...PARTNER_FIELDS,
+        activeFrom: '2024-01-01',
+        kind: 'PERPETRATOR_PROGRAMME',
+        tracks: ['PERPETRATOR'],
+        genders: ['MALE'],
+      });
+    },
+    effect: async () => (await db().partner.findUniqueOrThrow({ where: { code: 'GRUPPE' } })).version,
+  },
+  previewResponsibilityChangeAction: {
+    allowed: ['ADMIN'],
+    readOnly: true,
+    call: async (action) => (action as (input: unknown) => Promise<unknown>)(await responsibilityChange()),
+    effect: () => db().routingRule.count(),
+  },
+  changeResponsibilityAction: {
+    allowed: ['ADMIN'],
+    stepUp: true,
+    call: async (action) => {
+      const input = await responsibilityChange();
+      const admin = await createActor('ADMIN');
+      const preview = await previewResponsibilityChange({ actor: admin, input });
+      if (!preview.ok) throw new Error(preview.message);
+      return (action as (input: unknown) => Promise<unknown>)({ ...input, previewToken: preview.data.previewToken });
+    },
+    effect: () => db().routingRule.count(),
+  },
   // Public: the one-time link is the proof (tests/integration/users/password-link.test.ts).
   setPasswordWithLinkAction: {
     allowed: 'PUBLIC',
@@ -256,7 +330,8 @@ describe('authorisation matrix of server actions', () => {
           if (allowed.includes(role)) {
             const before = await row.effect();
             expect(await row.call(actions[name]!)).toMatchObject({ ok: true });
-            expect(await row.effect()).not.toEqual(before);
+            if (row.readOnly) expect(await row.effect()).toEqual(before);
+            else expect(await row.effect()).not.toEqual(before);
           } else {
             await expectDenied(row, actions[name]!);
           }

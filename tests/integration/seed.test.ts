@@ -30,7 +30,7 @@ describe('demo seed', () => {
   it('loads the Region Hannover and, when asked, one demo account per role, and is idempotent', async () => {
     await seed(testDatabaseUrl(), { demoAccounts: true });
     const first = await counts();
-    expect(first).toEqual({ municipalities: 21, inspections: 3, stations: 17, partners: 5, rules: 63, users: 6 });
+    expect(first).toEqual({ municipalities: 21, inspections: 3, stations: 17, partners: 5, rules: 126, users: 6 });
     await seed(testDatabaseUrl(), { demoAccounts: true });
     expect(await counts()).toEqual(first);
   });
@@ -63,7 +63,7 @@ describe('demo seed', () => {
       inspections: 3,
       stations: 17,
       partners: 5,
-      rules: 63,
+      rules: 126,
       users: 0,
     });
   });
@@ -93,14 +93,17 @@ describe('demo seed', () => {
   it('keeps a routing rule an admin changed', async () => {
     await seed(testDatabaseUrl());
     const rule = await db().routingRule.findFirstOrThrow({
-      where: { gender: 'MALE', municipality: { name: 'Garbsen' } },
+      where: { track: 'VICTIM', gender: 'MALE', municipality: { name: 'Garbsen' } },
     });
-    await db().routingRule.update({ where: { id: rule.id }, data: { validTo: new Date('2030-01-01T00:00:00Z') } });
+    await db().routingRule.update({
+      where: { id: rule.id },
+      data: { validTo: new Date('2030-01-01T00:00:00Z'), version: rule.version + 1 },
+    });
     await seed(testDatabaseUrl());
     expect((await db().routingRule.findUniqueOrThrow({ where: { id: rule.id } })).validTo).toEqual(
       new Date('2030-01-01T00:00:00Z'),
     );
-    expect(await db().routingRule.count()).toBe(63);
+    expect(await db().routingRule.count()).toBe(126);
   });
 
   it('never creates demo accounts under NODE_ENV=production, even when asked to', async () => {
@@ -113,6 +116,6 @@ describe('demo seed', () => {
     resetEnvCache();
     await seed(testDatabaseUrl());
     await seed(testDatabaseUrl(), { demoAccounts: true });
-    expect(await counts()).toMatchObject({ municipalities: 21, partners: 5, rules: 63, users: 0 });
+    expect(await counts()).toMatchObject({ municipalities: 21, partners: 5, rules: 126, users: 0 });
   });
 });

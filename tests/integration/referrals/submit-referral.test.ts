@@ -187,7 +187,7 @@ describe('submitReferral', () => {
       status: 'SUBMITTED',
       partnerId: await partnerId('MB-H'),
       routingReason: 'RULE',
-      routingRuleVersion: stored.routingRule.version,
+      routingRuleVersion: stored.routingRule?.version,
       createdById: officer.id,
       firstName: 'Thomas',
       lastName: 'Adler',
@@ -251,8 +251,8 @@ describe('submitReferral', () => {
     // Responsibility for men in Garbsen moved to another service five minutes ago.
     const switchover = new Date(Date.now() - 5 * 60_000);
     await db().routingRule.updateMany({
-      where: { municipalityId: garbsen, gender: 'MALE' },
-      data: { validTo: switchover },
+      where: { municipalityId: garbsen, gender: 'MALE', track: 'VICTIM' },
+      data: { validTo: switchover, version: { increment: 1 } },
     });
     await db().routingRule.create({
       data: {
@@ -268,9 +268,17 @@ describe('submitReferral', () => {
     expect((await db().referral.findFirstOrThrow()).partnerId).toBe(await partnerId('MB-H'));
   });
 
-  it('refuses when no partner is responsible, and stores nothing', async () => {
+  /** A gap on purpose: responsibility for women in Seelze ended 40 days ago, and nobody took over. */
+  async function gapInSeelze() {
+    await db().routingRule.updateMany({
+      where: { municipalityId: await municipalityId('Seelze'), gender: 'FEMALE', track: 'VICTIM' },
+      data: { validTo: new Date(Date.now() - 40 * 86_400_000), version: { increment: 1 } },
+    });
+  }
+
+  it('refuses when no partner is responsible and none was chosen, and stores nothing', async () => {
     const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
-    await db().routingRule.deleteMany({ where: { municipalityId: await municipalityId('Seelze'), gender: 'FEMALE' } });
+    await gapInSeelze();
     expect(await submitReferral({ actor: officer, input: await referralFor('Seelze', 'FEMALE') })).toMatchObject({
       ok: false,
       fieldErrors: { municipalityId: ['errors.routing.NO_PARTNER'] },
@@ -279,9 +287,79 @@ describe('submitReferral', () => {
     expect(await db().auditEvent.count()).toBe(0);
   });
 
+  it('never leaves the officer stuck on a gap: the chosen partner gets it, stored and audited as an override', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    await gapInSeelze();
+    const input = await referralFor('Seelze', 'FEMALE', {
+      overridePartnerId: await partnerId('BISS-LHH'),
+      overrideReason: 'NO_RESPONSIBLE_PARTNER',
+    });
+    const result = await submitReferral({ actor: officer, input });
+    expect(result).toMatchObject({ ok: true, data: { partnerName: expect.stringContaining('BISS Landeshauptstadt') } });
+    expect(
+      await db().referral.findFirstOrThrow({
+        select: {
+          partnerId: true,
+          routingReason: true,
+          overrideReason: true,
+          routingRuleId: true,
+          routingRuleVersion: true,
+        },
+      }),
+    ).toEqual({
+      partnerId: await partnerId('BISS-LHH'),
+      routingReason: 'OVERRIDE',
+      overrideReason: 'NO_RESPONSIBLE_PARTNER',
+      routingRuleId: null,
+      routingRuleVersion: null,
+    });
+    expect((await db().auditEvent.findFirstOrThrow({ where: { action: 'REFERRAL_CREATED' } })).details).toEqual({
+      routingReason: 'OVERRIDE',
+      overrideReason: 'NO_RESPONSIBLE_PARTNER',
+    });
+  });
+
+  it('lets the officer choose another active partner of the track with a reason, and refuses what is no override', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    const lhh = await partnerId('BISS-LHH');
+    const refused = async (extra: Partial<ReferralSubmission>, error: string) =>
+      expect(
+        await submitReferral({ actor: officer, input: await referralFor('Garbsen', 'FEMALE', extra) }),
+      ).toMatchObject({
+        ok: false,
+        fieldErrors: { overridePartnerId: [`errors.routing.${error}`] },
+      });
+    // Garbsen has a responsible partner: "no partner responsible" is not a reason there.
+    await refused({ overridePartnerId: lhh, overrideReason: 'NO_RESPONSIBLE_PARTNER' }, 'OVERRIDE_NOT_A_GAP');
+    // The partner the rule chooses anyway is no override.
+    await refused(
+      { overridePartnerId: await partnerId('BISS-REGION'), overrideReason: 'PERSON_WISH' },
+      'OVERRIDE_SAME_AS_RULE',
+    );
+    // Not of the victim track (a perpetrator programme), or not active at the incident time.
+    await refused(
+      { overridePartnerId: await partnerId('GRUPPE'), overrideReason: 'PERSON_WISH' },
+      'OVERRIDE_PARTNER_UNAVAILABLE',
+    );
+    await db().partner.update({ where: { code: 'BISS-LHH' }, data: { activeTo: new Date(Date.now() - 86_400_000) } });
+    await refused({ overridePartnerId: lhh, overrideReason: 'LANGUAGE' }, 'OVERRIDE_PARTNER_UNAVAILABLE');
+    expect(await countRows()).toEqual({ referrals: 0, declined: 0 });
+
+    await db().partner.update({ where: { code: 'BISS-LHH' }, data: { activeTo: null } });
+    const result = await submitReferral({
+      actor: officer,
+      input: await referralFor('Garbsen', 'FEMALE', { overridePartnerId: lhh, overrideReason: 'LANGUAGE' }),
+    });
+    expect(result.ok).toBe(true);
+    expect(await db().referral.findFirstOrThrow({ select: { partnerId: true, overrideReason: true } })).toEqual({
+      partnerId: lhh,
+      overrideReason: 'LANGUAGE',
+    });
+  });
+
   it('does not route to a deactivated partner', async () => {
     const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
-    await db().partner.update({ where: { code: 'MB-H' }, data: { active: false } });
+    await db().partner.update({ where: { code: 'MB-H' }, data: { activeTo: new Date(Date.now() - 86_400_000) } });
     expect(await submitReferral({ actor: officer, input: await referralFor('Garbsen', 'MALE') })).toMatchObject({
       ok: false,
       code: 'INVALID_INPUT',

@@ -46,7 +46,8 @@ describe('routing rules never overlap', () => {
     // A change of responsibility: the old rule ends, the new one starts at that very instant.
     const switchAt = new Date('2030-01-01T00:00:00+01:00');
     await db().$transaction([
-      db().routingRule.update({ where: { id: current.id }, data: { validTo: switchAt } }),
+      // Rules are append-only (trigger RoutingRule_append_only): ending one takes the next version.
+      db().routingRule.update({ where: { id: current.id }, data: { validTo: switchAt, version: current.version + 1 } }),
       db().routingRule.create({ data: { ...keyOf(current), partnerId: other, validFrom: switchAt } }),
     ]);
     expect(await db().routingRule.count({ where: keyOf(current) })).toBe(2);
@@ -54,7 +55,10 @@ describe('routing rules never overlap', () => {
 
   it('lets exactly one of two admins saving overlapping rules at the same moment succeed', async () => {
     const current = await seededRule();
-    await db().routingRule.update({ where: { id: current.id }, data: { validTo: new Date('2030-01-01T00:00:00Z') } });
+    await db().routingRule.update({
+      where: { id: current.id },
+      data: { validTo: new Date('2030-01-01T00:00:00Z'), version: current.version + 1 },
+    });
     const [first, second] = [new pg.Client(testDatabaseUrl()), new pg.Client(testDatabaseUrl())];
     await Promise.all([first.connect(), second.connect()]);
     try {

@@ -14,11 +14,13 @@ vi.mock('next-auth', async (importOriginal) => {
 });
 
 vi.mock('next-intl/server', async (importOriginal) => {
-  const { createTranslator } = await import('next-intl');
+  const { createFormatter, createTranslator } = await import('next-intl');
   const de = (await import('@/lib/i18n/messages/de.json')).default;
   return {
     ...(await importOriginal<typeof NextIntlServer>()),
-    getTranslations: async () => createTranslator({ locale: 'de', messages: de }),
+    getTranslations: async (namespace?: string) =>
+      createTranslator({ locale: 'de', messages: de, namespace: namespace as never }),
+    getFormatter: async () => createFormatter({ locale: 'de', timeZone: 'Europe/Berlin' }),
   };
 });
 

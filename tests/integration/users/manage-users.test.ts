@@ -129,7 +129,7 @@ describe('createUserAction', () => {
     expect(
       await createUserAction({ ...base, role: 'OFFICER', scope: 'STATION:0197a1b2-3c4d-7e5f-8a9b-0c1d2e3f4a5b' }),
     ).toMatchObject({ fieldErrors: { scope: ['users.errors.scopeUnknown'] } });
-    await db().partner.update({ where: { code: 'MB-H' }, data: { active: false } });
+    await db().partner.update({ where: { code: 'MB-H' }, data: { activeTo: new Date(Date.now() - 86_400_000) } });
     expect(await createUserAction({ ...base, role: 'PARTNER', scope: await partnerScope('MB-H') })).toMatchObject({
       fieldErrors: { scope: ['users.errors.scopeUnknown'] },
     });

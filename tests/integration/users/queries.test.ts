@@ -87,7 +87,7 @@ describe('getUserDetail', () => {
 
 describe('loadScopeOptions', () => {
   it('offers stations, inspections and only active partners', async () => {
-    await db().partner.update({ where: { code: 'GRUPPE' }, data: { active: false } });
+    await db().partner.update({ where: { code: 'GRUPPE' }, data: { activeTo: new Date(Date.now() - 86_400_000) } });
     const options = await loadScopeOptions();
     expect(options.STATION.map((o) => o.label)).toContain('Polizeikommissariat Garbsen');
     expect(options.INSPECTION.map((o) => o.label)).toEqual([

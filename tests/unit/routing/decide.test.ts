@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { decideRoute, preferenceOptions, type RoutingRuleFact } from '@/lib/routing/decide';
+import { decideRoute, isRuleValidAt, preferenceOptions, type RoutingRuleFact } from '@/lib/routing/decide';
 
 const GARBSEN = 'muni-garbsen';
 const HANNOVER = 'muni-hannover';
@@ -146,5 +146,93 @@ describe('decideRoute', () => {
         error: 'PREFERENCE_NOT_RESPONSIBLE',
       });
     });
+  });
+});
+
+describe('isRuleValidAt', () => {
+  const from = new Date('2027-01-01T00:00:00+01:00');
+  const to = new Date('2027-02-01T00:00:00+01:00');
+  it.each([
+    [from.getTime() - 1, false],
+    [from.getTime(), true],
+    [to.getTime() - 1, true],
+    [to.getTime(), false],
+  ])('a rule valid on [validFrom, validTo) at %i: %s', (at, valid) => {
+    expect(isRuleValidAt({ validFrom: from, validTo: to }, new Date(at))).toBe(valid);
+  });
+
+  it('an open-ended rule stays valid, and a cancelled (empty) rule is never valid', () => {
+    expect(isRuleValidAt({ validFrom: from, validTo: null }, new Date('2100-01-01T00:00:00Z'))).toBe(true);
+    expect(isRuleValidAt({ validFrom: from, validTo: from }, from)).toBe(false);
+  });
+});
+
+describe('decideRoute with cancelled rules and preferences', () => {
+  it('ignores a cancelled rule for the same key', () => {
+    const cancelled = rule({
+      id: 'c1',
+      gender: 'MALE',
+      municipalityId: GARBSEN,
+      partnerId: 'other',
+      validFrom: at,
+      validTo: at,
+    });
+    const withCancelled = [...rules, cancelled];
+    expect(decideRoute(withCancelled, { track: 'VICTIM', gender: 'MALE', municipalityId: GARBSEN, at })).toMatchObject({
+      ok: true,
+      ruleId: 'r3',
+    });
+  });
+
+  it('takes the female rule, then the diverse one, of a preferred service responsible for several genders', () => {
+    const decision = decideRoute(rules, {
+      track: 'VICTIM',
+      gender: 'NOT_STATED',
+      municipalityId: GARBSEN,
+      at,
+      preferredPartnerId: 'biss-region',
+    });
+    expect(decision).toMatchObject({ ok: true, ruleId: 'r1', reason: 'PERSON_PREFERENCE' });
+    const withoutFemale = rules.filter((r) => r.id !== 'r1');
+    expect(
+      decideRoute(withoutFemale, {
+        track: 'VICTIM',
+        gender: 'NOT_STATED',
+        municipalityId: GARBSEN,
+        at,
+        preferredPartnerId: 'biss-region',
+      }),
+    ).toMatchObject({ ok: true, ruleId: 'r2' });
+  });
+
+  it('finds no partner for a person who did not state a gender where no rule is in force', () => {
+    expect(
+      decideRoute(rules, {
+        track: 'PERPETRATOR',
+        gender: 'NOT_STATED',
+        municipalityId: GARBSEN,
+        at,
+        preferredPartnerId: 'maennerbuero',
+      }),
+    ).toEqual({ ok: false, error: 'NO_PARTNER' });
+    expect(preferenceOptions(rules, { track: 'PERPETRATOR', municipalityId: GARBSEN, at })).toEqual([]);
+  });
+
+  it('offers only services of rules in force, of the track, by a stated gender', () => {
+    const extra = [
+      rule({ id: 'x1', gender: 'NOT_STATED', municipalityId: GARBSEN, partnerId: 'not-stated-service' }),
+      rule({ id: 'x2', gender: 'MALE', municipalityId: GARBSEN, partnerId: 'perpetrators', track: 'PERPETRATOR' }),
+      rule({
+        id: 'x3',
+        gender: 'MALE',
+        municipalityId: GARBSEN,
+        partnerId: 'future',
+        validFrom: new Date('2030-01-01T00:00:00Z'),
+      }),
+    ];
+    expect(preferenceOptions([...rules, ...extra], { track: 'VICTIM', municipalityId: GARBSEN, at })).toEqual([
+      'biss-region',
+      'maennerbuero',
+    ]);
   });
 });

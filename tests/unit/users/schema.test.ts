@@ -82,7 +82,7 @@ describe('create user schema', () => {
 
   it.each([
     ['email', '', 'errors.required'],
-    ['email', 'jana.berger', 'users.errors.emailFormat'],
+    ['email', 'jana.berger', 'errors.emailFormat'],
     ['email', `${'a'.repeat(250)}@x.de`, 'errors.tooLong'],
     ['displayName', '', 'errors.required'],
     ['displayName', 'Jana\u202EBerger', 'errors.invalidCharacters'],

@@ -1,0 +1,84 @@
+import 'server-only';
+
+import { db } from '@/lib/db';
+import type { PartnerForEdit } from '@/lib/partners/dto';
+import type { Prisma } from '@/lib/generated/prisma/client';
+import type { Track } from '@/lib/generated/prisma/enums';
+import { berlinDateOf } from '@/lib/time/berlin';
+
+/** Partners active at `at`: the one definition every query uses. */
+export function activePartnerWhere(at: Date): Prisma.PartnerWhereInput {
+  return { activeFrom: { lte: at }, OR: [{ activeTo: null }, { activeTo: { gt: at } }] };
+}
+
+/** Active partners for a select (user scope, overrides), by name. Reference data. */
+export function activePartnerOptions(params: { at?: Date; track?: Track } = {}) {
+  const at = params.at ?? new Date();
+  return db().partner.findMany({
+    where: { ...activePartnerWhere(at), ...(params.track && { tracks: { has: params.track } }) },
+    orderBy: { name: 'asc' },
+    select: { id: true, name: true },
+  });
+}
+
+/** The last active day (Berlin) of a stored exclusive end. */
+const lastDay = (activeTo: Date | null) => (activeTo ? berlinDateOf(new Date(activeTo.getTime() - 1)) : null);
+
+export type PartnerRow = Awaited<ReturnType<typeof listPartners>>[number];
+
+/** "Partnerstellen": every partner, active ones first, with how many rules point to it now or later. */
+export async function listPartners(now = new Date()) {
+  const partners = await db().partner.findMany({
+    orderBy: { name: 'asc' },
+    select: {
+      id: true,
+      code: true,
+      name: true,
+      kind: true,
+      tracks: true,
+      genders: true,
+      activeFrom: true,
+      activeTo: true,
+      _count: { select: { routingRules: { where: { OR: [{ validTo: null }, { validTo: { gt: now } }] } } } },
+    },
+  });
+  return partners
+    .map((p) => ({
+      id: p.id,
+      code: p.code,
+      name: p.name,
+      kind: p.kind,
+      tracks: p.tracks,
+      genders: p.genders,
+      firstDay: berlinDateOf(p.activeFrom),
+      lastDay: lastDay(p.activeTo),
+      active: p.activeFrom <= now && (p.activeTo === null || p.activeTo > now),
+      rules: p._count.routingRules,
+    }))
+    .sort((a, b) => Number(b.active) - Number(a.active));
+}
+
+/** One partner as its form shows it: calendar days, the last active day inclusive. */
+export async function partnerForEdit(id: string): Promise<PartnerForEdit | null> {
+  const p = await db().partner.findUnique({
+    where: { id },
+    select: {
+      id: true,
+      code: true,
+      name: true,
+      kind: true,
+      tracks: true,
+      genders: true,
+      phone: true,
+      address: true,
+      notificationEmail: true,
+      activeFrom: true,
+      activeTo: true,
+      languages: true,
+      description: true,
+      version: true,
+    },
+  });
+  if (!p) return null;
+  return { ...p, activeFrom: berlinDateOf(p.activeFrom), activeTo: lastDay(p.activeTo) ?? '' };
+}

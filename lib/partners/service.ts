@@ -1,0 +1,146 @@
+import 'server-only';
+
+import { recordAudit } from '@/lib/audit/record';
+import type { Actor } from '@/lib/auth/guards';
+import { db, type Tx } from '@/lib/db';
+import type { Gender, Track } from '@/lib/generated/prisma/enums';
+import type { CreatePartnerInput, PartnerFields, UpdatePartnerInput } from '@/lib/partners/schema';
+import { describeRules } from '@/lib/routing/labels';
+import { failure, failureWith, success, type ActionResult } from '@/lib/result';
+import { addDays, berlinDayStart } from '@/lib/time/berlin';
+
+/**
+ * Partner administration (issue 9). A partner is never deleted (referrals and rules point to it); it is
+ * active on a range of days, and every routing rule to it must lie inside that range and fit what it serves:
+ * a change that would leave a rule pointing at a partner that is inactive, or does not serve the rule's track
+ * or gender, is refused with the rules named. Every change and its audit event commit together.
+ */
+
+type Command<I> = { actor: Actor; input: I };
+
+const codeTaken = () => failure('CONFLICT', 'errors.codes.INVALID_INPUT', { code: ['partners.errors.codeTaken'] });
+const notFound = () => failure('NOT_FOUND', 'partners.errors.notFound');
+const changedMeanwhile = () => failure('CONFLICT', 'partners.errors.changedMeanwhile');
+
+/** The stored columns of the form's fields: days become the instants they begin; "to" is the day after. */
+function columns(input: PartnerFields) {
+  return {
+    name: input.name,
+    kind: input.kind,
+    tracks: [...input.tracks],
+    genders: [...input.genders],
+    phone: input.phone,
+    address: input.address,
+    notificationEmail: input.notificationEmail,
+    activeFrom: berlinDayStart(input.activeFrom),
+    activeTo: input.activeTo ? berlinDayStart(addDays(input.activeTo, 1)) : null,
+    languages: [...input.languages],
+    description: input.description,
+  };
+}
+
+export async function createPartner({
+  actor,
+  input,
+}: Command<CreatePartnerInput>): Promise<ActionResult<{ id: string }>> {
+  try {
+    return await db().$transaction(async (tx) => {
+      if (await tx.partner.count({ where: { code: input.code } })) return codeTaken();
+      const partner = await tx.partner.create({ data: { code: input.code, ...columns(input) }, select: { id: true } });
+      await recordAudit(tx, {
+        actorId: actor.id,
+        actorRole: actor.role,
+        action: 'PARTNER_CREATED',
+        entityType: 'Partner',
+        entityId: partner.id,
+        details: { code: input.code, kind: input.kind },
+      });
+      return success(partner);
+    });
+  } catch (error) {
+    // Two admins creating the same code at once: the unique index decides.
+    if ((error as { code?: unknown } | null)?.code === 'P2002') return codeTaken();
+    throw error;
+  }
+}
+
+type LockedPartner = { id: string; version: number; name: string };
+
+/**
+ * Rules of this partner (not cancelled) that the new settings would no longer cover: every rule, past ones
+ * included, must lie inside the active days (a referral up to 30 days old is routed by the rules of its
+ * day); what the partner serves must fit the rules in force now or later.
+ */
+async function rulesOutside(
+  tx: Tx,
+  partner: LockedPartner,
+  next: { activeFrom: Date; activeTo: Date | null; tracks: Track[]; genders: Gender[] },
+  now = new Date(),
+) {
+  const rules = await tx.routingRule.findMany({
+    where: { partnerId: partner.id },
+    select: {
+      track: true,
+      gender: true,
+      validFrom: true,
+      validTo: true,
+      municipality: { select: { name: true } },
+    },
+    orderBy: [{ municipality: { name: 'asc' } }, { track: 'asc' }, { gender: 'asc' }, { validFrom: 'asc' }],
+  });
+  return rules
+    .filter((r) => r.validTo === null || r.validTo > r.validFrom)
+    .filter(
+      (r) =>
+        r.validFrom < next.activeFrom ||
+        (next.activeTo !== null && (r.validTo === null || r.validTo > next.activeTo)) ||
+        ((r.validTo === null || r.validTo > now) &&
+          (!next.tracks.includes(r.track) || !next.genders.includes(r.gender))),
+    )
+    .map((r) => ({ ...r, municipalityName: r.municipality.name, partnerName: partner.name }));
+}
+
+/**
+ * Saves the admin's form. Locks the partner row (a change of responsibility to this partner, saved at the
+ * same moment, waits and then sees the new range), checks the version the admin saw, and refuses settings
+ * that would strand a rule, naming the rules.
+ */
+export async function updatePartner({
+  actor,
+  input,
+}: Command<UpdatePartnerInput>): Promise<ActionResult<{ version: number }>> {
+  return db().$transaction(async (tx) => {
+    const [partner] = await tx.$queryRaw<LockedPartner[]>`
+      SELECT id, version, name FROM "Partner" WHERE id = ${input.partnerId}::uuid FOR UPDATE`;
+    if (!partner) return notFound();
+    if (partner.version !== input.version) return changedMeanwhile();
+    const next = columns(input);
+    const stranded = await rulesOutside(tx, partner, next);
+    if (stranded.length) {
+      return failureWith('INVALID_STATE', 'partners.errors.rulesOutside', {
+        count: stranded.length,
+        rules: await describeRules(stranded),
+      });
+    }
+    const { version } = await tx.partner.update({
+      where: { id: partner.id },
+      data: { ...next, version: { increment: 1 } },
+      select: { version: true },
+    });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      actorRole: actor.role,
+      action: 'PARTNER_UPDATED',
+      entityType: 'Partner',
+      entityId: partner.id,
+      details: {
+        version,
+        activeFrom: input.activeFrom,
+        activeTo: input.activeTo || null,
+        tracks: input.tracks.join(','),
+        genders: input.genders.join(','),
+      },
+    });
+    return success({ version });
+  });
+}

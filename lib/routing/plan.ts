@@ -1,0 +1,85 @@
+/**
+ * A change of responsibility (issue 9): from a first day on, one partner takes over a set of keys (track,
+ * gender, municipality). Pure, so that the admin's preview, the saving transaction and the property tests
+ * compute the same plan from the same rules. Rules are never edited in place: the rule in force on the first
+ * day ends the day before (a scheduled rule that would only start that day is cancelled), and a new rule
+ * starts, open-ended. A key with a rule scheduled after the first day is a conflict: the change would
+ * overlap it, and the admin must first decide about that scheduled change.
+ */
+import type { RoutingRuleFact } from '@/lib/routing/decide';
+import type { RuleGender } from '@/lib/routing/values';
+import type { Track } from '@/lib/generated/prisma/enums';
+
+export type RuleKey = { track: Track; gender: RuleGender; municipalityId: string };
+
+export type ChangeRequest = {
+  track: Track;
+  genders: readonly RuleGender[];
+  municipalityIds: readonly string[];
+  partnerId: string;
+  /** Start of the first day (Europe/Berlin) of the new responsibility. */
+  firstDay: Date;
+};
+
+export type KeyPlan =
+  | { key: RuleKey; outcome: 'UNCHANGED'; current: RoutingRuleFact }
+  | {
+      key: RuleKey;
+      outcome: 'CHANGE';
+      /** The rule in force on the first day: it ends the day before, or is cancelled if it starts that day. */
+      previous: RoutingRuleFact | null;
+      previousBecomes: 'ENDED' | 'CANCELLED' | null;
+    }
+  | { key: RuleKey; outcome: 'CONFLICT'; conflicting: RoutingRuleFact };
+
+/** What saving a plan writes: rule ends (with the next version) and new rules. */
+export type PlanWrites = {
+  ends: { rule: RoutingRuleFact; validTo: Date; kind: 'ENDED' | 'CANCELLED' }[];
+  creates: (RuleKey & { partnerId: string; validFrom: Date })[];
+};
+
+const sameKey = (rule: RoutingRuleFact, key: RuleKey) =>
+  rule.track === key.track && rule.gender === key.gender && rule.municipalityId === key.municipalityId;
+
+/** A cancelled rule (empty validity) decides nothing and conflicts with nothing. */
+const isEmpty = (rule: RoutingRuleFact) => rule.validTo !== null && rule.validTo.getTime() <= rule.validFrom.getTime();
+
+export function planKey(rules: readonly RoutingRuleFact[], key: RuleKey, partnerId: string, firstDay: Date): KeyPlan {
+  const t = firstDay.getTime();
+  const ofKey = rules.filter((r) => sameKey(r, key) && !isEmpty(r));
+  const later = ofKey.filter((r) => r.validFrom.getTime() > t).sort((a, b) => +a.validFrom - +b.validFrom);
+  if (later[0]) return { key, outcome: 'CONFLICT', conflicting: later[0] };
+  const current = ofKey.find((r) => r.validFrom.getTime() <= t && (r.validTo === null || t < r.validTo.getTime()));
+  if (!current) return { key, outcome: 'CHANGE', previous: null, previousBecomes: null };
+  // Unchanged only if it stays so: a rule of the same partner that ends would leave a gap after its end.
+  if (current.partnerId === partnerId && current.validTo === null) return { key, outcome: 'UNCHANGED', current };
+  return {
+    key,
+    outcome: 'CHANGE',
+    previous: current,
+    previousBecomes: current.validFrom.getTime() === t ? 'CANCELLED' : 'ENDED',
+  };
+}
+
+/** One plan per key the request names, municipalities in the given order, genders within each. */
+export function planChange(rules: readonly RoutingRuleFact[], request: ChangeRequest): KeyPlan[] {
+  return request.municipalityIds.flatMap((municipalityId) =>
+    request.genders.map((gender) =>
+      planKey(rules, { track: request.track, gender, municipalityId }, request.partnerId, request.firstDay),
+    ),
+  );
+}
+
+/** The writes of a plan without conflicts (the caller refuses a plan with any). */
+export function planWrites(plans: readonly KeyPlan[], partnerId: string, firstDay: Date): PlanWrites {
+  const writes: PlanWrites = { ends: [], creates: [] };
+  for (const plan of plans) {
+    if (plan.outcome !== 'CHANGE') continue;
+    if (plan.previous && plan.previousBecomes) {
+      const validTo = plan.previousBecomes === 'CANCELLED' ? plan.previous.validFrom : firstDay;
+      writes.ends.push({ rule: plan.previous, validTo, kind: plan.previousBecomes });
+    }
+    writes.creates.push({ ...plan.key, partnerId, validFrom: firstDay });
+  }
+  return writes;
+}
