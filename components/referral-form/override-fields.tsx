@@ -18,18 +18,28 @@ const OVERRIDE_CHOICES = ['PERSON_WISH', 'ALREADY_IN_CONTACT', 'LANGUAGE', 'SAFE
 export default function OverrideFields({
   form,
   gap,
+  open,
+  onOpen,
   partners,
   errorOf,
-  onCancel,
 }: {
   form: UseFormReturn<FormValues>;
   gap: boolean;
+  /** Whether the fields show (always at a gap); otherwise the button that opens them. */
+  open: boolean;
+  onOpen: (open: boolean) => void;
   partners: { id: string; name: string }[];
   errorOf: (name: keyof FormValues) => string | undefined;
-  onCancel: () => void;
 }) {
   const t = useText();
   const { register } = form;
+  if (!open) {
+    return (
+      <Button type="button" variant="secondary" onClick={() => onOpen(true)}>
+        {t('referralForm.overrideToggle')}
+      </Button>
+    );
+  }
   return (
     <div className="space-y-4 border-l-4 border-amber-600 pl-3" data-testid="override-fields">
       <Field
@@ -73,7 +83,7 @@ export default function OverrideFields({
               </select>
             )}
           </Field>
-          <Button type="button" variant="secondary" onClick={onCancel}>
+          <Button type="button" variant="secondary" onClick={() => onOpen(false)}>
             {t('referralForm.overrideCancel')}
           </Button>
         </>

@@ -341,22 +341,17 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
               </p>
             )
           )}
-          {override ? (
-            <Suspense fallback={<p>{t('referralForm.routingPreviewPending')}</p>}>
+          {routingContext && (
+            <Suspense fallback={null}>
               <OverrideFields
                 form={form}
                 gap={!!gap}
+                open={override}
+                onOpen={setOverriding}
                 partners={options.partners.filter((p) => p.id !== ruledPartner)}
                 errorOf={errorOf}
-                onCancel={() => setOverriding(false)}
               />
             </Suspense>
-          ) : (
-            routingContext && (
-              <Button type="button" variant="secondary" onClick={() => setOverriding(true)}>
-                {t('referralForm.overrideToggle')}
-              </Button>
-            )
           )}
         </section>
       )}

@@ -16,7 +16,7 @@ import { changeResponsibilityAction, previewResponsibilityChangeAction } from '@
 import { REASON_MAX_LENGTH, responsibilityChangeInput } from '@/lib/routing/schema';
 import type { ChangePreview, PreviewRow } from '@/lib/routing/dto';
 import { RULE_GENDERS, TRACKS, type Gender, type Track } from '@/lib/routing/values';
-import { addDays } from '@/lib/time/berlin';
+import { addDays } from '@/lib/time/days';
 
 type Values = {
   municipalityIds: string[];

@@ -5,7 +5,7 @@ import { PARTNER_KINDS } from '@/lib/partners/values';
 
 export { PARTNER_KINDS };
 import { RULE_GENDERS, TRACKS } from '@/lib/routing/values';
-import { isCalendarDate } from '@/lib/time/berlin';
+import { isCalendarDate } from '@/lib/time/days';
 import { cleanText, emailAddress, phoneNumber } from '@/lib/validation/text';
 import { UUID_PATTERN } from '@/lib/validation/uuid';
 

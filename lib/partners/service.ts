@@ -7,7 +7,7 @@ import type { Gender, Track } from '@/lib/generated/prisma/enums';
 import type { CreatePartnerInput, PartnerFields, UpdatePartnerInput } from '@/lib/partners/schema';
 import { describeRules } from '@/lib/routing/labels';
 import { failure, failureWith, success, type ActionResult } from '@/lib/result';
-import { addDays, berlinDayStart } from '@/lib/time/berlin';
+import { addDays, berlinDayStart } from '@/lib/time/days';
 
 /**
  * Partner administration (issue 9). A partner is never deleted (referrals and rules point to it); it is

@@ -6,7 +6,7 @@
 import { isRuleValidAt, type RoutingRuleFact } from '@/lib/routing/decide';
 import type { RuleKey } from '@/lib/routing/plan';
 import { COVERAGE_DAYS, RULE_GENDERS, TRACKS } from '@/lib/routing/values';
-import { addDays, berlinDayStart } from '@/lib/time/berlin';
+import { addDays, berlinDayStart } from '@/lib/time/days';
 
 export type PartnerActivity = { id: string; activeFrom: Date; activeTo: Date | null };
 

@@ -7,7 +7,8 @@ import { coverageGaps, partnersWithoutRules } from '@/lib/routing/coverage';
 import { decideRoute, preferenceOptions, type RoutingRuleFact } from '@/lib/routing/decide';
 import type { HistoryEntry, RuleView } from '@/lib/routing/dto';
 import { RULE_GENDERS } from '@/lib/routing/values';
-import { berlinDateOf, berlinDayStart } from '@/lib/time/berlin';
+import { berlinDateOf } from '@/lib/time/berlin';
+import { berlinDayStart } from '@/lib/time/days';
 import { isUuid } from '@/lib/validation/uuid';
 
 const RULE_FACT_SELECT = {

@@ -3,7 +3,8 @@ import { z } from 'zod/mini';
 import { calendarDate } from '@/lib/partners/schema';
 import { RULE_GENDERS, TRACKS } from '@/lib/routing/values';
 import { GENDERS } from '@/lib/referrals/values';
-import { addDays, berlinDateOf } from '@/lib/time/berlin';
+import { berlinDateOf } from '@/lib/time/berlin';
+import { addDays } from '@/lib/time/days';
 import { cleanText } from '@/lib/validation/text';
 import { UUID_PATTERN } from '@/lib/validation/uuid';
 

@@ -13,7 +13,8 @@ import { planChange, planWrites, type KeyPlan } from '@/lib/routing/plan';
 import type { ChangePreview, PreviewRow } from '@/lib/routing/dto';
 import type { ConfirmedResponsibilityChangeInput, ResponsibilityChangeInput } from '@/lib/routing/schema';
 import { failure, failureWith, success, type ActionResult } from '@/lib/result';
-import { berlinDateOf, berlinDayStart } from '@/lib/time/berlin';
+import { berlinDateOf } from '@/lib/time/berlin';
+import { berlinDayStart } from '@/lib/time/days';
 
 /**
  * Change of responsibility in one step (issue 9, DESIGN.md section 5): the admin picks municipalities, a

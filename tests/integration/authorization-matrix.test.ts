@@ -16,7 +16,8 @@ import { declaredAccess } from '@/lib/actions';
 import { can, ROLES, type Role } from '@/lib/auth/permissions';
 import { db } from '@/lib/db';
 import { previewResponsibilityChange } from '@/lib/routing/service';
-import { addDays, berlinDateOf } from '@/lib/time/berlin';
+import { berlinDateOf } from '@/lib/time/berlin';
+import { addDays } from '@/lib/time/days';
 
 import { currentCookies, currentHeaders, currentSession } from './support/request-context';
 import { anHourAgo, createActor, freshWorld, municipalityId, PASSWORD, signInAs } from './support/world';

@@ -16,7 +16,8 @@ import { changeResponsibilityAction, previewResponsibilityChangeAction } from '@
 import { coverageReport } from '@/lib/routing/queries';
 import type { ResponsibilityChangeInput } from '@/lib/routing/schema';
 import { changeResponsibility, previewResponsibilityChange } from '@/lib/routing/service';
-import { addDays, berlinDateOf, berlinDayStart } from '@/lib/time/berlin';
+import { berlinDateOf } from '@/lib/time/berlin';
+import { addDays, berlinDayStart } from '@/lib/time/days';
 
 import { makeSecondFactorStale, signedInAdmin } from '../users/support';
 import { createActor, freshWorld, municipalityId, partnerId, signInAs } from '../support/world';

@@ -14,7 +14,8 @@ import { changeResponsibilityAction, previewResponsibilityChangeAction } from '@
 import { responsibilityOverview, ruleHistory, whoIsResponsible } from '@/lib/routing/queries';
 import type { ResponsibilityChangeInput } from '@/lib/routing/schema';
 import { changeResponsibility, previewResponsibilityChange } from '@/lib/routing/service';
-import { addDays, berlinDateOf, berlinDayStart, instantToBerlinLocal } from '@/lib/time/berlin';
+import { berlinDateOf, instantToBerlinLocal } from '@/lib/time/berlin';
+import { addDays, berlinDayStart } from '@/lib/time/days';
 import { consentedSubmission, DEFAULT_RULES_VALID_FROM } from '@/prisma/factories';
 
 import { makeSecondFactorStale, signedInAdmin } from '../users/support';

@@ -8,7 +8,8 @@ import { db } from '@/lib/db';
 import { coverageReport } from '@/lib/routing/queries';
 import { changeResponsibility, previewResponsibilityChange } from '@/lib/routing/service';
 import { COVERAGE_DAYS } from '@/lib/routing/values';
-import { addDays, berlinDateOf, berlinDayStart } from '@/lib/time/berlin';
+import { berlinDateOf } from '@/lib/time/berlin';
+import { addDays, berlinDayStart } from '@/lib/time/days';
 import { DEFAULT_RULES_VALID_FROM } from '@/prisma/factories';
 
 import { createActor, freshWorld, municipalityId, partnerId } from '../support/world';

@@ -7,7 +7,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 import { db } from '@/lib/db';
 import { RULE_GENDERS, TRACKS } from '@/lib/routing/values';
-import { addDays, berlinDateOf, berlinDayStart } from '@/lib/time/berlin';
+import { berlinDateOf } from '@/lib/time/berlin';
+import { addDays, berlinDayStart } from '@/lib/time/days';
 import { defaultPartnerCode, seedReferenceData } from '@/prisma/factories';
 
 import { freshWorld } from '../support/world';

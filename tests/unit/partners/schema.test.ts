@@ -15,7 +15,7 @@ import {
   type PartnerFields,
 } from '@/lib/partners/schema';
 import { RULE_GENDERS, TRACKS } from '@/lib/routing/values';
-import { addDays, berlinDayStart, isCalendarDate } from '@/lib/time/berlin';
+import { addDays, berlinDayStart, isCalendarDate } from '@/lib/time/days';
 
 const PARTNER_ID = '0197a1b2-3c4d-7e5f-8a9b-0c1d2e3f4a5d';
 

@@ -15,7 +15,7 @@ import {
 import type { RoutingRuleFact } from '@/lib/routing/decide';
 import type { RuleKey } from '@/lib/routing/plan';
 import { COVERAGE_DAYS, RULE_GENDERS, TRACKS } from '@/lib/routing/values';
-import { addDays, berlinDayStart } from '@/lib/time/berlin';
+import { addDays, berlinDayStart } from '@/lib/time/days';
 
 const TODAY = '2026-03-20'; // the window crosses the change to summer time (29 March)
 const MUNICIPALITIES = ['garbsen', 'sehnde'] as const;

@@ -11,7 +11,7 @@ import type { Track } from '@/lib/generated/prisma/enums';
 import type { RoutingRuleFact } from '@/lib/routing/decide';
 import { planChange, planKey, planWrites, type KeyPlan, type PlanWrites, type RuleKey } from '@/lib/routing/plan';
 import { RULE_GENDERS, TRACKS, type RuleGender } from '@/lib/routing/values';
-import { addDays, berlinDayStart } from '@/lib/time/berlin';
+import { addDays, berlinDayStart } from '@/lib/time/days';
 
 const BASE = '2026-01-01';
 const dayCache = new Map<number, Date>();

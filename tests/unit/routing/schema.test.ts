@@ -17,7 +17,7 @@ import {
   type ResponsibilityChangeInput,
 } from '@/lib/routing/schema';
 import { RULE_GENDERS, TRACKS } from '@/lib/routing/values';
-import { addDays, berlinDayStart, isCalendarDate } from '@/lib/time/berlin';
+import { addDays, berlinDayStart, isCalendarDate } from '@/lib/time/days';
 
 // 00:30 on 10 June in Berlin, still 9 June in UTC: "today" must be the Berlin day.
 const NOW = new Date('2026-06-09T22:30:00Z');

@@ -6,7 +6,8 @@ import { trackFrom } from '@/components/routing/track-tabs';
 import { getSession, requirePermission } from '@/lib/auth/guards';
 import { listMunicipalities, partnersForResponsibility } from '@/lib/routing/queries';
 import { RULE_GENDERS } from '@/lib/routing/values';
-import { addDays, berlinDateOf } from '@/lib/time/berlin';
+import { berlinDateOf } from '@/lib/time/berlin';
+import { addDays } from '@/lib/time/days';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('routing'))('change.title') };
