@@ -1,6 +1,6 @@
 'use client';
 
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 
 import { showServerFieldErrors } from '@/components/forms/server-field-errors';
@@ -10,10 +10,9 @@ import { Alert } from '@/components/ui/alert';
 import { Button, buttonClass } from '@/components/ui/button';
 import { Field, inputClass, RadioGroup } from '@/components/ui/field';
 import { submitReferralAction } from '@/lib/referrals/actions';
-import { fromRoutingRuleDto, type ReferralFormOptions } from '@/lib/referrals/dto';
+import type { ReferralFormOptions } from '@/lib/referrals/dto';
 import { GENDERS, type GenderValue } from '@/lib/referrals/values';
-import { decideRoute, preferenceOptions } from '@/lib/routing/decide';
-import { berlinLocalToInstant, instantToBerlinLocal } from '@/lib/time/berlin';
+import { instantToBerlinLocal } from '@/lib/time/berlin';
 
 /** Every field the form can hold; hidden sections are unregistered, so their values are never sent. */
 export type FormValues = {
@@ -32,11 +31,12 @@ export type FormValues = {
 };
 
 /**
- * The override's fields load on demand (and in the background once the page is interactive): most referrals
- * follow the rule, and the form's JavaScript budget is for what every officer needs first.
+ * Where the referral goes (the rule's partner, the person's choice, or the officer's override) loads once the
+ * page is interactive, next to validation: it is needed only after the officer has reached the person's
+ * section, and the form's JavaScript budget is for the fields every officer needs first.
  */
-const loadOverrideFields = () => import('@/components/referral-form/override-fields');
-const OverrideFields = lazy(loadOverrideFields);
+const loadRoutingChoice = () => import('@/components/referral-form/routing-choice');
+const RoutingChoice = lazy(loadRoutingChoice);
 
 /** Validation (zod and the schema) loads once the form is interactive, outside the route's budget. */
 const validation = lazySchemaResolver<FormValues>(() =>
@@ -69,10 +69,8 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
   // Where focus goes after the form is swapped for the result and back (WCAG 2.4.3).
   const [focusTarget, setFocusTarget] = useState<'result' | 'form' | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
-  // "Andere Stelle wählen": the officer overrides the rule, with a reason (DESIGN.md section 5).
-  const [overriding, setOverriding] = useState(false);
-  const rules = useMemo(() => options.rules.map(fromRoutingRuleDto), [options.rules]);
-  const partnerName = (id: string) => options.partners.find((p) => p.id === id)?.name ?? '';
+  // What the routing part says about the destination, for the live region (set by RoutingChoice).
+  const [destination, setDestination] = useState('');
 
   const form = useForm<FormValues>({
     resolver: validation.resolver,
@@ -84,40 +82,19 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
 
   useEffect(() => {
     void validation.preload();
-    void loadOverrideFields();
+    void loadRoutingChoice();
   }, []);
 
   useEffect(() => {
     if (focusTarget === 'result') document.getElementById(RESULT_ID)?.focus();
     if (focusTarget === 'form') setFocus('incidentAt');
   }, [focusTarget, setFocus]);
-  const [consent, gender, municipalityId, incidentAt] = useWatch({
-    control,
-    name: ['consent', 'gender', 'municipalityId', 'incidentAt'],
-  });
+  const consent = useWatch({ control, name: 'consent' });
 
   const errorOf = (name: keyof FormValues) => {
     const key = formState.errors[name]?.message;
     return key ? t(key, 'errors.invalid') : undefined;
   };
-
-  const at = incidentAt ? berlinLocalToInstant(incidentAt) : null;
-  const routingContext = at?.ok && municipalityId ? { track: 'VICTIM' as const, municipalityId, at: at.instant } : null;
-  const choices = routingContext && gender === 'NOT_STATED' ? preferenceOptions(rules, routingContext) : [];
-  const preview =
-    routingContext && gender && gender !== 'NOT_STATED' ? decideRoute(rules, { ...routingContext, gender }) : null;
-
-  // A gap in the rules: no partner responsible. The officer is never stuck: the form asks for a partner.
-  const gap =
-    (preview && !preview.ok && preview.error === 'NO_PARTNER') ||
-    (routingContext && gender === 'NOT_STATED' && !choices.length);
-  const override = overriding || !!gap;
-  const previewText = !preview
-    ? t('referralForm.routingPreviewPending')
-    : preview.ok
-      ? `${t(overriding ? 'referralForm.routingPreviewOverridden' : 'referralForm.routingPreview')} ${partnerName(preview.partnerId)}`
-      : t('referralForm.routingPreviewNone');
-  const ruledPartner = preview?.ok ? preview.partnerId : '';
 
   async function onValid(values: FormValues) {
     setFormError(null);
@@ -148,7 +125,6 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
     setFormError(null);
     // A new callout: a new idempotency key, and the current time (the page may have been open a while).
     reset({ idempotencyKey: newIdempotencyKey(), incidentAt: instantToBerlinLocal(new Date()), municipalityId: '' });
-    setOverriding(false);
     setFocusTarget('form');
   }
 
@@ -195,7 +171,7 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
       <input type="hidden" {...register('idempotencyKey')} />
       {/* Always mounted, so that screen readers announce where the referral will go as it changes. */}
       <div aria-live="polite" className="sr-only">
-        {consent === 'yes' && gender && gender !== 'NOT_STATED' ? previewText : ''}
+        {consent === 'yes' ? destination : ''}
       </div>
 
       <section className={sectionClass} aria-labelledby="incident-heading">
@@ -318,41 +294,9 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
           >
             {(aria) => <input {...aria} type="tel" autoComplete="off" className={inputClass} {...register('phone')} />}
           </Field>
-          {gender === 'NOT_STATED' && !override && (
-            <RadioGroup
-              name="preferredPartnerId"
-              legend={t('referralForm.preferredPartner')}
-              hint={choices.length ? t('referralForm.preferredPartnerHint') : t('referralForm.routingPreviewPending')}
-              error={errorOf('preferredPartnerId')}
-              required
-              requiredLabel={t('referralForm.required')}
-              options={choices.map((id) => ({ value: id, label: partnerName(id) }))}
-              inputProps={register('preferredPartnerId')}
-            />
-          )}
-          {gap ? (
-            <Alert tone="warning" testId="routing-gap">
-              {t('referralForm.gapNotice')}
-            </Alert>
-          ) : (
-            gender !== 'NOT_STATED' && (
-              <p className="rounded-md bg-slate-100 p-3 font-semibold" data-testid="routing-preview">
-                {previewText}
-              </p>
-            )
-          )}
-          {routingContext && (
-            <Suspense fallback={null}>
-              <OverrideFields
-                form={form}
-                gap={!!gap}
-                open={override}
-                onOpen={setOverriding}
-                partners={options.partners.filter((p) => p.id !== ruledPartner)}
-                errorOf={errorOf}
-              />
-            </Suspense>
-          )}
+          <Suspense fallback={<p className="rounded-md bg-slate-100 p-3">{t('referralForm.routingPreviewPending')}</p>}>
+            <RoutingChoice form={form} options={options} errorOf={errorOf} onDestination={setDestination} />
+          </Suspense>
         </section>
       )}
 

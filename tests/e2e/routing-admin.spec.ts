@@ -152,7 +152,7 @@ test('the officer chooses another partner with a reason; the override is stored 
   await page.getByLabel('Andere Stelle').selectOption({ label: BISS_LHH });
   await page.getByRole('button', { name: 'Vermittlung einreichen' }).click();
   await expect(page.getByTestId('error-overrideReason')).toHaveText('Bitte den Grund für die andere Stelle auswählen.');
-  await page.getByLabel('Grund', { exact: true }).selectOption({ label: 'Person ist dort schon in Beratung' });
+  await page.getByRole('combobox', { name: /^Grund/ }).selectOption({ label: 'Person ist dort schon in Beratung' });
   await expectNoAxeViolations(page);
   await page.getByRole('button', { name: 'Vermittlung einreichen' }).click();
   await expect(page.getByTestId('submit-success')).toContainText(BISS_LHH);
