@@ -56,6 +56,10 @@ export default function RoutingChoice({
       ? `${t(overriding ? 'referralForm.routingPreviewOverridden' : 'referralForm.routingPreview')} ${partnerName(ruled)}`
       : t('referralForm.routingPreviewNone');
   const destination = gap ? t('referralForm.gapNotice') : gender && gender !== 'NOT_STATED' ? previewText : '';
+  // What the person is told happens next: the description of the partner the referral goes to.
+  const [preferred, overridden] = useWatch({ control, name: ['preferredPartnerId', 'overridePartnerId'] });
+  const chosen = open ? overridden : gender === 'NOT_STATED' ? preferred : ruled;
+  const description = options.partners.find((p) => p.id === chosen)?.description;
   useEffect(() => onDestination(destination), [destination, onDestination]);
 
   return (
@@ -137,6 +141,12 @@ export default function RoutingChoice({
               </Button>
             </>
           )}
+        </div>
+      )}
+      {description && (
+        <div className="rounded-md border border-slate-300 p-3" data-testid="partner-description">
+          <p className="font-semibold">{t('referralForm.whatHappensNext')}</p>
+          <p className="whitespace-pre-line">{description}</p>
         </div>
       )}
     </>

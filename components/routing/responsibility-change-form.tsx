@@ -196,6 +196,7 @@ export function ResponsibilityChangeForm({
         legend={t('change.track')}
         error={errorOf('track')}
         required
+        requiredLabel={t('change.required')}
         options={TRACKS.map((k) => ({ value: k, label: t(`tracks.${k}`) }))}
         inputProps={register('track')}
       />
@@ -207,6 +208,7 @@ export function ResponsibilityChangeForm({
         error={errorOf('municipalityIds')}
         columns={3}
         required
+        requiredLabel={t('change.required')}
         options={options.municipalities.map((m) => ({ value: m.id, label: m.name }))}
         inputProps={register('municipalityIds')}
       />
@@ -217,6 +219,7 @@ export function ResponsibilityChangeForm({
         error={errorOf('genders')}
         columns={3}
         required
+        requiredLabel={t('change.required')}
         options={RULE_GENDERS.map((g) => ({ value: g, label: t(`genders.${g}`) }))}
         inputProps={register('genders')}
       />
@@ -226,6 +229,7 @@ export function ResponsibilityChangeForm({
         hint={t('change.partnerHint')}
         error={errorOf('partnerId')}
         required
+        requiredLabel={t('change.required')}
       >
         {(aria) => (
           <select {...aria} className={inputClass} {...register('partnerId')}>
@@ -244,6 +248,7 @@ export function ResponsibilityChangeForm({
         hint={t('change.firstDayHint')}
         error={errorOf('firstDay')}
         required
+        requiredLabel={t('change.required')}
       >
         {(aria) => <input {...aria} type="date" className={`${inputClass} sm:max-w-xs`} {...register('firstDay')} />}
       </Field>

@@ -11,13 +11,24 @@ export function activePartnerWhere(at: Date): Prisma.PartnerWhereInput {
   return { activeFrom: { lte: at }, OR: [{ activeTo: null }, { activeTo: { gt: at } }] };
 }
 
-/** Active partners for a select (user scope, overrides), by name. Reference data. */
-export function activePartnerOptions(params: { at?: Date; track?: Track } = {}) {
-  const at = params.at ?? new Date();
+/** Active partners for a select (user scope), by name. Reference data. */
+export function activePartnerOptions() {
   return db().partner.findMany({
-    where: { ...activePartnerWhere(at), ...(params.track && { tracks: { has: params.track } }) },
+    where: activePartnerWhere(new Date()),
     orderBy: { name: 'asc' },
     select: { id: true, name: true },
+  });
+}
+
+/**
+ * The partners of a track active at `at`, with the public description officers read out to the person
+ * ("what happens next"), for the officer's form. Reference data.
+ */
+export function partnersOfTrack(track: Track, at: Date) {
+  return db().partner.findMany({
+    where: { ...activePartnerWhere(at), tracks: { has: track } },
+    orderBy: { name: 'asc' },
+    select: { id: true, name: true, description: true },
   });
 }
 

@@ -8,7 +8,8 @@ export type RoutingRuleDto = Omit<RoutingRuleFact, 'validFrom' | 'validTo'> & {
 
 export type ReferralFormOptions = {
   municipalities: { id: string; name: string }[];
-  partners: { id: string; name: string }[];
+  /** Active partners of the victim track, with what they offer (read out to the person). */
+  partners: { id: string; name: string; description: string }[];
   rules: RoutingRuleDto[];
 };
 

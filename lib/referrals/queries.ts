@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/guards';
 import { db } from '@/lib/db';
-import { activePartnerOptions } from '@/lib/partners/queries';
+import { partnersOfTrack } from '@/lib/partners/queries';
 import type { ReferralStatus } from '@/lib/generated/prisma/client';
 import { toRoutingRuleDto, type ReferralFormOptions } from '@/lib/referrals/dto';
 import { MAX_INCIDENT_AGE_DAYS } from '@/lib/referrals/schema';
@@ -99,7 +99,7 @@ export async function loadReferralFormOptions(now: Date): Promise<ReferralFormOp
   const from = new Date(now.getTime() - MAX_INCIDENT_AGE_DAYS * 86_400_000);
   const [municipalities, partners, rules] = await Promise.all([
     listMunicipalities(),
-    activePartnerOptions({ at: now, track: 'VICTIM' }),
+    partnersOfTrack('VICTIM', now),
     loadVictimRulesForPreview(db(), { from }),
   ]);
   return { municipalities, partners, rules: rules.map(toRoutingRuleDto) };

@@ -148,8 +148,11 @@ test('the officer chooses another partner with a reason; the override is stored 
   await page.getByLabel('Vorname').fill('Nina');
   await page.getByLabel('Nachname').fill('Haas');
   await page.getByLabel('Telefonnummer für die Kontaktaufnahme').fill('0511 7788990');
+  // The officer reads out what happens next: the description of the partner the referral goes to.
+  await expect(page.getByTestId('partner-description')).toContainText('Die BISS meldet sich in den nächsten Tagen');
   await page.getByRole('button', { name: 'Andere Stelle wählen' }).click();
   await page.getByLabel('Andere Stelle').selectOption({ label: BISS_LHH });
+  await expect(page.getByTestId('partner-description')).toContainText('Die BISS der Landeshauptstadt meldet sich');
   await page.getByRole('button', { name: 'Vermittlung einreichen' }).click();
   await expect(page.getByTestId('error-overrideReason')).toHaveText('Bitte den Grund für die andere Stelle auswählen.');
   await page.getByRole('combobox', { name: /^Grund/ }).selectOption({ label: 'Person ist dort schon in Beratung' });
