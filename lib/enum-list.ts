@@ -10,3 +10,8 @@ export function enumList<E extends string>() {
     list: L & ([Exclude<E, L[number]>] extends [never] ? unknown : { missing: Exclude<E, L[number]> }),
   ): L => list;
 }
+
+/** The values of `chosen` in the order of `order` (a set stored in one canonical order: the UI's). */
+export function inOrderOf<T extends string>(order: readonly T[], chosen: readonly T[]): T[] {
+  return order.filter((value) => chosen.includes(value));
+}

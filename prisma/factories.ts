@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { normaliseRecoveryCode } from '@/lib/auth/mfa/recovery-codes';
 import { openTotpSecret, sealTotpSecret } from '@/lib/auth/mfa/secret-box';
 import { hashPassword } from '@/lib/auth/password';
-import type { Gender, PartnerKind, PrismaClient, Role, Track } from '@/lib/generated/prisma/client';
+import type { PartnerKind, PrismaClient, Role, Track } from '@/lib/generated/prisma/client';
 import type { ConsentedReferralInput } from '@/lib/referrals/schema';
+import { inOrderOf } from '@/lib/enum-list';
+import { LANGUAGE_CODES, type LanguageCode } from '@/lib/partners/languages';
 import { RULE_GENDERS, TRACKS, type RuleGender } from '@/lib/routing/values';
 import { instantToBerlinLocal } from '@/lib/time/berlin';
 
@@ -58,11 +60,11 @@ export async function seedReferenceData(db: PrismaClient): Promise<void> {
       name: p.name,
       kind: p.kind as PartnerKind,
       notificationEmail: p.notificationEmail,
-      tracks: details.tracks,
-      genders: details.genders,
+      tracks: inOrderOf(TRACKS, details.tracks),
+      genders: inOrderOf(RULE_GENDERS, details.genders),
       phone: details.phone,
       address: details.address,
-      languages: details.languages,
+      languages: inOrderOf(LANGUAGE_CODES, details.languages),
       description: details.description,
     };
     // An admin's later changes are never overwritten; a partner the migration carried over without its
@@ -89,7 +91,14 @@ type PartnerCode = 'BISS-REGION' | 'BISS-LHH' | 'MB-H' | 'GRUPPE' | 'BTZ-TAEBEA'
  */
 const PARTNER_DETAILS: Record<
   PartnerCode,
-  { tracks: Track[]; genders: Gender[]; phone: string; address: string; languages: string[]; description: string }
+  {
+    tracks: Track[];
+    genders: RuleGender[];
+    phone: string;
+    address: string;
+    languages: LanguageCode[];
+    description: string;
+  }
 > = {
   'BISS-REGION': {
     tracks: ['VICTIM'],

@@ -51,6 +51,9 @@ export default async function HomePage() {
             <a href="/verwaltung/zustaendigkeit" className={buttonClass('primary')}>
               {t('routing.overview.title')}
             </a>
+            <a href="/wer-ist-zustaendig" className={buttonClass('secondary')}>
+              {t('routing.who.title')}
+            </a>
             <a href="/verwaltung/partner" className={buttonClass('secondary')}>
               {t('partners.title')}
             </a>

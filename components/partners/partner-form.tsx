@@ -3,11 +3,11 @@
 import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
+import { useForm, useWatch } from 'react-hook-form';
 
 import { useStepUp } from '@/components/auth/step-up-prompt';
 import { showServerFieldErrors } from '@/components/forms/server-field-errors';
-import { schemaResolver } from '@/components/forms/schema-resolver';
+import { alsoChecking, schemaResolver } from '@/components/forms/schema-resolver';
 import { useErrorMessage } from '@/components/forms/use-error-message';
 import { useHydrated } from '@/components/forms/use-hydrated';
 import { Alert } from '@/components/ui/alert';
@@ -15,7 +15,12 @@ import { Button, buttonClass } from '@/components/ui/button';
 import { Field, inputClass, RadioGroup } from '@/components/ui/field';
 import { createPartnerAction, updatePartnerAction } from '@/lib/partners/actions';
 import type { PartnerForEdit } from '@/lib/partners/dto';
-import { createPartnerInput, DESCRIPTION_MAX_LENGTH, updatePartnerInput } from '@/lib/partners/schema';
+import {
+  activeRangeInput,
+  createPartnerInput,
+  DESCRIPTION_MAX_LENGTH,
+  updatePartnerInput,
+} from '@/lib/partners/schema';
 import { PARTNER_KINDS } from '@/lib/partners/values';
 import { RULE_GENDERS, TRACKS } from '@/lib/routing/values';
 
@@ -49,6 +54,12 @@ const EMPTY: Values = {
   description: '',
 };
 
+/** The form's fields of a stored partner: only what the admin edits (id and version travel separately). */
+function formValuesOf(partner: PartnerForEdit): Values {
+  const { id: _id, version: _version, ...fields } = partner;
+  return { ...fields, tracks: [...fields.tracks], genders: [...fields.genders], languages: [...fields.languages] };
+}
+
 /**
  * "Partnerstelle anlegen" (no `partner`) or the partner's settings. Saving needs a fresh second factor
  * (step-up). Refusals that concern rules (a deactivation while rules still point here) arrive as one
@@ -79,15 +90,15 @@ export function PartnerForm({
     const { code, ...fields } = values;
     return target ? { ...fields, ...target } : { code, ...fields };
   };
-  const { register, handleSubmit, setError, formState } = useForm<Values>({
-    resolver: schemaResolver<Values>({
-      safeParse: (values) => (target ? updatePartnerInput : createPartnerInput).safeParse(toInput(values as Values)),
-    }),
-    defaultValues: partner
-      ? { ...partner, code: partner.code, tracks: [...partner.tracks], genders: [...partner.genders] }
-      : { ...EMPTY, activeFrom: today },
+  const schema = alsoChecking(target ? updatePartnerInput : createPartnerInput, activeRangeInput);
+  const { register, handleSubmit, setError, control, formState } = useForm<Values>({
+    resolver: schemaResolver<Values>({ safeParse: (values) => schema.safeParse(toInput(values as Values)) }),
+    defaultValues: partner ? formValuesOf(partner) : { ...EMPTY, activeFrom: today },
   });
+  const descriptionLength = useWatch({ control, name: 'description' })?.length ?? 0;
   const errorOf = (name: keyof Values) => message(formState.errors[name]?.message);
+  // A problem of the form as a whole (e.g. the page is outdated) has no field to stand at.
+  const formProblem = message((formState.errors as { root?: { message?: string } }).root?.message);
   const required = { required: true, requiredLabel: t('form.required') };
 
   async function onValid(values: Values) {
@@ -141,6 +152,11 @@ export function PartnerForm({
         {notice && (
           <Alert tone={notice.tone} announce testId={notice.tone === 'error' ? 'form-error' : 'form-success'}>
             {notice.text}
+          </Alert>
+        )}
+        {formProblem && (
+          <Alert tone="error" announce testId="form-problem">
+            {formProblem}
           </Alert>
         )}
         {!partner && (
@@ -210,19 +226,11 @@ export function PartnerForm({
         <Field
           id="description"
           label={t('form.description')}
-          hint={t('form.descriptionHint')}
+          hint={`${t('form.descriptionHint')} ${t('form.characters', { count: descriptionLength, max: DESCRIPTION_MAX_LENGTH })}`}
           error={errorOf('description')}
           {...required}
         >
-          {(aria) => (
-            <textarea
-              {...aria}
-              rows={5}
-              maxLength={DESCRIPTION_MAX_LENGTH + 50}
-              className={`${inputClass} py-2`}
-              {...register('description')}
-            />
-          )}
+          {(aria) => <textarea {...aria} rows={5} className={`${inputClass} py-2`} {...register('description')} />}
         </Field>
         <Button type="submit" disabled={!hydrated || formState.isSubmitting}>
           {t(partner ? 'form.save' : 'form.create')}

@@ -35,8 +35,12 @@ export default function RoutingChoice({
   onDestination: (text: string) => void;
 }) {
   const t = useText();
-  const { register, control } = form;
+  const { register, control, setFocus } = form;
   const [overriding, setOverriding] = useState(false);
+  // The officer asked for another partner: the choice is the next thing to do.
+  useEffect(() => {
+    if (overriding) setFocus('overridePartnerId');
+  }, [overriding, setFocus]);
   const rules = useMemo(() => options.rules.map(fromRoutingRuleDto), [options.rules]);
   const partnerName = (id: string) => options.partners.find((p) => p.id === id)?.name ?? '';
   const [gender, municipalityId, incidentAt] = useWatch({ control, name: ['gender', 'municipalityId', 'incidentAt'] });
@@ -105,7 +109,13 @@ export default function RoutingChoice({
               <select {...aria} className={inputClass} {...register('overridePartnerId')}>
                 <option value="">{t('referralForm.choosePartner')}</option>
                 {options.partners
-                  .filter((p) => p.id !== ruled)
+                  // Partners the rules do not choose anyway, that serve this person.
+                  .filter(
+                    (p) =>
+                      p.id !== ruled &&
+                      !choices.includes(p.id) &&
+                      (gender === 'NOT_STATED' || (gender !== undefined && p.genders.includes(gender))),
+                  )
                   .map((p) => (
                     <option key={p.id} value={p.id}>
                       {p.name}

@@ -6,14 +6,14 @@ import { useForm, useWatch } from 'react-hook-form';
 
 import { useStepUp } from '@/components/auth/step-up-prompt';
 import { showServerFieldErrors } from '@/components/forms/server-field-errors';
-import { schemaResolver } from '@/components/forms/schema-resolver';
+import { alsoChecking, schemaResolver } from '@/components/forms/schema-resolver';
 import { useErrorMessage } from '@/components/forms/use-error-message';
 import { useHydrated } from '@/components/forms/use-hydrated';
 import { Alert } from '@/components/ui/alert';
 import { Button, buttonClass } from '@/components/ui/button';
 import { Field, inputClass, RadioGroup } from '@/components/ui/field';
 import { changeResponsibilityAction, previewResponsibilityChangeAction } from '@/lib/routing/actions';
-import { REASON_MAX_LENGTH, responsibilityChangeInput } from '@/lib/routing/schema';
+import { firstDayInput, REASON_MAX_LENGTH, responsibilityChangeInput } from '@/lib/routing/schema';
 import type { ChangePreview, PreviewRow } from '@/lib/routing/dto';
 import { RULE_GENDERS, TRACKS, type Gender, type Track } from '@/lib/routing/values';
 import { addDays } from '@/lib/time/days';
@@ -52,12 +52,12 @@ export function ResponsibilityChangeForm({
   const message = useErrorMessage();
   const { run, prompt } = useStepUp({ totpEnrolled });
   const [preview, setPreview] = useState<ChangePreview | null>(null);
-  const [saved, setSaved] = useState<number | null>(null);
+  const [saved, setSaved] = useState<{ created: number; firstDay: string; partner: string } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const panelRef = useRef<HTMLDivElement>(null);
   const { register, handleSubmit, setError, getValues, control, formState } = useForm<Values>({
-    resolver: schemaResolver<Values>(responsibilityChangeInput),
+    resolver: schemaResolver<Values>(alsoChecking(responsibilityChangeInput, firstDayInput)),
     defaultValues: { ...initial, partnerId: '', reason: '' },
   });
   const track = useWatch({ control, name: 'track' });
@@ -88,7 +88,7 @@ export function ResponsibilityChangeForm({
     const result = await run(() => changeResponsibilityAction(input), t('change.stepUpWhat')).catch(() => null);
     setBusy(false);
     if (result?.ok) {
-      setSaved(result.data.created);
+      setSaved({ created: result.data.created, firstDay: day(preview.firstDay), partner: preview.partnerName });
       setPreview(null);
       return;
     }
@@ -110,7 +110,7 @@ export function ResponsibilityChangeForm({
     return (
       <div ref={panelRef} tabIndex={-1} className="space-y-4 outline-none">
         <Alert tone="success" announce testId="change-saved">
-          {t('change.saved', { created: saved })}
+          {t('change.saved', saved)}
         </Alert>
         <a href={`/verwaltung/zustaendigkeit?bereich=${getValues('track')}`} className={buttonClass('primary')}>
           {t('change.toOverview')}
@@ -137,7 +137,7 @@ export function ResponsibilityChangeForm({
               {t('change.hasConflicts')}
             </Alert>
           )}
-          <p>{t('change.previewIntro')}</p>
+          <p>{t(conflicts ? 'change.previewConflictIntro' : 'change.previewIntro')}</p>
         </div>
         <ul className="space-y-2" data-testid="change-preview">
           {preview.rows.map((row) => (

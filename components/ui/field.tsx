@@ -63,7 +63,11 @@ export function Field({
         'aria-required': required || undefined,
       })}
       {error && (
-        <p id={errorId} className="text-sm font-semibold text-red-800" data-testid={`error-${id}`}>
+        <p
+          id={errorId}
+          className="text-sm font-semibold [overflow-wrap:anywhere] text-red-800"
+          data-testid={`error-${id}`}
+        >
           {error}
         </p>
       )}
@@ -125,14 +129,24 @@ export function RadioGroup({
               htmlFor={id}
               className="has-[:checked]:border-brand-700 has-[:checked]:bg-brand-50 flex min-h-12 cursor-pointer items-center gap-3 rounded-md border border-slate-400 bg-white px-3 has-[:checked]:border-2"
             >
-              <input type={type} id={id} value={option.value} className="accent-brand-700 size-5" {...inputProps} />
+              <input
+                type={type}
+                id={id}
+                value={option.value}
+                className="accent-brand-700 size-5 shrink-0"
+                {...inputProps}
+              />
               <span>{option.label}</span>
             </label>
           );
         })}
       </div>
       {error && (
-        <p id={errorId} className="text-sm font-semibold text-red-800" data-testid={`error-${name}`}>
+        <p
+          id={errorId}
+          className="text-sm font-semibold [overflow-wrap:anywhere] text-red-800"
+          data-testid={`error-${name}`}
+        >
           {error}
         </p>
       )}

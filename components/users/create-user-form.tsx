@@ -6,18 +6,18 @@ import { useForm, useWatch } from 'react-hook-form';
 
 import { useStepUp } from '@/components/auth/step-up-prompt';
 import { showServerFieldErrors } from '@/components/forms/server-field-errors';
-import { schemaResolver } from '@/components/forms/schema-resolver';
+import { alsoChecking, schemaResolver } from '@/components/forms/schema-resolver';
 import { useErrorMessage } from '@/components/forms/use-error-message';
 import { useHydrated } from '@/components/forms/use-hydrated';
 import { Alert } from '@/components/ui/alert';
 import { Button, buttonClass } from '@/components/ui/button';
 import { Field, inputClass } from '@/components/ui/field';
 import { PasswordLinkBox } from '@/components/users/password-link-box';
-import { RoleScopeFields, withAccessIssues } from '@/components/users/role-scope-fields';
+import { RoleScopeFields } from '@/components/users/role-scope-fields';
 import type { Role } from '@/lib/auth/permissions';
 import { createUserAction } from '@/lib/users/actions';
 import type { PasswordLinkDto, ScopeOptions } from '@/lib/users/dto';
-import { createUserInput, parseScope, SCOPES_OF_ROLE } from '@/lib/users/schema';
+import { accessInput, createUserInput, parseScope, SCOPES_OF_ROLE } from '@/lib/users/schema';
 
 type Values = { email: string; displayName: string; role: Role | ''; scope: string };
 const EMPTY: Values = { email: '', displayName: '', role: '', scope: '' };
@@ -32,7 +32,7 @@ export function CreateUserForm({ options, totpEnrolled }: { options: ScopeOption
   const [created, setCreated] = useState<{ id: string; link: PasswordLinkDto } | null>(null);
   const resultRef = useRef<HTMLDivElement>(null);
   const { register, handleSubmit, setError, setValue, getValues, reset, control, formState } = useForm<Values>({
-    resolver: schemaResolver<Values>(withAccessIssues((values) => createUserInput.safeParse(values))),
+    resolver: schemaResolver<Values>(alsoChecking(createUserInput, accessInput)),
     defaultValues: EMPTY,
   });
   const role = useWatch({ control, name: 'role' });

@@ -6,25 +6,7 @@ import type { UseFormRegisterReturn } from 'react-hook-form';
 import { Field, inputClass, RadioGroup } from '@/components/ui/field';
 import { ROLES, type Role } from '@/lib/auth/permissions';
 import type { ScopeOptions } from '@/lib/users/dto';
-import { accessInput, SCOPES_OF_ROLE, type ScopeKind } from '@/lib/users/schema';
-
-type Issue = { path: PropertyKey[]; message: string; code?: string };
-type Parsed = { success: true; data: unknown } | { success: false; error: { issues: Issue[] } };
-
-/**
- * The form's schema, plus the role/scope issues while other fields are still wrong (zod runs an object's
- * own checks only once all its fields passed), so that an empty form shows every problem at once.
- */
-export function withAccessIssues(parse: (values: unknown) => Parsed): { safeParse: (values: unknown) => Parsed } {
-  return {
-    safeParse: (values) => {
-      const result = parse(values);
-      const access = accessInput.safeParse(values);
-      if (result.success || access.success) return result;
-      return { success: false, error: { issues: [...result.error.issues, ...access.error.issues] } };
-    },
-  };
-}
+import { SCOPES_OF_ROLE, type ScopeKind } from '@/lib/users/schema';
 
 const GROUP_LABEL: Record<ScopeKind, 'stations' | 'inspections' | null> = {
   STATION: 'stations',

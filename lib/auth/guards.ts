@@ -8,6 +8,7 @@ import 'server-only';
 
 import { getServerSession } from 'next-auth';
 import { notFound, redirect } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
 import { cache } from 'react';
 
 import { recordDenial } from '@/lib/audit/record';
@@ -115,4 +116,14 @@ export async function authorizeSecondFactorStep(step: SecondFactorStep): Promise
     return failure('UNAUTHENTICATED', 'errors.codes.UNAUTHENTICATED');
   }
   return success(session);
+}
+
+/**
+ * A guarded page's title (its `generateMetadata`): the page's own for whoever may open it, the "not found"
+ * title for everyone else, so that a refused page does not name itself in the browser's tab.
+ */
+export async function titleFor(permission: Permission, namespace: string, key: string): Promise<{ title: string }> {
+  const actor = await getActor();
+  if (!actor || !can(actor.role, permission)) return { title: (await getTranslations('notFound'))('title') };
+  return { title: (await getTranslations(namespace))(key) };
 }

@@ -28,7 +28,7 @@ export function partnersOfTrack(track: Track, at: Date) {
   return db().partner.findMany({
     where: { ...activePartnerWhere(at), tracks: { has: track } },
     orderBy: { name: 'asc' },
-    select: { id: true, name: true, description: true },
+    select: { id: true, name: true, genders: true, description: true },
   });
 }
 

@@ -7,7 +7,7 @@ export { PARTNER_KINDS };
 import { RULE_GENDERS, TRACKS } from '@/lib/routing/values';
 import { isCalendarDate } from '@/lib/time/days';
 import { cleanText, emailAddress, phoneNumber } from '@/lib/validation/text';
-import { UUID_PATTERN } from '@/lib/validation/uuid';
+import { uuidField } from '@/lib/validation/uuid';
 
 /**
  * Partner administration (issue 9, DESIGN.md section 5): one schema for the admin's form and the server
@@ -52,6 +52,11 @@ function checkActiveRange(value: { activeFrom: string; activeTo?: string }, ctx:
   }
 }
 
+/** The range check alone, for the form to show while other fields are still wrong. */
+export const activeRangeInput = z
+  .object({ activeFrom: fields.activeFrom, activeTo: fields.activeTo })
+  .check(z.superRefine(checkActiveRange));
+
 export const createPartnerInput = z
   .strictObject({
     code: z
@@ -70,7 +75,7 @@ export type CreatePartnerInput = z.infer<typeof createPartnerInput>;
 /** A change names the version the admin saw, so that two admins never silently overwrite each other. */
 export const updatePartnerInput = z
   .strictObject({
-    partnerId: z.string({ error: 'errors.reload' }).check(z.regex(UUID_PATTERN, { error: 'errors.reload' })),
+    partnerId: uuidField('errors.reload'),
     version: z.int({ error: 'errors.reload' }),
     ...fields,
   })

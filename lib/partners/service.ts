@@ -3,6 +3,9 @@ import 'server-only';
 import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/guards';
 import { db, type Tx } from '@/lib/db';
+import { inOrderOf } from '@/lib/enum-list';
+import { LANGUAGE_CODES } from '@/lib/partners/languages';
+import { RULE_GENDERS, TRACKS } from '@/lib/routing/values';
 import type { Gender, Track } from '@/lib/generated/prisma/enums';
 import type { CreatePartnerInput, PartnerFields, UpdatePartnerInput } from '@/lib/partners/schema';
 import { describeRules } from '@/lib/routing/labels';
@@ -27,14 +30,15 @@ function columns(input: PartnerFields) {
   return {
     name: input.name,
     kind: input.kind,
-    tracks: [...input.tracks],
-    genders: [...input.genders],
+    // Sets, stored in the UI's order: the same choice in another order is no change.
+    tracks: inOrderOf(TRACKS, input.tracks),
+    genders: inOrderOf(RULE_GENDERS, input.genders),
     phone: input.phone,
     address: input.address,
     notificationEmail: input.notificationEmail,
     activeFrom: berlinDayStart(input.activeFrom),
     activeTo: input.activeTo ? berlinDayStart(addDays(input.activeTo, 1)) : null,
-    languages: [...input.languages],
+    languages: inOrderOf(LANGUAGE_CODES, input.languages),
     description: input.description,
   };
 }
@@ -64,7 +68,7 @@ export async function createPartner({
   }
 }
 
-type LockedPartner = { id: string; version: number; name: string };
+type LockedPartner = { id: string; name: string };
 
 /**
  * Rules of this partner (not cancelled) that the new settings would no longer cover: every rule, past ones
@@ -110,11 +114,16 @@ export async function updatePartner({
   input,
 }: Command<UpdatePartnerInput>): Promise<ActionResult<{ version: number }>> {
   return db().$transaction(async (tx) => {
-    const [partner] = await tx.$queryRaw<LockedPartner[]>`
-      SELECT id, version, name FROM "Partner" WHERE id = ${input.partnerId}::uuid FOR UPDATE`;
-    if (!partner) return notFound();
+    const [locked] = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM "Partner" WHERE id = ${input.partnerId}::uuid FOR UPDATE`;
+    if (!locked) return notFound();
+    const partner = await tx.partner.findUniqueOrThrow({ where: { id: locked.id } });
     if (partner.version !== input.version) return changedMeanwhile();
     const next = columns(input);
+    const changed = (Object.keys(next) as (keyof typeof next)[]).filter(
+      (field) => JSON.stringify(next[field]) !== JSON.stringify(partner[field]),
+    );
+    if (changed.length === 0) return success({ version: partner.version });
     const stranded = await rulesOutside(tx, partner, next);
     if (stranded.length) {
       return failureWith('INVALID_STATE', 'partners.errors.rulesOutside', {
@@ -133,12 +142,18 @@ export async function updatePartner({
       action: 'PARTNER_UPDATED',
       entityType: 'Partner',
       entityId: partner.id,
+      // What changed, and where notices go before and after: facts about an organisation, nothing personal.
       details: {
         version,
+        changed: changed.join(','),
         activeFrom: input.activeFrom,
         activeTo: input.activeTo || null,
-        tracks: input.tracks.join(','),
-        genders: input.genders.join(','),
+        tracks: next.tracks.join(','),
+        genders: next.genders.join(','),
+        ...(changed.includes('notificationEmail') && {
+          notificationEmail: next.notificationEmail,
+          previousNotificationEmail: partner.notificationEmail,
+        }),
       },
     });
     return success({ version });

@@ -1,3 +1,4 @@
+import type { GenderValue } from '@/lib/referrals/values';
 import type { RoutingRuleFact } from '@/lib/routing/decide';
 
 /** What the form page hands to the browser: reference data only, dates as ISO strings. */
@@ -9,7 +10,7 @@ export type RoutingRuleDto = Omit<RoutingRuleFact, 'validFrom' | 'validTo'> & {
 export type ReferralFormOptions = {
   municipalities: { id: string; name: string }[];
   /** Active partners of the victim track, with what they offer (read out to the person). */
-  partners: { id: string; name: string; description: string }[];
+  partners: { id: string; name: string; genders: GenderValue[]; description: string }[];
   rules: RoutingRuleDto[];
 };
 

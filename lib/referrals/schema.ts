@@ -93,17 +93,17 @@ export type ReferralSubmission = ConsentedReferralInput | DeclinedOfferInput;
 export const referralSubmission = z.pipe(
   z
     .strictObject({
-      idempotencyKey: z.uuid({ error: 'errors.reload' }),
+      idempotencyKey: z.uuid({ error: 'errors.reload' }).check(z.toLowerCase()),
       incidentAt,
-      municipalityId: z.uuid({ error: 'errors.municipalityRequired' }),
+      municipalityId: z.uuid({ error: 'errors.municipalityRequired' }).check(z.toLowerCase()),
       gender: z.enum(GENDERS, { error: 'errors.genderRequired' }),
       consent: z.enum(['yes', 'no'], { error: 'errors.consentRequired' }),
       caseNumber: z.optional(caseNumber),
       firstName: z.optional(name),
       lastName: z.optional(name),
       phone: z.optional(phone),
-      preferredPartnerId: z.optional(z.uuid({ error: 'errors.preferenceRequired' })),
-      overridePartnerId: z.optional(z.uuid({ error: 'errors.overridePartnerRequired' })),
+      preferredPartnerId: z.optional(z.uuid({ error: 'errors.preferenceRequired' }).check(z.toLowerCase())),
+      overridePartnerId: z.optional(z.uuid({ error: 'errors.overridePartnerRequired' }).check(z.toLowerCase())),
       overrideReason: z.optional(z.enum(OVERRIDE_REASONS, { error: 'errors.overrideReasonRequired' })),
     })
     .check(

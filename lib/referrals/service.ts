@@ -4,8 +4,7 @@ import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/guards';
 import { db, type Db, type Tx } from '@/lib/db';
 import type { ConsentedReferralInput, DeclinedOfferInput, ReferralSubmission } from '@/lib/referrals/schema';
-import { decideRoute, type RoutingDecision } from '@/lib/routing/decide';
-import { activePartnerWhere } from '@/lib/partners/queries';
+import { decideRoute, preferenceOptions, type RoutingDecision } from '@/lib/routing/decide';
 import { lockRulesForRouting, type LockedRule } from '@/lib/routing/queries';
 import type { OverrideReasonValue } from '@/lib/routing/values';
 import { claimSubmissionKey, submissionFingerprint } from '@/lib/referrals/submission-key';
@@ -171,9 +170,11 @@ type Route = {
 
 /**
  * The rule's decision, or the officer's override (DESIGN.md section 5): another partner of the track, active
- * at the incident time, with a reason. An override is stored as such, without a rule; "no responsible
- * partner" is a reason only where the rules really leave a gap, and an override to the partner the rule
- * chooses anyway is refused, so that the supervisor never sees an override that was none.
+ * from the incident time until now (read FOR SHARE, so that a deactivation saved at the same moment waits),
+ * with a reason. An override is stored as such, without a rule. "No partner responsible" is a reason only
+ * where the rules really leave a gap (for a person who did not state a gender: no service to choose from),
+ * and an override to a partner the rules offer anyway is refused, so that supervisors and admins never see
+ * an override or a gap that was none.
  */
 async function chooseRoute(
   tx: Tx,
@@ -188,12 +189,22 @@ async function chooseRoute(
     const partnerName = rules.find((rule) => rule.id === decision.ruleId)!.partnerName;
     return { ...decision, partnerName, overrideReason: null };
   }
-  if (overrideReason === 'NO_RESPONSIBLE_PARTNER' && decision.ok) return { ok: false, error: 'OVERRIDE_NOT_A_GAP' };
-  if (decision.ok && decision.partnerId === overridePartnerId) return { ok: false, error: 'OVERRIDE_SAME_AS_RULE' };
-  const partner = await tx.partner.findFirst({
-    where: { id: overridePartnerId, tracks: { has: 'VICTIM' }, ...activePartnerWhere(incidentAt) },
-    select: { id: true, name: true },
-  });
+  const responsible =
+    input.gender === 'NOT_STATED'
+      ? preferenceOptions(rules, { track: 'VICTIM', municipalityId: input.municipalityId, at: incidentAt })
+      : decision.ok
+        ? [decision.partnerId]
+        : [];
+  const gap =
+    input.gender === 'NOT_STATED' ? responsible.length === 0 : !decision.ok && decision.error === 'NO_PARTNER';
+  if (overrideReason === 'NO_RESPONSIBLE_PARTNER' && !gap) return { ok: false, error: 'OVERRIDE_NOT_A_GAP' };
+  if (responsible.includes(overridePartnerId)) return { ok: false, error: 'OVERRIDE_SAME_AS_RULE' };
+  const [partner] = await tx.$queryRaw<{ id: string; name: string }[]>`
+    SELECT id, name FROM "Partner"
+     WHERE id = ${overridePartnerId}::uuid AND 'VICTIM' = ANY(tracks)
+       AND (${input.gender} = 'NOT_STATED' OR ${input.gender}::"Gender" = ANY(genders))
+       AND "activeFrom" <= ${incidentAt} AND ("activeTo" IS NULL OR "activeTo" > now())
+       FOR SHARE`;
   if (!partner) return { ok: false, error: 'OVERRIDE_PARTNER_UNAVAILABLE' };
   return {
     ok: true,

@@ -9,6 +9,7 @@ import type { Gender, Track } from '@/lib/routing/values';
 export type RuleView = {
   id: string;
   version: number;
+  gender: Gender;
   partnerId: string;
   partnerName: string;
   firstDay: string;

@@ -4,7 +4,8 @@
  * compute the same plan from the same rules. Rules are never edited in place: the rule in force on the first
  * day ends the day before (a scheduled rule that would only start that day is cancelled), and a new rule
  * starts, open-ended. A key with a rule scheduled after the first day is a conflict: the change would
- * overlap it, and the admin must first decide about that scheduled change.
+ * overlap it, and the admin must first decide about that scheduled change. So is a rule already in force
+ * that started on the first day itself: it may have routed referrals, and is never withdrawn.
  */
 import type { RoutingRuleFact } from '@/lib/routing/decide';
 import type { RuleGender } from '@/lib/routing/values';
@@ -19,6 +20,8 @@ export type ChangeRequest = {
   partnerId: string;
   /** Start of the first day (Europe/Berlin) of the new responsibility. */
   firstDay: Date;
+  /** When the change is saved: a rule already in force then has decided referrals and is never withdrawn. */
+  now: Date;
 };
 
 export type KeyPlan =
@@ -44,7 +47,13 @@ const sameKey = (rule: RoutingRuleFact, key: RuleKey) =>
 /** A cancelled rule (empty validity) decides nothing and conflicts with nothing. */
 const isEmpty = (rule: RoutingRuleFact) => rule.validTo !== null && rule.validTo.getTime() <= rule.validFrom.getTime();
 
-export function planKey(rules: readonly RoutingRuleFact[], key: RuleKey, partnerId: string, firstDay: Date): KeyPlan {
+export function planKey(
+  rules: readonly RoutingRuleFact[],
+  key: RuleKey,
+  partnerId: string,
+  firstDay: Date,
+  now: Date,
+): KeyPlan {
   const t = firstDay.getTime();
   const ofKey = rules.filter((r) => sameKey(r, key) && !isEmpty(r));
   const later = ofKey.filter((r) => r.validFrom.getTime() > t).sort((a, b) => +a.validFrom - +b.validFrom);
@@ -53,19 +62,24 @@ export function planKey(rules: readonly RoutingRuleFact[], key: RuleKey, partner
   if (!current) return { key, outcome: 'CHANGE', previous: null, previousBecomes: null };
   // Unchanged only if it stays so: a rule of the same partner that ends would leave a gap after its end.
   if (current.partnerId === partnerId && current.validTo === null) return { key, outcome: 'UNCHANGED', current };
-  return {
-    key,
-    outcome: 'CHANGE',
-    previous: current,
-    previousBecomes: current.validFrom.getTime() === t ? 'CANCELLED' : 'ENDED',
-  };
+  if (current.validFrom.getTime() < t) return { key, outcome: 'CHANGE', previous: current, previousBecomes: 'ENDED' };
+  // The rule starts on the first day. Only a scheduled one may be withdrawn; one already in force may have
+  // routed referrals, and ending it on its own first day would erase it: the change must start later.
+  if (current.validFrom.getTime() <= now.getTime()) return { key, outcome: 'CONFLICT', conflicting: current };
+  return { key, outcome: 'CHANGE', previous: current, previousBecomes: 'CANCELLED' };
 }
 
 /** One plan per key the request names, municipalities in the given order, genders within each. */
 export function planChange(rules: readonly RoutingRuleFact[], request: ChangeRequest): KeyPlan[] {
   return request.municipalityIds.flatMap((municipalityId) =>
     request.genders.map((gender) =>
-      planKey(rules, { track: request.track, gender, municipalityId }, request.partnerId, request.firstDay),
+      planKey(
+        rules,
+        { track: request.track, gender, municipalityId },
+        request.partnerId,
+        request.firstDay,
+        request.now,
+      ),
     ),
   );
 }

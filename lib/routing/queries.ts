@@ -28,20 +28,25 @@ export type LockedRule = RoutingRuleFact & { partnerName: string };
 /**
  * Every rule of one municipality and track whose partner is active at the incident time, locked (FOR
  * SHARE) until the caller's transaction ends: a change of responsibility saved at the same moment waits, so
- * a referral can never be routed past the rules. One statement, because it runs inside every submit (bench
- * submit); the caller picks the rule in force at the incident time with `decideRoute`.
+ * a referral can never be routed past the rules. The caller picks the rule in force at the incident time with
+ * `decideRoute`. Two statements: the lock (in id order, the order a change of responsibility locks in, so the
+ * two never deadlock), then the read, whose fresh snapshot sees a change that committed while the lock
+ * waited, including the rule it inserted (bench submit measures both).
  */
-export function lockRulesForRouting(
+export async function lockRulesForRouting(
   tx: Tx,
   params: { municipalityId: string; track: RoutingRuleFact['track']; at: Date },
 ): Promise<LockedRule[]> {
+  await tx.$executeRaw`
+    SELECT 1 FROM "RoutingRule"
+     WHERE "municipalityId" = ${params.municipalityId}::uuid AND track = ${params.track}::"Track"
+     ORDER BY id FOR SHARE`;
   return tx.$queryRaw<LockedRule[]>`
     SELECT r.id, r.version, r.track::text AS track, r.gender::text AS gender, r."municipalityId", r."partnerId",
            r."validFrom", r."validTo", p.name AS "partnerName"
       FROM "RoutingRule" r JOIN "Partner" p ON p.id = r."partnerId"
      WHERE r."municipalityId" = ${params.municipalityId}::uuid AND r.track = ${params.track}::"Track"
-       AND p."activeFrom" <= ${params.at} AND (p."activeTo" IS NULL OR p."activeTo" > ${params.at})
-       FOR SHARE OF r`;
+       AND p."activeFrom" <= ${params.at} AND (p."activeTo" IS NULL OR p."activeTo" > ${params.at})`;
 }
 
 /**
@@ -75,6 +80,7 @@ function ruleView(rule: RoutingRuleFact, partnerNames: Map<string, string>): Rul
   return {
     id: rule.id,
     version: rule.version,
+    gender: rule.gender,
     partnerId: rule.partnerId,
     partnerName: partnerNames.get(rule.partnerId) ?? '',
     firstDay: berlinDateOf(rule.validFrom),

@@ -6,13 +6,12 @@ import { GENDERS } from '@/lib/referrals/values';
 import { berlinDateOf } from '@/lib/time/berlin';
 import { addDays } from '@/lib/time/days';
 import { cleanText } from '@/lib/validation/text';
-import { UUID_PATTERN } from '@/lib/validation/uuid';
+import { uuidField as uuid } from '@/lib/validation/uuid';
 
 /**
  * Routing administration (issue 9): the change of responsibility and the "Wer ist zuständig?" question.
  * One schema for the admin's form and the server action.
  */
-const uuid = (error: string) => z.string({ error }).check(z.regex(UUID_PATTERN, { error }));
 
 /** How far a first day may lie in the past (with a reason) or ahead. */
 export const FIRST_DAY_PAST_DAYS = 90;
@@ -55,6 +54,11 @@ function checkFirstDay(value: ChangeShape, ctx: z.core.$RefinementCtx<unknown>) 
 }
 
 export const responsibilityChangeInput = z.strictObject(responsibilityChangeFields).check(z.superRefine(checkFirstDay));
+
+/** The first-day check alone, for the form to show while other fields are still wrong. */
+export const firstDayInput = z
+  .object({ firstDay: responsibilityChangeFields.firstDay, reason: responsibilityChangeFields.reason })
+  .check(z.superRefine(checkFirstDay));
 export type ResponsibilityChangeInput = z.infer<typeof responsibilityChangeInput>;
 
 /** Saving names the preview the admin confirmed: if the rules changed since, the admin sees the new one. */

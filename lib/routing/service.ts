@@ -155,7 +155,7 @@ export async function previewResponsibilityChange({
   const facts = await loadChangeFacts(db(), input, false);
   const partner = requestProblem(facts, input);
   if (!partner.ok) return partner;
-  const plans = planChange(facts.rules, { ...input, firstDay: berlinDayStart(input.firstDay) });
+  const plans = planChange(facts.rules, { ...input, firstDay: berlinDayStart(input.firstDay), now: new Date() });
   return success(toPreview(facts, partner.data, input, plans));
 }
 
@@ -174,7 +174,7 @@ export async function changeResponsibility({
       const partner = requestProblem(facts, input);
       if (!partner.ok) return partner;
       const firstDay = berlinDayStart(input.firstDay);
-      const plans = planChange(facts.rules, { ...input, firstDay });
+      const plans = planChange(facts.rules, { ...input, firstDay, now: new Date() });
       const preview = toPreview(facts, partner.data, input, plans);
       const conflicts = plans.flatMap((p) => (p.outcome === 'CONFLICT' ? [p.conflicting] : []));
       if (conflicts.length) {

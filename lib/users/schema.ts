@@ -3,7 +3,7 @@ import { z } from 'zod/mini';
 import { confirmationMatches, newPasswordFields } from '@/lib/accounts/schema';
 import { ROLES, type Role } from '@/lib/auth/permissions';
 import { emailAddress, personName } from '@/lib/validation/text';
-import { UUID_PATTERN } from '@/lib/validation/uuid';
+import { UUID_PATTERN, uuidField } from '@/lib/validation/uuid';
 
 /**
  * User administration (DESIGN.md section 2). One schema per form for react-hook-form in the browser and
@@ -76,7 +76,7 @@ export type CreateUserInput = z.infer<typeof createUserInput>;
  * which each of these changes moves on), so that two admins never silently overwrite each other.
  */
 const target = {
-  userId: z.string({ error: 'errors.reload' }).check(z.regex(UUID_PATTERN, { error: 'errors.reload' })),
+  userId: uuidField('errors.reload'),
   version: z.int({ error: 'errors.reload' }),
 };
 

@@ -48,7 +48,7 @@ async function whoIsResponsible(page: Page, municipality: string, date: string) 
   await page.goto('/wer-ist-zustaendig');
   await page.getByLabel('Wohnort').selectOption({ label: municipality });
   await page.getByLabel('Geschlecht der Person').selectOption({ label: 'Frauen' });
-  await page.getByLabel('Datum (Einsatztag)').fill(date);
+  await page.getByLabel('Datum', { exact: true }).fill(date);
   await page.getByRole('button', { name: 'Anzeigen' }).click();
   return page.getByTestId('who-answer');
 }
@@ -164,6 +164,27 @@ test('the officer chooses another partner with a reason; the override is stored 
       caseNumber,
     ]),
   ).toEqual([{ routingReason: 'OVERRIDE', overrideReason: 'ALREADY_IN_CONTACT', routingRuleId: null }]);
+});
+
+test('the admin edits a partner; deactivating one that rules still point to is refused, naming them', async ({
+  page,
+}) => {
+  await signIn(page, ADMIN);
+  await page.goto('/verwaltung/partner');
+  await page.getByRole('link', { name: 'Die Gruppe Jugendhilfe gGmbH' }).click();
+  await page.getByLabel('Letzter aktiver Tag (leer = unbefristet)').fill(addDays(today(), 5));
+  await page.getByRole('button', { name: 'Änderungen speichern' }).click();
+  const refusal = page.getByTestId('form-error');
+  await expect(refusal).toContainText('Zuständigkeiten zeigen noch auf diese Stelle');
+  await expect(refusal).toContainText('Barsinghausen · Männer · Täterarbeit: Die Gruppe Jugendhilfe gGmbH, ab');
+
+  await page.getByLabel('Letzter aktiver Tag (leer = unbefristet)').fill('');
+  await page.getByLabel('Telefon für die Polizei').fill('0511 0000 999');
+  await page.getByRole('button', { name: 'Änderungen speichern' }).click();
+  await expect(page.getByTestId('form-success')).toHaveText('Gespeichert.');
+  await page.reload();
+  await expect(page.getByLabel('Telefon für die Polizei')).toHaveValue('0511 0000 999');
+  await expectNoAxeViolations(page);
 });
 
 test('the admin pages work on a phone @phone', async ({ page }) => {

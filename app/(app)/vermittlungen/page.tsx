@@ -2,11 +2,11 @@ import type { Metadata } from 'next';
 import { getFormatter, getTranslations } from 'next-intl/server';
 
 import { buttonClass } from '@/components/ui/button';
-import { requirePermission } from '@/lib/auth/guards';
+import { requirePermission, titleFor } from '@/lib/auth/guards';
 import { listOwnReferrals } from '@/lib/referrals/queries';
 
-export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getTranslations('referralList'))('title') };
+export function generateMetadata(): Promise<Metadata> {
+  return titleFor('referral:read-own', 'referralList', 'title');
 }
 
 export default async function MyReferralsPage({

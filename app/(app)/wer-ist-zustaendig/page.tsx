@@ -5,16 +5,17 @@ import { dayFormatter } from '@/components/routing/rule-history';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { inputClass } from '@/components/ui/field';
-import { requirePermission } from '@/lib/auth/guards';
+import { requirePermission, titleFor } from '@/lib/auth/guards';
+import { can } from '@/lib/auth/permissions';
 import { GENDERS } from '@/lib/referrals/values';
 import type { RuleView } from '@/lib/routing/dto';
 import { listMunicipalities, whoIsResponsible } from '@/lib/routing/queries';
 import { whoIsResponsibleQuery } from '@/lib/routing/schema';
-import { TRACKS } from '@/lib/routing/values';
+import { TRACKS, type Track } from '@/lib/routing/values';
 import { berlinDateOf } from '@/lib/time/berlin';
 
-export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getTranslations('routing'))('who.title') };
+export function generateMetadata(): Promise<Metadata> {
+  return titleFor('routing:read', 'routing', 'who.title');
 }
 
 type Query = Record<'gemeinde' | 'geschlecht' | 'bereich' | 'datum', string | string[] | undefined>;
@@ -26,7 +27,8 @@ const single = (value: string | string[] | undefined) => (typeof value === 'stri
  * and a day: nothing about a person.
  */
 export default async function WhoIsResponsiblePage({ searchParams }: { searchParams: Promise<Query> }) {
-  await requirePermission('routing:read');
+  const actor = await requirePermission('routing:read');
+  const mayManage = can(actor.role, 'routing:manage');
   const query = await searchParams;
   const [municipalities, t, day] = await Promise.all([
     listMunicipalities(),
@@ -42,14 +44,24 @@ export default async function WhoIsResponsiblePage({ searchParams }: { searchPar
   const asked = query.gemeinde !== undefined;
   const parsed = asked ? whoIsResponsibleQuery.safeParse(values) : null;
   const answer = parsed?.success ? await whoIsResponsible(parsed.data) : null;
-  const ruleLine = (rule: RuleView) =>
-    t('who.byRule', {
-      id: rule.id,
-      version: rule.version,
-      validity: rule.lastDay
-        ? t('validity.range', { from: day(rule.firstDay), to: day(rule.lastDay) })
-        : t('validity.openEnded', { from: day(rule.firstDay) }),
-    });
+  const municipalityName = municipalities.find((m) => m.id === parsed?.data?.municipalityId)?.name ?? '';
+  const ruleLine = (rule: RuleView) => (
+    <>
+      {t('who.byRule', {
+        rule: `${municipalityName} · ${t(`genders.${rule.gender}`)} · ${t(`tracks.${values.track as Track}`)}`,
+        version: rule.version,
+        validity: rule.lastDay
+          ? t('validity.range', { from: day(rule.firstDay), to: day(rule.lastDay) })
+          : t('validity.openEnded', { from: day(rule.firstDay) }),
+      })}{' '}
+      {mayManage && (
+        <a href={`/verwaltung/zustaendigkeit/${parsed?.data?.municipalityId}`} className="underline">
+          {t('overview.history')}
+        </a>
+      )}
+      <span className="block text-xs break-all">{t('who.ruleId', { id: rule.id })}</span>
+    </>
+  );
   const select = 'min-h-12 w-full rounded-md border border-slate-500 bg-white px-3';
 
   return (
@@ -102,7 +114,7 @@ export default async function WhoIsResponsiblePage({ searchParams }: { searchPar
         {answer?.kind === 'RULE' && (
           <Alert tone="success">
             <p className="text-lg font-bold">{t('who.answer', { partner: answer.rule.partnerName })}</p>
-            <p className="text-sm break-all">{ruleLine(answer.rule)}</p>
+            <p className="text-sm">{ruleLine(answer.rule)}</p>
           </Alert>
         )}
         {answer?.kind === 'NONE' && <Alert tone="error">{t('who.none')}</Alert>}
@@ -116,7 +128,7 @@ export default async function WhoIsResponsiblePage({ searchParams }: { searchPar
                 {answer.options.map((rule) => (
                   <li key={rule.id}>
                     <span className="font-bold">{rule.partnerName}</span>
-                    <span className="block text-sm break-all">{ruleLine(rule)}</span>
+                    <span className="block text-sm">{ruleLine(rule)}</span>
                   </li>
                 ))}
               </ul>

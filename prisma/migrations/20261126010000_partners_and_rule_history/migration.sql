@@ -94,7 +94,8 @@ INSERT INTO "RoutingRuleChange" (id, "changeSetId", "ruleId", version, kind, "va
 SELECT gen_random_uuid(), gen_random_uuid(), r.id, r.version, 'CREATED', r."validFrom", r."validTo" FROM "RoutingRule" r;
 
 -- Rules are never edited in place and never deleted, whatever the client: an update may only end a rule
--- earlier (never before its start), with the next version; everything that decided a referral stays.
+-- earlier (never before its start), with the next version; everything that decided a referral stays. Only a
+-- rule not yet in force may be withdrawn (its range made empty): one in force may have routed referrals.
 CREATE FUNCTION routing_rule_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'DELETE' THEN
@@ -104,7 +105,8 @@ BEGIN
      OR NEW."municipalityId" <> OLD."municipalityId" OR NEW."partnerId" <> OLD."partnerId"
      OR NEW."validFrom" <> OLD."validFrom" OR NEW.version <> OLD.version + 1
      OR NEW."validTo" IS NULL OR NEW."validTo" < NEW."validFrom"
-     OR (OLD."validTo" IS NOT NULL AND NEW."validTo" >= OLD."validTo") THEN
+     OR (OLD."validTo" IS NOT NULL AND NEW."validTo" >= OLD."validTo")
+     OR (NEW."validTo" = NEW."validFrom" AND OLD."validFrom" <= now()) THEN
     RAISE EXCEPTION 'a routing rule may only end earlier, with the next version' USING ERRCODE = 'restrict_violation';
   END IF;
   RETURN NEW;
@@ -112,3 +114,12 @@ END $$;
 
 CREATE TRIGGER "RoutingRule_append_only" BEFORE UPDATE OR DELETE ON "RoutingRule"
   FOR EACH ROW EXECUTE FUNCTION routing_rule_append_only();
+
+-- The history is the record of what each version that a referral stored looked like: never changed.
+CREATE FUNCTION routing_rule_change_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the history of routing rules is never changed' USING ERRCODE = 'restrict_violation';
+END $$;
+
+CREATE TRIGGER "RoutingRuleChange_immutable" BEFORE UPDATE OR DELETE ON "RoutingRuleChange"
+  FOR EACH ROW EXECUTE FUNCTION routing_rule_change_immutable();

@@ -259,9 +259,10 @@ describe('updatePartnerAction', () => {
       languages: ['de', 'tr', 'uk'],
     });
     expect(result).toEqual({ ok: true, data: { version: 2 } });
+    // Sets are stored in the order the form lists them.
     expect(await partnerRow(id)).toMatchObject({
       name: 'Frauenberatung Ost und Nord e.V.',
-      genders: ['FEMALE', 'DIVERSE', 'MALE'],
+      genders: ['FEMALE', 'MALE', 'DIVERSE'],
       activeTo: new Date('2030-07-01T00:00:00+02:00'),
       languages: ['de', 'tr', 'uk'],
       version: 2,
@@ -274,10 +275,11 @@ describe('updatePartnerAction', () => {
         entityId: id,
         details: {
           version: 2,
+          changed: 'name,genders,activeTo,languages',
           activeFrom: '2024-01-01',
           activeTo: '2030-06-30',
           tracks: 'VICTIM',
-          genders: 'FEMALE,DIVERSE,MALE',
+          genders: 'FEMALE,MALE,DIVERSE',
         },
       },
     ]);
@@ -450,6 +452,7 @@ describe('a partner never strands a routing rule', () => {
         entityId: id,
         details: {
           version: 2,
+          changed: 'activeTo',
           activeFrom: '2024-01-01',
           activeTo: day(0),
           tracks: 'VICTIM',

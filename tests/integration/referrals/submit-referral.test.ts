@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 
+import pg from 'pg';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import { db } from '@/lib/db';
 import { submitReferralAction } from '@/lib/referrals/actions';
 import { submitReferral } from '@/lib/referrals/service';
 import type { ConsentedReferralInput, ReferralSubmission } from '@/lib/referrals/schema';
+import { instantToBerlinLocal } from '@/lib/time/berlin';
 
+import { testDatabaseUrl } from '../helpers/db';
 import { anHourAgo, countRows, createActor, freshWorld, municipalityId, partnerId, signInAs } from '../support/world';
 import { currentHeaders } from '../support/request-context';
 
@@ -317,6 +320,86 @@ describe('submitReferral', () => {
       routingReason: 'OVERRIDE',
       overrideReason: 'NO_RESPONSIBLE_PARTNER',
     });
+  });
+
+  it('records a gap or an override only where there is one, whatever the gender or the spelling of ids', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    const refused = async (extra: Partial<ReferralSubmission>, error: string, gender: 'FEMALE' | 'NOT_STATED') =>
+      expect(
+        await submitReferral({ actor: officer, input: await referralFor('Garbsen', gender, extra) }),
+      ).toMatchObject({
+        ok: false,
+        fieldErrors: { overridePartnerId: [`errors.routing.${error}`] },
+      });
+    const lhh = await partnerId('BISS-LHH');
+    // Gender not stated: Garbsen has services to choose from, so there is no gap, and choosing one of them is
+    // the person's preference, not an override.
+    await refused(
+      { overridePartnerId: lhh, overrideReason: 'NO_RESPONSIBLE_PARTNER' },
+      'OVERRIDE_NOT_A_GAP',
+      'NOT_STATED',
+    );
+    await refused(
+      { overridePartnerId: await partnerId('BISS-REGION'), overrideReason: 'PERSON_WISH' },
+      'OVERRIDE_SAME_AS_RULE',
+      'NOT_STATED',
+    );
+    // Ids in upper case name the same rows: the rule's own partner stays "no override".
+    const upper = await referralFor('Garbsen', 'FEMALE', {
+      overridePartnerId: (await partnerId('BISS-REGION')).toUpperCase(),
+      overrideReason: 'PERSON_WISH',
+    });
+    upper.municipalityId = upper.municipalityId.toUpperCase();
+    await signInAs(officer);
+    expect(await submitReferralAction(upper)).toMatchObject({
+      ok: false,
+      fieldErrors: { overridePartnerId: ['errors.routing.OVERRIDE_SAME_AS_RULE'] },
+    });
+    // A partner deactivated since the callout takes no referral, even one for a callout before.
+    await db().partner.update({ where: { code: 'BISS-LHH' }, data: { activeTo: new Date(Date.now() - 60_000) } });
+    await refused(
+      {
+        overridePartnerId: lhh,
+        overrideReason: 'LANGUAGE',
+        incidentAt: instantToBerlinLocal(new Date(Date.now() - 3 * 86_400_000)),
+      },
+      'OVERRIDE_PARTNER_UNAVAILABLE',
+      'FEMALE',
+    );
+    expect(await countRows()).toEqual({ referrals: 0, declined: 0 });
+  });
+
+  it('routes by a change of responsibility that commits while the submit waits for the rules', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    const garbsen = await municipalityId('Garbsen');
+    const admin = new pg.Client(testDatabaseUrl());
+    await admin.connect();
+    try {
+      // Another transaction holds the rules while it ends the old rule and inserts the new one.
+      await admin.query('BEGIN');
+      await admin.query(
+        `SELECT id FROM "RoutingRule" WHERE "municipalityId" = $1 AND track = 'VICTIM' ORDER BY id FOR UPDATE`,
+        [garbsen],
+      );
+      const switchover = new Date(Date.now() - 2 * 3_600_000);
+      await admin.query(
+        `UPDATE "RoutingRule" SET "validTo" = $2, version = version + 1
+          WHERE "municipalityId" = $1 AND track = 'VICTIM' AND gender = 'FEMALE'`,
+        [garbsen, switchover],
+      );
+      await admin.query(
+        `INSERT INTO "RoutingRule" (id, track, gender, "municipalityId", "partnerId", "validFrom")
+         VALUES (gen_random_uuid(), 'VICTIM', 'FEMALE', $1, $2, $3)`,
+        [garbsen, await partnerId('BISS-LHH'), switchover],
+      );
+      const submitted = submitReferral({ actor: officer, input: await referralFor('Garbsen', 'FEMALE') });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await admin.query('COMMIT');
+      expect(await submitted).toMatchObject({ ok: true });
+    } finally {
+      await admin.end();
+    }
+    expect((await db().referral.findFirstOrThrow()).partnerId).toBe(await partnerId('BISS-LHH'));
   });
 
   it('lets the officer choose another active partner of the track with a reason, and refuses what is no override', async () => {

@@ -23,8 +23,8 @@ const ONLY_EARLIER = 'a routing rule may only end earlier, with the next version
 beforeEach(freshWorld);
 
 /** One statement on a connection of its own, as psql would send it. */
-function sql(statement: string, values: unknown[] = []) {
-  return queryAt(testDatabaseUrl(), statement, values);
+function sql<T extends Record<string, unknown> = Record<string, unknown>>(statement: string, values: unknown[] = []) {
+  return queryAt<T>(testDatabaseUrl(), statement, values);
 }
 
 /** What a refused statement said: the SQLSTATE and the message (or 'done' when it was accepted). */
@@ -91,7 +91,7 @@ describe('trigger RoutingRule_append_only', () => {
     expect(await db().routingRule.findUnique({ where: { id: rule.id } })).toEqual(rule);
   });
 
-  it('allows ending a rule earlier with the next version, down to an empty validity (cancelled)', async () => {
+  it('allows ending a rule earlier with the next version', async () => {
     const rule = await sehndeFemaleRule();
     const end = new Date('2030-01-01T00:00:00+01:00');
     expect(
@@ -107,15 +107,44 @@ describe('trigger RoutingRule_append_only', () => {
     // Earlier again, through Prisma as the service does it.
     const earlier = new Date('2029-06-01T00:00:00+02:00');
     await db().routingRule.update({ where: { id: rule.id }, data: { validTo: earlier, version: rule.version + 2 } });
-    // Cancelled: ends where it starts (the service's CANCELLED).
+    // A rule in force since 2024 may have routed referrals: it is never withdrawn (made empty).
+    expect(
+      await outcome(`UPDATE "RoutingRule" SET "validTo" = "validFrom", version = version + 1 WHERE id = $1`, [rule.id]),
+    ).toMatchObject({ code: RESTRICT_VIOLATION, message: ONLY_EARLIER });
+  });
+
+  it('withdraws only a rule not yet in force (CANCELLED in the service), and never changes the history', async () => {
+    const current = await sehndeFemaleRule();
+    const switchAt = new Date('2030-01-01T00:00:00+01:00');
     await db().routingRule.update({
-      where: { id: rule.id },
-      data: { validTo: rule.validFrom, version: rule.version + 3 },
+      where: { id: current.id },
+      data: { validTo: switchAt, version: current.version + 1 },
     });
-    expect(await db().routingRule.findUniqueOrThrow({ where: { id: rule.id } })).toMatchObject({
-      validTo: rule.validFrom,
-      version: rule.version + 3,
+    const scheduled = await db().routingRule.create({
+      data: {
+        track: current.track,
+        gender: current.gender,
+        municipalityId: current.municipalityId,
+        partnerId: await partnerId('BISS-LHH'),
+        validFrom: switchAt,
+      },
     });
+    expect(
+      await outcome(`UPDATE "RoutingRule" SET "validTo" = "validFrom", version = version + 1 WHERE id = $1`, [
+        scheduled.id,
+      ]),
+    ).toBe('done');
+
+    const [entry] = await sql<{ id: string }>(`SELECT id FROM "RoutingRuleChange" LIMIT 1`);
+    for (const statement of [
+      `UPDATE "RoutingRuleChange" SET reason = 'umgeschrieben' WHERE id = $1`,
+      `DELETE FROM "RoutingRuleChange" WHERE id = $1`,
+    ]) {
+      expect(await outcome(statement, [entry!.id])).toMatchObject({
+        code: RESTRICT_VIOLATION,
+        message: 'the history of routing rules is never changed',
+      });
+    }
   });
 
   it('refuses extending a rule, reopening it (validTo NULL) or ending it before it starts', async () => {

@@ -337,6 +337,11 @@ describe('disableUserAction / enableUserAction', () => {
       code: 'FORBIDDEN',
     });
     expect((await db().user.findUniqueOrThrow({ where: { id: admin.id } })).active).toBe(true);
+    // The same id in upper case is the same account (PostgreSQL compares uuids regardless of case).
+    expect(
+      await disableUserAction({ userId: admin.id.toUpperCase(), version: await versionOf(admin.id) }),
+    ).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect((await db().user.findUniqueOrThrow({ where: { id: admin.id } })).active).toBe(true);
   });
 
   it('may disable and enable a directory account', async () => {

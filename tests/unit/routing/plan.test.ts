@@ -26,6 +26,8 @@ function day(n: number): Date {
 }
 
 const KEY: RuleKey = { track: 'VICTIM', gender: 'FEMALE', municipalityId: 'garbsen' };
+/** When the admin saves: before every rule of these tests, so that any of them may still be withdrawn. */
+const SCHEDULED_AT = new Date('2025-06-01T00:00:00Z');
 
 function rule(
   id: string,
@@ -139,14 +141,36 @@ describe('planKey', () => {
       { key: KEY, outcome: 'CHANGE', previous: null, previousBecomes: null },
     ],
   ])('%s', (_name, rules, expected) => {
-    expect(planKey(rules, KEY, 'neu', day(10))).toEqual(expected);
+    expect(planKey(rules, KEY, 'neu', day(10), SCHEDULED_AT)).toEqual(expected);
+  });
+
+  it('never withdraws a rule already in force on its own first day: it may have routed referrals', () => {
+    const started = rule('r', 'biss', 10, null);
+    expect(planKey([started], KEY, 'neu', day(10), day(12))).toEqual({
+      key: KEY,
+      outcome: 'CONFLICT',
+      conflicting: started,
+    });
+    // Scheduled (its first day still ahead when saving): withdrawn and replaced.
+    expect(planKey([started], KEY, 'neu', day(10), day(9))).toMatchObject({
+      outcome: 'CHANGE',
+      previousBecomes: 'CANCELLED',
+    });
+    // From a later day, it simply ends.
+    expect(planKey([started], KEY, 'neu', day(11), day(12))).toMatchObject({
+      outcome: 'CHANGE',
+      previousBecomes: 'ENDED',
+    });
   });
 
   it('finds the rule in force across a daylight-saving change (first day 29 March 2026)', () => {
     const spring = day(87);
     expect(addDays(BASE, 87)).toBe('2026-03-29');
     const current = rule('a', 'biss', 80, 88);
-    expect(planKey([current], KEY, 'neu', spring)).toMatchObject({ outcome: 'CHANGE', previous: current });
+    expect(planKey([current], KEY, 'neu', spring, SCHEDULED_AT)).toMatchObject({
+      outcome: 'CHANGE',
+      previous: current,
+    });
   });
 });
 
@@ -158,6 +182,7 @@ describe('planChange', () => {
       municipalityIds: ['sehnde', 'garbsen'],
       partnerId: 'neu',
       firstDay: day(10),
+      now: SCHEDULED_AT,
     });
     expect(plans.map((p) => [p.key.municipalityId, p.key.gender, p.key.track])).toEqual([
       ['sehnde', 'MALE', 'PERPETRATOR'],
@@ -181,6 +206,7 @@ describe('planChange', () => {
       municipalityIds: ['garbsen'],
       partnerId: 'neu',
       firstDay: day(10),
+      now: SCHEDULED_AT,
     });
     expect(plans.map((p) => p.outcome)).toEqual(['CHANGE', 'UNCHANGED', 'CONFLICT']);
     expect(plans[0]).toMatchObject({ previous: { id: 'f' } });
@@ -192,7 +218,7 @@ describe('planWrites', () => {
 
   it('ends the rule in force at the first day and starts an open-ended rule there', () => {
     const current = rule('a', 'biss', 0, null, { version: 3 });
-    const writes = planWrites([planKey([current], KEY, 'neu', firstDay)], 'neu', firstDay);
+    const writes = planWrites([planKey([current], KEY, 'neu', firstDay, SCHEDULED_AT)], 'neu', firstDay);
     expect(writes).toEqual({
       ends: [{ rule: current, validTo: firstDay, kind: 'ENDED' }],
       creates: [{ ...KEY, partnerId: 'neu', validFrom: firstDay }],
@@ -201,13 +227,17 @@ describe('planWrites', () => {
 
   it('cancels a rule that would only start on the first day (an empty validity)', () => {
     const scheduled = rule('b', 'btz', 10, null);
-    const writes = planWrites([planKey([rule('a', 'biss', 0, 10), scheduled], KEY, 'neu', firstDay)], 'neu', firstDay);
+    const writes = planWrites(
+      [planKey([rule('a', 'biss', 0, 10), scheduled], KEY, 'neu', firstDay, SCHEDULED_AT)],
+      'neu',
+      firstDay,
+    );
     expect(writes.ends).toEqual([{ rule: scheduled, validTo: scheduled.validFrom, kind: 'CANCELLED' }]);
     expect(writes.creates).toEqual([{ ...KEY, partnerId: 'neu', validFrom: firstDay }]);
   });
 
   it('only creates where no rule is in force', () => {
-    expect(planWrites([planKey([], KEY, 'neu', firstDay)], 'neu', firstDay)).toEqual({
+    expect(planWrites([planKey([], KEY, 'neu', firstDay, SCHEDULED_AT)], 'neu', firstDay)).toEqual({
       ends: [],
       creates: [{ ...KEY, partnerId: 'neu', validFrom: firstDay }],
     });
@@ -216,9 +246,9 @@ describe('planWrites', () => {
   it('writes nothing for unchanged and conflicting keys, and everything for the others', () => {
     const other = (gender: RuleGender) => ({ ...KEY, gender });
     const plans: KeyPlan[] = [
-      planKey([rule('u', 'neu', 0, null)], KEY, 'neu', firstDay),
-      planKey([rule('c', 'btz', 20, null, { gender: 'MALE' })], other('MALE'), 'neu', firstDay),
-      planKey([rule('e', 'biss', 0, null, { gender: 'DIVERSE' })], other('DIVERSE'), 'neu', firstDay),
+      planKey([rule('u', 'neu', 0, null)], KEY, 'neu', firstDay, SCHEDULED_AT),
+      planKey([rule('c', 'btz', 20, null, { gender: 'MALE' })], other('MALE'), 'neu', firstDay, SCHEDULED_AT),
+      planKey([rule('e', 'biss', 0, null, { gender: 'DIVERSE' })], other('DIVERSE'), 'neu', firstDay, SCHEDULED_AT),
     ];
     expect(plans.map((p) => p.outcome)).toEqual(['UNCHANGED', 'CONFLICT', 'CHANGE']);
     const writes = planWrites(plans, 'neu', firstDay);
@@ -393,6 +423,7 @@ function run(s: Scenario) {
     municipalityIds: s.municipalityIds,
     partnerId: s.partnerId,
     firstDay,
+    now: SCHEDULED_AT,
   });
   const writes = planWrites(plans, s.partnerId, firstDay);
   return { firstDay, plans, writes, after: applyWrites(s.rules, writes) };
@@ -502,6 +533,7 @@ describe('planChange and planWrites, properties', () => {
       municipalityIds: [KEY.municipalityId],
       partnerId: 'neu',
       firstDay,
+      now: SCHEDULED_AT,
     });
     const after = applyWrites([ending], planWrites(plans, 'neu', firstDay));
     expect(responsible(after, KEY, day(39))).toEqual(['neu']);

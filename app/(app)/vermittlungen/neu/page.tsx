@@ -3,13 +3,13 @@ import { getTranslations } from 'next-intl/server';
 
 import { ClientTextsProvider } from '@/components/i18n/client-texts';
 import { ReferralForm } from '@/components/referral-form/referral-form';
-import { requirePermission } from '@/lib/auth/guards';
+import { requirePermission, titleFor } from '@/lib/auth/guards';
 import { clientTexts } from '@/lib/i18n/client-texts';
 import { loadReferralFormOptions } from '@/lib/referrals/queries';
 import { instantToBerlinLocal } from '@/lib/time/berlin';
 
-export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getTranslations('referralForm'))('title') };
+export function generateMetadata(): Promise<Metadata> {
+  return titleFor('referral:create', 'referralForm', 'title');
 }
 
 export default async function NewReferralPage() {

@@ -3,11 +3,11 @@ import { getTranslations } from 'next-intl/server';
 
 import { dayFormatter } from '@/components/routing/rule-history';
 import { Alert } from '@/components/ui/alert';
-import { requirePermission } from '@/lib/auth/guards';
+import { requirePermission, titleFor } from '@/lib/auth/guards';
 import { coverageReport } from '@/lib/routing/queries';
 
-export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getTranslations('routing'))('coverage.title') };
+export function generateMetadata(): Promise<Metadata> {
+  return titleFor('routing:manage', 'routing', 'coverage.title');
 }
 
 /** Gaps in the responsibilities today and in the next 30 days, and active partners without any rule. */
@@ -25,9 +25,9 @@ export default async function CoveragePage() {
       </a>
       <h1 className="text-2xl font-bold">{t('coverage.title')}</h1>
       <p className="max-w-prose text-slate-700">{t('coverage.intro')}</p>
-      {gaps.length === 0 && partnersWithoutRules.length === 0 && (
+      {gaps.length === 0 && (
         <Alert tone="success" testId="coverage-complete">
-          {t('coverage.complete')}
+          {t('coverage.noGaps')}
         </Alert>
       )}
       {gaps.length > 0 && (

@@ -6,13 +6,13 @@ import { EmailAddress } from '@/components/ui/email-address';
 import { buttonClass } from '@/components/ui/button';
 import { UserSearch } from '@/components/users/user-search';
 import { UserStatus } from '@/components/users/user-status';
-import { requirePermission } from '@/lib/auth/guards';
+import { requirePermission, titleFor } from '@/lib/auth/guards';
 import { TIME_ZONE } from '@/lib/time/berlin';
 import { listUsers, type UserRow } from '@/lib/users/queries';
 import { USER_SEARCH_COOKIE } from '@/lib/users/schema';
 
-export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getTranslations('users'))('title') };
+export function generateMetadata(): Promise<Metadata> {
+  return titleFor('users:manage', 'users', 'title');
 }
 
 const single = (value: string | string[] | undefined) => (typeof value === 'string' ? value : '');

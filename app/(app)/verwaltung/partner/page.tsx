@@ -3,11 +3,11 @@ import { getTranslations } from 'next-intl/server';
 
 import { dayFormatter } from '@/components/routing/rule-history';
 import { buttonClass } from '@/components/ui/button';
-import { requirePermission } from '@/lib/auth/guards';
+import { requirePermission, titleFor } from '@/lib/auth/guards';
 import { listPartners, type PartnerRow } from '@/lib/partners/queries';
 
-export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getTranslations('partners'))('title') };
+export function generateMetadata(): Promise<Metadata> {
+  return titleFor('partners:manage', 'partners', 'title');
 }
 
 export default async function PartnersPage() {

@@ -4,11 +4,11 @@ import { getTranslations } from 'next-intl/server';
 import { dayFormatter } from '@/components/routing/rule-history';
 import { TrackTabs, trackFrom } from '@/components/routing/track-tabs';
 import { buttonClass } from '@/components/ui/button';
-import { requirePermission } from '@/lib/auth/guards';
+import { requirePermission, titleFor } from '@/lib/auth/guards';
 import { responsibilityOverview } from '@/lib/routing/queries';
 
-export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getTranslations('routing'))('overview.title') };
+export function generateMetadata(): Promise<Metadata> {
+  return titleFor('routing:manage', 'routing', 'overview.title');
 }
 
 /** "Zuständigkeiten": today's partner and every scheduled change, per municipality and group, of one track. */
@@ -42,7 +42,10 @@ export default async function ResponsibilitiesPage({
           >
             <div className="flex items-baseline justify-between gap-2">
               <h2 className="text-lg font-bold">{m.name}</h2>
-              <a href={`/verwaltung/zustaendigkeit/${m.id}`} className="text-brand-800 text-sm underline">
+              <a
+                href={`/verwaltung/zustaendigkeit/${m.id}`}
+                className="text-brand-800 inline-flex min-h-11 items-center text-sm underline"
+              >
                 {t('overview.history')}
               </a>
             </div>

@@ -7,13 +7,13 @@ import { EmailAddress } from '@/components/ui/email-address';
 import { UserAccessForm } from '@/components/users/user-access-form';
 import { UserAccountActions } from '@/components/users/user-account-actions';
 import { UserStatus } from '@/components/users/user-status';
-import { getSession, requirePermission } from '@/lib/auth/guards';
+import { getSession, requirePermission, titleFor } from '@/lib/auth/guards';
 import { TIME_ZONE } from '@/lib/time/berlin';
 import type { ManagedUserDto } from '@/lib/users/dto';
 import { getUserDetail, loadScopeOptions } from '@/lib/users/queries';
 
-export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getTranslations('users'))('title') };
+export function generateMetadata(): Promise<Metadata> {
+  return titleFor('users:manage', 'users', 'title');
 }
 
 export default async function UserDetailPage({ params }: { params: Promise<{ id: string }> }) {

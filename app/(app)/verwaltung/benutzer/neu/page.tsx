@@ -2,11 +2,11 @@ import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 
 import { CreateUserForm } from '@/components/users/create-user-form';
-import { getSession, requirePermission } from '@/lib/auth/guards';
+import { getSession, requirePermission, titleFor } from '@/lib/auth/guards';
 import { loadScopeOptions } from '@/lib/users/queries';
 
-export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getTranslations('users'))('new') };
+export function generateMetadata(): Promise<Metadata> {
+  return titleFor('users:manage', 'users', 'new');
 }
 
 export default async function NewUserPage() {

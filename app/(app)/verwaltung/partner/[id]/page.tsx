@@ -4,15 +4,15 @@ import { getLocale, getTranslations } from 'next-intl/server';
 
 import { PartnerForm } from '@/components/partners/partner-form';
 import { dayFormatter, RuleHistory } from '@/components/routing/rule-history';
-import { getSession, requirePermission } from '@/lib/auth/guards';
+import { getSession, requirePermission, titleFor } from '@/lib/auth/guards';
 import { languageOptions } from '@/lib/partners/languages';
 import { partnerForEdit } from '@/lib/partners/queries';
 import { ruleHistory, rulesOfPartner } from '@/lib/routing/queries';
 import { isUuid } from '@/lib/validation/uuid';
 import { berlinDateOf } from '@/lib/time/berlin';
 
-export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getTranslations('partners'))('title') };
+export function generateMetadata(): Promise<Metadata> {
+  return titleFor('partners:manage', 'partners', 'title');
 }
 
 export default async function PartnerPage({ params }: { params: Promise<{ id: string }> }) {

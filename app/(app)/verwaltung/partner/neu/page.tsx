@@ -2,12 +2,12 @@ import type { Metadata } from 'next';
 import { getLocale, getTranslations } from 'next-intl/server';
 
 import { PartnerForm } from '@/components/partners/partner-form';
-import { getSession, requirePermission } from '@/lib/auth/guards';
+import { getSession, requirePermission, titleFor } from '@/lib/auth/guards';
 import { languageOptions } from '@/lib/partners/languages';
 import { berlinDateOf } from '@/lib/time/berlin';
 
-export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getTranslations('partners'))('new') };
+export function generateMetadata(): Promise<Metadata> {
+  return titleFor('partners:manage', 'partners', 'new');
 }
 
 export default async function NewPartnerPage() {

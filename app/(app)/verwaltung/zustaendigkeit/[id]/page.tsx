@@ -3,11 +3,11 @@ import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 
 import { RuleHistory } from '@/components/routing/rule-history';
-import { requirePermission } from '@/lib/auth/guards';
+import { requirePermission, titleFor } from '@/lib/auth/guards';
 import { findMunicipality, ruleHistory } from '@/lib/routing/queries';
 
-export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getTranslations('routing'))('overview.history') };
+export function generateMetadata(): Promise<Metadata> {
+  return titleFor('routing:manage', 'routing', 'overview.history');
 }
 
 /** The history of every rule of one municipality, both tracks. */

@@ -3,14 +3,14 @@ import { getTranslations } from 'next-intl/server';
 
 import { ResponsibilityChangeForm } from '@/components/routing/responsibility-change-form';
 import { trackFrom } from '@/components/routing/track-tabs';
-import { getSession, requirePermission } from '@/lib/auth/guards';
+import { getSession, requirePermission, titleFor } from '@/lib/auth/guards';
 import { listMunicipalities, partnersForResponsibility } from '@/lib/routing/queries';
 import { RULE_GENDERS } from '@/lib/routing/values';
 import { berlinDateOf } from '@/lib/time/berlin';
 import { addDays } from '@/lib/time/days';
 
-export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getTranslations('routing'))('change.title') };
+export function generateMetadata(): Promise<Metadata> {
+  return titleFor('routing:manage', 'routing', 'change.title');
 }
 
 type Query = { bereich?: string | string[]; gemeinde?: string | string[]; gruppe?: string | string[] };
