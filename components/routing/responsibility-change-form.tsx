@@ -150,15 +150,21 @@ export function ResponsibilityChangeForm({
               <p className="font-semibold">
                 {row.municipalityName} · {t(`genders.${row.gender}`)}
               </p>
-              <p>
-                <span className="font-semibold">{t('change.colBefore')}:</span> {before(row)}
-              </p>
-              <p>
-                <span className="font-semibold">{t('change.colAfter')}:</span>{' '}
-                {row.outcome === 'CHANGE'
-                  ? t('change.newRule', { partner: preview.partnerName, firstDay: day(preview.firstDay) })
-                  : t('change.unchanged')}
-              </p>
+              {row.outcome === 'CONFLICT' ? (
+                <p className="font-semibold text-red-900">{before(row)}</p>
+              ) : (
+                <>
+                  <p>
+                    <span className="font-semibold">{t('change.colBefore')}:</span> {before(row)}
+                  </p>
+                  <p>
+                    <span className="font-semibold">{t('change.colAfter')}:</span>{' '}
+                    {row.outcome === 'CHANGE'
+                      ? t('change.newRule', { partner: preview.partnerName, firstDay: day(preview.firstDay) })
+                      : t('change.unchanged')}
+                  </p>
+                </>
+              )}
             </li>
           ))}
         </ul>

@@ -193,7 +193,9 @@ describe('createMigration', () => {
   });
 
   it('reports data-loss warnings and still writes the migration', async () => {
-    const paths = await workspace((schema) => schema.replace(/^  reason +String\?\n/m, ''));
+    const paths = await workspace((schema) =>
+      schema.replace(/(model AuditEvent \{[^}]*?)^ {2}reason +String\?\n/m, '$1'),
+    );
     const url = await emptyDatabase('migrate');
     await applyMigrations(url);
     // Prisma only warns about data that exists.

@@ -587,6 +587,7 @@ describe('routing by the changed rules', () => {
       rule: {
         id: old!.id,
         version: 1,
+        gender: 'FEMALE',
         partnerId: await partnerId('BISS-REGION'),
         partnerName: BISS_REGION,
         firstDay: '2024-01-01',
@@ -601,6 +602,7 @@ describe('routing by the changed rules', () => {
       rule: {
         id: old!.id,
         version: 2,
+        gender: 'FEMALE',
         partnerId: await partnerId('BISS-REGION'),
         partnerName: BISS_REGION,
         firstDay: '2024-01-01',
@@ -612,6 +614,7 @@ describe('routing by the changed rules', () => {
       rule: {
         id: created!.id,
         version: 1,
+        gender: 'FEMALE',
         partnerId: await partnerId('BISS-LHH'),
         partnerName: BISS_LHH,
         firstDay: day(7),
