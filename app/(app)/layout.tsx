@@ -18,12 +18,15 @@ export default async function SignedInLayout({ children }: { children: ReactNode
     ...(can(actor.role, 'routing:read')
       ? [{ href: '/wer-ist-zustaendig', labelKey: 'whoIsResponsible' } as const]
       : []),
-    ...(can(actor.role, 'account:change-password') ? [{ href: '/konto', labelKey: 'account' } as const] : []),
   ];
   return (
     <>
       <SkipLink />
-      <Header user={{ displayName: actor.displayName, role: actor.role }} navItems={navItems} />
+      <Header
+        user={{ displayName: actor.displayName, role: actor.role }}
+        navItems={navItems}
+        accountLink={can(actor.role, 'account:change-password')}
+      />
       <main id="main" className="mx-auto max-w-5xl px-4 py-6">
         {children}
       </main>

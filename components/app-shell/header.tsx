@@ -5,16 +5,22 @@ import { SignOutButton } from '@/components/app-shell/sign-out-button';
 
 export type NavItem = {
   href: string;
-  labelKey: 'newReferral' | 'myReferrals' | 'users' | 'partners' | 'responsibilities' | 'whoIsResponsible' | 'account';
+  labelKey: 'newReferral' | 'myReferrals' | 'users' | 'partners' | 'responsibilities' | 'whoIsResponsible';
 };
 
-/** Top bar: who is signed in, what their role may open (from the permission table), sign-out, language. */
+/**
+ * Top bar: who is signed in, what their role may open (from the permission table), sign-out, language. The
+ * own account sits next to sign-out rather than in the menu, so that the menu stays short on a phone.
+ */
 export async function Header({
   user,
   navItems,
+  accountLink = false,
 }: {
   user?: { displayName: string; role: string };
   navItems: NavItem[];
+  /** Whether to link the own account ("Konto"). */
+  accountLink?: boolean;
 }) {
   const t = await getTranslations();
   return (
@@ -28,6 +34,14 @@ export async function Header({
         </div>
         <div className="flex items-center gap-2">
           <LanguageSwitch />
+          {user && accountLink && (
+            <a
+              href="/konto"
+              className="inline-flex min-h-11 items-center rounded px-2 text-sm underline underline-offset-4 hover:no-underline"
+            >
+              {t('nav.account')}
+            </a>
+          )}
           {user && <SignOutButton />}
         </div>
       </div>
