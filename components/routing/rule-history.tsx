@@ -1,6 +1,7 @@
 import { getFormatter, getTranslations } from 'next-intl/server';
 
 import type { HistoryEntry } from '@/lib/routing/dto';
+import { HISTORY_LIMIT } from '@/lib/routing/values';
 import { TIME_ZONE } from '@/lib/time/berlin';
 
 /** A Berlin calendar date (`YYYY-MM-DD`) as the reader writes dates. */
@@ -31,23 +32,28 @@ export async function RuleHistory({ entries }: { entries: HistoryEntry[] }) {
     });
   };
   return (
-    <ol className="space-y-2" data-testid="rule-history">
-      {entries.map((e) => (
-        <li key={e.id} className="rounded-md border border-slate-300 bg-white p-3" data-testid="history-entry">
-          <p className="text-sm text-slate-700">
-            {format.dateTime(e.at, { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE })} ·{' '}
-            {e.actorName ?? t('history.seed')}
-          </p>
-          <p className="font-semibold">
-            {e.municipalityName} · {t(`genders.${e.gender}`)} · {t(`tracks.${e.track}`)}
-          </p>
-          <p>{what(e)}</p>
-          {e.reason && <p className="text-sm">{t('history.reason', { reason: e.reason })}</p>}
-          <p className="text-xs break-all text-slate-600">
-            {t('history.version', { id: e.ruleId, version: e.version })}
-          </p>
-        </li>
-      ))}
-    </ol>
+    <>
+      {entries.length >= HISTORY_LIMIT && (
+        <p className="text-slate-700">{t('history.truncated', { count: HISTORY_LIMIT })}</p>
+      )}
+      <ol className="space-y-2" data-testid="rule-history">
+        {entries.map((e) => (
+          <li key={e.id} className="rounded-md border border-slate-300 bg-white p-3" data-testid="history-entry">
+            <p className="text-sm text-slate-700">
+              {format.dateTime(e.at, { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE })} ·{' '}
+              {e.actorName ?? t('history.seed')}
+            </p>
+            <p className="font-semibold">
+              {e.municipalityName} · {t(`genders.${e.gender}`)} · {t(`tracks.${e.track}`)}
+            </p>
+            <p>{what(e)}</p>
+            {e.reason && <p className="text-sm">{t('history.reason', { reason: e.reason })}</p>}
+            <p className="text-xs break-all text-slate-600">
+              {t('history.version', { id: e.ruleId, version: e.version })}
+            </p>
+          </li>
+        ))}
+      </ol>
+    </>
   );
 }

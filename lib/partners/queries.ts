@@ -5,6 +5,7 @@ import type { PartnerForEdit } from '@/lib/partners/dto';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import type { Track } from '@/lib/generated/prisma/enums';
 import { berlinDateOf } from '@/lib/time/berlin';
+import { lastDayOf } from '@/lib/time/days';
 
 /** Partners active at `at`: the one definition every query uses. */
 export function activePartnerWhere(at: Date): Prisma.PartnerWhereInput {
@@ -31,9 +32,6 @@ export function partnersOfTrack(track: Track, at: Date) {
     select: { id: true, name: true, genders: true, description: true },
   });
 }
-
-/** The last active day (Berlin) of a stored exclusive end. */
-const lastDay = (activeTo: Date | null) => (activeTo ? berlinDateOf(new Date(activeTo.getTime() - 1)) : null);
 
 export type PartnerRow = Awaited<ReturnType<typeof listPartners>>[number];
 
@@ -62,7 +60,7 @@ export async function listPartners(now = new Date()) {
       tracks: p.tracks,
       genders: p.genders,
       firstDay: berlinDateOf(p.activeFrom),
-      lastDay: lastDay(p.activeTo),
+      lastDay: lastDayOf(p.activeTo),
       active: p.activeFrom <= now && (p.activeTo === null || p.activeTo > now),
       rules: p._count.routingRules,
     }))
@@ -91,5 +89,5 @@ export async function partnerForEdit(id: string): Promise<PartnerForEdit | null>
     },
   });
   if (!p) return null;
-  return { ...p, activeFrom: berlinDateOf(p.activeFrom), activeTo: lastDay(p.activeTo) ?? '' };
+  return { ...p, activeFrom: berlinDateOf(p.activeFrom), activeTo: lastDayOf(p.activeTo) ?? '' };
 }

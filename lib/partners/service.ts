@@ -11,6 +11,7 @@ import type { CreatePartnerInput, PartnerFields, UpdatePartnerInput } from '@/li
 import { describeRules } from '@/lib/routing/labels';
 import { failure, failureWith, success, type ActionResult } from '@/lib/result';
 import { addDays, berlinDayStart } from '@/lib/time/days';
+import { isWithdrawn } from '@/lib/routing/decide';
 
 /**
  * Partner administration (issue 9). A partner is never deleted (referrals and rules point to it); it is
@@ -93,7 +94,7 @@ async function rulesOutside(
     orderBy: [{ municipality: { name: 'asc' } }, { track: 'asc' }, { gender: 'asc' }, { validFrom: 'asc' }],
   });
   return rules
-    .filter((r) => r.validTo === null || r.validTo > r.validFrom)
+    .filter((r) => !isWithdrawn(r))
     .filter(
       (r) =>
         r.validFrom < next.activeFrom ||

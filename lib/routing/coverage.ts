@@ -3,7 +3,7 @@
  * partner today or on any of the next days, and which active partner has no rule at all. Pure: the coverage
  * page, the admin's start page and the property tests share it.
  */
-import { isRuleValidAt, type RoutingRuleFact } from '@/lib/routing/decide';
+import { isRuleValidAt, isWithdrawn, type RoutingRuleFact } from '@/lib/routing/decide';
 import type { RuleKey } from '@/lib/routing/plan';
 import { COVERAGE_DAYS, RULE_GENDERS, TRACKS } from '@/lib/routing/values';
 import { addDays, berlinDayStart } from '@/lib/time/days';
@@ -68,7 +68,7 @@ export function partnersWithoutRules(
   now: Date,
 ): string[] {
   const withRule = new Set(
-    rules.filter((r) => r.validTo === null || (r.validTo > now && r.validTo > r.validFrom)).map((r) => r.partnerId),
+    rules.filter((r) => !isWithdrawn(r) && (r.validTo === null || r.validTo > now)).map((r) => r.partnerId),
   );
   return partners.filter((p) => isPartnerActiveAt(p, now) && !withRule.has(p.id)).map((p) => p.id);
 }

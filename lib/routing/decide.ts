@@ -29,6 +29,11 @@ export type RoutingDecision =
   | { ok: true; partnerId: string; ruleId: string; ruleVersion: number; reason: 'RULE' | 'PERSON_PREFERENCE' }
   | { ok: false; error: 'NO_PARTNER' | 'AMBIGUOUS' | 'PREFERENCE_REQUIRED' | 'PREFERENCE_NOT_RESPONSIBLE' };
 
+/** A rule withdrawn before it came into force (an empty validity): it decides nothing and conflicts with nothing. */
+export function isWithdrawn(rule: Pick<RoutingRuleFact, 'validFrom' | 'validTo'>): boolean {
+  return rule.validTo !== null && rule.validTo.getTime() <= rule.validFrom.getTime();
+}
+
 export function isRuleValidAt(rule: Pick<RoutingRuleFact, 'validFrom' | 'validTo'>, at: Date): boolean {
   return rule.validFrom.getTime() <= at.getTime() && (rule.validTo === null || at.getTime() < rule.validTo.getTime());
 }

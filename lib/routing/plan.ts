@@ -7,7 +7,7 @@
  * overlap it, and the admin must first decide about that scheduled change. So is a rule already in force
  * that started on the first day itself: it may have routed referrals, and is never withdrawn.
  */
-import type { RoutingRuleFact } from '@/lib/routing/decide';
+import { isWithdrawn, type RoutingRuleFact } from '@/lib/routing/decide';
 import type { RuleGender } from '@/lib/routing/values';
 import type { Track } from '@/lib/generated/prisma/enums';
 
@@ -44,9 +44,6 @@ export type PlanWrites = {
 const sameKey = (rule: RoutingRuleFact, key: RuleKey) =>
   rule.track === key.track && rule.gender === key.gender && rule.municipalityId === key.municipalityId;
 
-/** A cancelled rule (empty validity) decides nothing and conflicts with nothing. */
-const isEmpty = (rule: RoutingRuleFact) => rule.validTo !== null && rule.validTo.getTime() <= rule.validFrom.getTime();
-
 export function planKey(
   rules: readonly RoutingRuleFact[],
   key: RuleKey,
@@ -55,7 +52,7 @@ export function planKey(
   now: Date,
 ): KeyPlan {
   const t = firstDay.getTime();
-  const ofKey = rules.filter((r) => sameKey(r, key) && !isEmpty(r));
+  const ofKey = rules.filter((r) => sameKey(r, key) && !isWithdrawn(r));
   const later = ofKey.filter((r) => r.validFrom.getTime() > t).sort((a, b) => +a.validFrom - +b.validFrom);
   if (later[0]) return { key, outcome: 'CONFLICT', conflicting: later[0] };
   const current = ofKey.find((r) => r.validFrom.getTime() <= t && (r.validTo === null || t < r.validTo.getTime()));

@@ -4,11 +4,11 @@ import { db, type Db, type Tx } from '@/lib/db';
 import type { Gender, Track } from '@/lib/generated/prisma/enums';
 import { activePartnerWhere } from '@/lib/partners/queries';
 import { coverageGaps, partnersWithoutRules } from '@/lib/routing/coverage';
-import { decideRoute, preferenceOptions, type RoutingRuleFact } from '@/lib/routing/decide';
+import { decideRoute, isWithdrawn, preferenceOptions, type RoutingRuleFact } from '@/lib/routing/decide';
 import type { HistoryEntry, RuleView } from '@/lib/routing/dto';
-import { RULE_GENDERS } from '@/lib/routing/values';
+import { HISTORY_LIMIT, RULE_GENDERS } from '@/lib/routing/values';
 import { berlinDateOf } from '@/lib/time/berlin';
-import { berlinDayStart } from '@/lib/time/days';
+import { berlinDayStart, lastDayOf } from '@/lib/time/days';
 import { isUuid } from '@/lib/validation/uuid';
 
 const RULE_FACT_SELECT = {
@@ -72,10 +72,6 @@ function rulesFrom(from: Date, where: { track?: Track; municipalityId?: string }
   });
 }
 
-const isCancelled = (r: Pick<RoutingRuleFact, 'validFrom' | 'validTo'>) =>
-  r.validTo !== null && r.validTo <= r.validFrom;
-const lastDayOf = (validTo: Date | null) => (validTo ? berlinDateOf(new Date(validTo.getTime() - 1)) : null);
-
 function ruleView(rule: RoutingRuleFact, partnerNames: Map<string, string>): RuleView {
   return {
     id: rule.id,
@@ -102,7 +98,7 @@ export async function responsibilityOverview(track: Track, now = new Date()) {
     rulesFrom(now, { track }),
     partnerNameMap(),
   ]);
-  const live = rules.filter((r) => !isCancelled(r)).sort((a, b) => +a.validFrom - +b.validFrom);
+  const live = rules.filter((r) => !isWithdrawn(r)).sort((a, b) => +a.validFrom - +b.validFrom);
   return municipalities.map((m) => ({
     ...m,
     genders: RULE_GENDERS.map((gender) => {
@@ -116,9 +112,6 @@ export async function responsibilityOverview(track: Track, now = new Date()) {
     }),
   }));
 }
-export type OverviewRow = Awaited<ReturnType<typeof responsibilityOverview>>[number];
-
-export const HISTORY_LIMIT = 200;
 
 /**
  * The versions of the rules of one municipality or one partner, newest first: who, when, why, and the
@@ -131,7 +124,6 @@ export async function ruleHistory(scope: { municipalityId: string } | { partnerI
     take: HISTORY_LIMIT,
     select: {
       id: true,
-      changeSetId: true,
       version: true,
       kind: true,
       at: true,
@@ -236,7 +228,7 @@ export async function rulesOfPartner(partnerId: string, now = new Date()) {
     select: { ...RULE_FACT_SELECT, municipality: { select: { name: true } } },
   });
   return rules
-    .filter((r) => !isCancelled(r))
+    .filter((r) => !isWithdrawn(r))
     .map((r) => ({
       id: r.id,
       version: r.version,

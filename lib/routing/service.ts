@@ -14,7 +14,7 @@ import type { ChangePreview, PreviewRow } from '@/lib/routing/dto';
 import type { ConfirmedResponsibilityChangeInput, ResponsibilityChangeInput } from '@/lib/routing/schema';
 import { failure, failureWith, success, type ActionResult } from '@/lib/result';
 import { berlinDateOf } from '@/lib/time/berlin';
-import { berlinDayStart } from '@/lib/time/days';
+import { berlinDayStart, lastDayOf } from '@/lib/time/days';
 
 /**
  * Change of responsibility in one step (issue 9, DESIGN.md section 5): the admin picks municipalities, a
@@ -34,8 +34,6 @@ type PartnerFacts = {
   tracks: Track[];
   genders: Gender[];
 };
-
-const lastDayOf = (validTo: Date | null) => (validTo ? berlinDateOf(new Date(validTo.getTime() - 1)) : null);
 
 /** Everything one change needs: the partner and the rules of the keys, locked when saving. */
 async function loadChangeFacts(client: Db | Tx, input: ResponsibilityChangeInput, lock: boolean) {

@@ -21,5 +21,8 @@ export const OVERRIDE_REASONS = enumList<OverrideReason>()([
 ]);
 export type OverrideReasonValue = OverrideReason;
 
+/** The newest versions a history page shows; older ones stay in the audit trail (ROUTING_CHANGED). */
+export const HISTORY_LIMIT = 200;
+
 /** How many days ahead the coverage check looks (issue 9: today and the next 30 days). */
 export const COVERAGE_DAYS = 30;

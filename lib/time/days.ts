@@ -4,7 +4,7 @@
  * the day after the last). Client-safe and dependency-free, and apart from lib/time/berlin.ts so that the
  * officer's form does not load it.
  */
-import { berlinLocalToInstant } from '@/lib/time/berlin';
+import { berlinDateOf, berlinLocalToInstant } from '@/lib/time/berlin';
 
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -32,4 +32,9 @@ export function addDays(date: string, days: number): string {
   const m = CALENDAR_DATE.exec(date);
   if (!m) throw new Error('not a calendar date');
   return new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]! + days)).toISOString().slice(0, 10);
+}
+
+/** The last day (inclusive, Europe/Berlin) of a range stored with an exclusive end; null for an open end. */
+export function lastDayOf(exclusiveEnd: Date | null): string | null {
+  return exclusiveEnd ? berlinDateOf(new Date(exclusiveEnd.getTime() - 1)) : null;
 }
