@@ -166,6 +166,48 @@ test('the officer chooses another partner with a reason; the override is stored 
   ).toEqual([{ routingReason: 'OVERRIDE', overrideReason: 'ALREADY_IN_CONTACT', routingRuleId: null }]);
 });
 
+test('a place without any rule: the admin is warned, and the officer is not stuck there', async ({ page, browser }) => {
+  // A municipality added to the reference data before its responsibilities: every key of it is a gap.
+  await queryDb(`INSERT INTO "Municipality" (id, name, kind) VALUES (gen_random_uuid(), 'Testdorf (E2E)', 'Gemeinde')`);
+  try {
+    await signIn(page, ADMIN);
+    await expect(page.getByTestId('coverage-warning')).toContainText('6 Kombinationen');
+    await page.getByRole('link', { name: 'Lücken ansehen' }).click();
+    const gaps = page.getByTestId('coverage-gap').filter({ hasText: 'Testdorf (E2E)' });
+    await expect(gaps).toHaveCount(6);
+    await gaps.filter({ hasText: 'Frauen · Opferhilfe' }).getByRole('link', { name: 'Lücke schließen' }).click();
+    await expect(page.getByRole('checkbox', { name: 'Testdorf (E2E)' })).toBeChecked();
+    await expect(page.getByRole('checkbox', { name: 'Frauen', exact: true })).toBeChecked();
+
+    const context = await browser.newContext({ locale: 'de-DE', timezoneId: 'Europe/Berlin' });
+    const officer = await context.newPage();
+    await signIn(officer, 'officer@polizei.example');
+    const caseNumber = uniqueCaseNumber();
+    await officer.goto('/vermittlungen/neu');
+    await officer.getByLabel('Wohnort der betroffenen Person').selectOption({ label: 'Testdorf (E2E)' });
+    await officer.getByRole('radio', { name: 'weiblich', exact: true }).check();
+    await officer.getByRole('radio', { name: 'Ja, Einwilligung liegt vor' }).check();
+    await officer.getByLabel('Vorgangsnummer').fill(caseNumber);
+    await officer.getByLabel('Vorname').fill('Ida');
+    await officer.getByLabel('Nachname').fill('Roth');
+    await officer.getByLabel('Telefonnummer für die Kontaktaufnahme').fill('0511 2233445');
+    await expect(officer.getByTestId('routing-gap')).toContainText('keine Beratungsstelle zuständig');
+    await officer.getByLabel('Andere Stelle').selectOption({ label: BISS_REGION });
+    await expectNoAxeViolations(officer);
+    await officer.getByRole('button', { name: 'Vermittlung einreichen' }).click();
+    await expect(officer.getByTestId('submit-success')).toContainText(BISS_REGION);
+    expect(
+      await queryDb(`SELECT "routingReason", "overrideReason" FROM "Referral" WHERE "caseNumber" = $1`, [caseNumber]),
+    ).toEqual([{ routingReason: 'OVERRIDE', overrideReason: 'NO_RESPONSIBLE_PARTNER' }]);
+    await context.close();
+  } finally {
+    await queryDb(
+      `DELETE FROM "Referral" WHERE "municipalityId" IN (SELECT id FROM "Municipality" WHERE name = 'Testdorf (E2E)')`,
+    );
+    await queryDb(`DELETE FROM "Municipality" WHERE name = 'Testdorf (E2E)'`);
+  }
+});
+
 test('the admin edits a partner; deactivating one that rules still point to is refused, naming them', async ({
   page,
 }) => {
