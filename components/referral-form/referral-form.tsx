@@ -150,6 +150,10 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
     );
   }
 
+  // Registered in the order of the form, which is the order in which the first error gets the focus (a field
+  // registered inside a render prop would otherwise come after the radio groups).
+  const incidentAtProps = register('incidentAt');
+  const municipalityProps = register('municipalityId');
   const sectionClass = 'space-y-4 rounded-lg border border-slate-300 bg-white p-4';
   const sectionTitle = 'text-lg font-bold text-brand-900';
 
@@ -186,7 +190,7 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
           required
           requiredLabel={t('referralForm.required')}
         >
-          {(aria) => <input {...aria} type="datetime-local" className={inputClass} {...register('incidentAt')} />}
+          {(aria) => <input {...aria} type="datetime-local" className={inputClass} {...incidentAtProps} />}
         </Field>
         <Field
           id="municipalityId"
@@ -197,7 +201,7 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
           requiredLabel={t('referralForm.required')}
         >
           {(aria) => (
-            <select {...aria} className={inputClass} {...register('municipalityId')}>
+            <select {...aria} className={inputClass} {...municipalityProps}>
               <option value="">{t('referralForm.chooseMunicipality')}</option>
               {options.municipalities.map((m) => (
                 <option key={m.id} value={m.id}>

@@ -64,6 +64,8 @@ test.describe('officer files referrals', () => {
     await page.goto('/vermittlungen/neu');
     await page.getByRole('button', { name: 'Vermittlung einreichen' }).click();
     await expect(page.getByTestId('error-municipalityId')).toHaveText('Bitte den Wohnort auswählen.');
+    // Focus goes to the first field with an error, in the order of the form.
+    await expect(page.getByLabel('Wohnort der betroffenen Person')).toBeFocused();
     await expect(page.getByTestId('error-gender')).toHaveText('Bitte das Geschlecht nach Angabe der Person auswählen.');
 
     await fillIncident(page, 'Garbsen', 'weiblich');

@@ -36,7 +36,7 @@ export default async function MyReferralsPage({
         <ul className="space-y-3" data-testid="referral-list">
           {items.map((r) => (
             <li key={r.id} className="rounded-lg border border-slate-300 bg-white p-4" data-testid="referral-row">
-              <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm sm:grid-cols-[auto_1fr_auto_1fr]">
+              <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm sm:grid-cols-[auto_minmax(0,1fr)_auto_minmax(0,1fr)] [&_dd]:[overflow-wrap:anywhere]">
                 <dt className="font-semibold">{t('referralList.person')}</dt>
                 <dd>{r.personName ?? t('referralList.personErased')}</dd>
                 <dt className="font-semibold">{t('referralList.caseNumber')}</dt>
