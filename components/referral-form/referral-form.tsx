@@ -11,7 +11,7 @@ import { Button, buttonClass } from '@/components/ui/button';
 import { Field, inputClass, RadioGroup } from '@/components/ui/field';
 import { submitReferralAction } from '@/lib/referrals/actions';
 import type { ReferralFormOptions } from '@/lib/referrals/dto';
-import { GENDERS, type GenderValue } from '@/lib/referrals/values';
+import { GENDERS, MAX_LENGTH, type GenderValue } from '@/lib/referrals/values';
 import { instantToBerlinLocal } from '@/lib/time/berlin';
 
 /** Every field the form can hold; hidden sections are unregistered, so their values are never sent. */
@@ -264,6 +264,7 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
                 inputMode="numeric"
                 autoComplete="off"
                 className={inputClass}
+                maxLength={MAX_LENGTH.caseNumber}
                 {...register('caseNumber')}
               />
             )}
@@ -276,7 +277,15 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
               required
               requiredLabel={t('referralForm.required')}
             >
-              {(aria) => <input {...aria} autoComplete="off" className={inputClass} {...register('firstName')} />}
+              {(aria) => (
+                <input
+                  {...aria}
+                  autoComplete="off"
+                  maxLength={MAX_LENGTH.name}
+                  className={inputClass}
+                  {...register('firstName')}
+                />
+              )}
             </Field>
             <Field
               id="lastName"
@@ -285,7 +294,15 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
               required
               requiredLabel={t('referralForm.required')}
             >
-              {(aria) => <input {...aria} autoComplete="off" className={inputClass} {...register('lastName')} />}
+              {(aria) => (
+                <input
+                  {...aria}
+                  autoComplete="off"
+                  maxLength={MAX_LENGTH.name}
+                  className={inputClass}
+                  {...register('lastName')}
+                />
+              )}
             </Field>
           </div>
           <Field
@@ -296,7 +313,16 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
             required
             requiredLabel={t('referralForm.required')}
           >
-            {(aria) => <input {...aria} type="tel" autoComplete="off" className={inputClass} {...register('phone')} />}
+            {(aria) => (
+              <input
+                {...aria}
+                type="tel"
+                autoComplete="off"
+                maxLength={MAX_LENGTH.phone}
+                className={inputClass}
+                {...register('phone')}
+              />
+            )}
           </Field>
           <Suspense fallback={<p className="rounded-md bg-slate-100 p-3">{t('referralForm.routingPreviewPending')}</p>}>
             <RoutingChoice form={form} options={options} errorOf={errorOf} onDestination={setDestination} />

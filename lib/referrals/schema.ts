@@ -1,7 +1,7 @@
 import { z } from 'zod/mini';
 
 import { berlinLocalToInstant } from '@/lib/time/berlin';
-import { GENDERS, type GenderValue } from '@/lib/referrals/values';
+import { GENDERS, MAX_LENGTH, type GenderValue } from '@/lib/referrals/values';
 import { OVERRIDE_REASONS, type OverrideReasonValue } from '@/lib/routing/values';
 import { cleanText, personName, phoneNumber } from '@/lib/validation/text';
 
@@ -39,12 +39,12 @@ const incidentAt = z.string({ error: 'errors.required' }).check(
   }),
 );
 
-const phone = phoneNumber();
+const phone = phoneNumber(MAX_LENGTH.phone);
 
-const name = personName();
+const name = personName(MAX_LENGTH.name);
 
 const caseNumber = cleanText({
-  max: 20,
+  max: MAX_LENGTH.caseNumber,
   format: { test: (s) => CASE_NUMBER_PATTERN.test(s), error: 'errors.caseNumberFormat' },
 });
 

@@ -48,9 +48,9 @@ export function personName(max = 100) {
 }
 
 /** A phone number as people write it: digits with spaces, brackets, slashes, hyphens, a leading +. */
-export function phoneNumber() {
+export function phoneNumber(max = 30) {
   return cleanText({
-    max: 30,
+    max,
     format: {
       test: (s) => /^\+?[0-9 ()/-]+$/.test(s) && /^\d{6,15}$/.test(s.replace(/\D/g, '')),
       error: 'errors.phoneFormat',
