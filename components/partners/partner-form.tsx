@@ -24,20 +24,8 @@ import {
 import { PARTNER_KINDS } from '@/lib/partners/values';
 import { RULE_GENDERS, TRACKS } from '@/lib/routing/values';
 
-type Values = {
-  code: string;
-  name: string;
-  kind: string;
-  tracks: string[];
-  genders: string[];
-  phone: string;
-  address: string;
-  notificationEmail: string;
-  activeFrom: string;
-  activeTo: string;
-  languages: string[];
-  description: string;
-};
+/** The form's fields: those of a stored partner, except what travels separately; no kind chosen yet is ''. */
+type Values = Omit<PartnerForEdit, 'id' | 'version' | 'kind'> & { kind: PartnerForEdit['kind'] | '' };
 
 const EMPTY: Values = {
   code: '',
@@ -57,7 +45,7 @@ const EMPTY: Values = {
 /** The form's fields of a stored partner: only what the admin edits (id and version travel separately). */
 function formValuesOf(partner: PartnerForEdit): Values {
   const { id: _id, version: _version, ...fields } = partner;
-  return { ...fields, tracks: [...fields.tracks], genders: [...fields.genders], languages: [...fields.languages] };
+  return fields;
 }
 
 /**

@@ -270,40 +270,26 @@ export function ReferralForm({ options, now }: { options: ReferralFormOptions; n
             )}
           </Field>
           <div className="grid gap-4 sm:grid-cols-2">
-            <Field
-              id="firstName"
-              label={t('referralForm.firstName')}
-              error={errorOf('firstName')}
-              required
-              requiredLabel={t('referralForm.required')}
-            >
-              {(aria) => (
-                <input
-                  {...aria}
-                  autoComplete="off"
-                  maxLength={MAX_LENGTH.name}
-                  className={inputClass}
-                  {...register('firstName')}
-                />
-              )}
-            </Field>
-            <Field
-              id="lastName"
-              label={t('referralForm.lastName')}
-              error={errorOf('lastName')}
-              required
-              requiredLabel={t('referralForm.required')}
-            >
-              {(aria) => (
-                <input
-                  {...aria}
-                  autoComplete="off"
-                  maxLength={MAX_LENGTH.name}
-                  className={inputClass}
-                  {...register('lastName')}
-                />
-              )}
-            </Field>
+            {(['firstName', 'lastName'] as const).map((name) => (
+              <Field
+                key={name}
+                id={name}
+                label={t(`referralForm.${name}`)}
+                error={errorOf(name)}
+                required
+                requiredLabel={t('referralForm.required')}
+              >
+                {(aria) => (
+                  <input
+                    {...aria}
+                    autoComplete="off"
+                    maxLength={MAX_LENGTH.name}
+                    className={inputClass}
+                    {...register(name)}
+                  />
+                )}
+              </Field>
+            ))}
           </div>
           <Field
             id="phone"

@@ -1,14 +1,9 @@
 import { getFormatter, getTranslations } from 'next-intl/server';
 
 import type { HistoryEntry } from '@/lib/routing/dto';
+import { dayFormatter, validityFormatter } from '@/lib/routing/labels';
 import { HISTORY_LIMIT } from '@/lib/routing/values';
 import { TIME_ZONE } from '@/lib/time/berlin';
-
-/** A Berlin calendar date (`YYYY-MM-DD`) as the reader writes dates. */
-export async function dayFormatter() {
-  const format = await getFormatter();
-  return (date: string) => format.dateTime(new Date(`${date}T12:00:00Z`), { dateStyle: 'medium', timeZone: 'UTC' });
-}
 
 /**
  * The versions of routing rules, newest first (issue 9: who, when, before and after), for the history of
@@ -17,10 +12,8 @@ export async function dayFormatter() {
 export async function RuleHistory({ entries }: { entries: HistoryEntry[] }) {
   const t = await getTranslations('routing');
   const format = await getFormatter();
-  const day = await dayFormatter();
+  const [day, validity] = await Promise.all([dayFormatter(), validityFormatter()]);
   if (entries.length === 0) return <p>{t('history.empty')}</p>;
-  const validity = (first: string, last: string | null) =>
-    last ? t('validity.range', { from: day(first), to: day(last) }) : t('validity.openEnded', { from: day(first) });
   const what = (e: HistoryEntry) => {
     if (e.kind === 'CREATED')
       return t('history.CREATED', { partner: e.partnerName, validity: validity(e.firstDay, e.lastDay) });

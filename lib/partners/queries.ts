@@ -2,6 +2,7 @@ import 'server-only';
 
 import { db } from '@/lib/db';
 import type { PartnerForEdit } from '@/lib/partners/dto';
+import { isPartnerActiveAt } from '@/lib/routing/coverage';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import type { Track } from '@/lib/generated/prisma/enums';
 import { berlinDateOf } from '@/lib/time/berlin';
@@ -61,7 +62,7 @@ export async function listPartners(now = new Date()) {
       genders: p.genders,
       firstDay: berlinDateOf(p.activeFrom),
       lastDay: lastDayOf(p.activeTo),
-      active: p.activeFrom <= now && (p.activeTo === null || p.activeTo > now),
+      active: isPartnerActiveAt(p, now),
       rules: p._count.routingRules,
     }))
     .sort((a, b) => Number(b.active) - Number(a.active));

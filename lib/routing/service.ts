@@ -5,6 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/guards';
 import { db, type Db, type Tx } from '@/lib/db';
+import { Prisma } from '@/lib/generated/prisma/client';
 import type { Gender, Track } from '@/lib/generated/prisma/enums';
 import { isPartnerActiveAt } from '@/lib/routing/coverage';
 import type { RoutingRuleFact } from '@/lib/routing/decide';
@@ -35,41 +36,25 @@ type PartnerFacts = {
   genders: Gender[];
 };
 
-/** Everything one change needs: the partner and the rules of the keys, locked when saving. */
+/**
+ * Everything one change needs: the partner and the rules of the keys. Saving locks them (the partner FOR SHARE,
+ * so that a deactivation waits; the rules FOR UPDATE in id order, the order a submit locks them in); the
+ * preview reads the same rows without locks.
+ */
 async function loadChangeFacts(client: Db | Tx, input: ResponsibilityChangeInput, lock: boolean) {
-  const partners = lock
-    ? await client.$queryRaw<PartnerFacts[]>`
-        SELECT id, name, "activeFrom", "activeTo", tracks::text[] AS tracks, genders::text[] AS genders
-          FROM "Partner" WHERE id = ${input.partnerId}::uuid FOR SHARE`
-    : await client.partner.findMany({
-        where: { id: input.partnerId },
-        select: { id: true, name: true, activeFrom: true, activeTo: true, tracks: true, genders: true },
-      });
+  const partners = await client.$queryRaw<PartnerFacts[]>`
+      SELECT id, name, "activeFrom", "activeTo", tracks::text[] AS tracks, genders::text[] AS genders
+        FROM "Partner" WHERE id = ${input.partnerId}::uuid ${lock ? Prisma.sql`FOR SHARE` : Prisma.empty}`;
   const municipalities = await client.municipality.findMany({
     where: { id: { in: [...input.municipalityIds] } },
     select: { id: true, name: true },
   });
-  const rules = lock
-    ? await client.$queryRaw<RoutingRuleFact[]>`
-        SELECT id, version, track::text AS track, gender::text AS gender, "municipalityId", "partnerId",
-               "validFrom", "validTo"
-          FROM "RoutingRule"
-         WHERE track = ${input.track}::"Track" AND "municipalityId" = ANY(${[...input.municipalityIds]}::uuid[])
-         ORDER BY id
-           FOR UPDATE`
-    : await client.routingRule.findMany({
-        where: { track: input.track, municipalityId: { in: [...input.municipalityIds] } },
-        select: {
-          id: true,
-          version: true,
-          track: true,
-          gender: true,
-          municipalityId: true,
-          partnerId: true,
-          validFrom: true,
-          validTo: true,
-        },
-      });
+  const rules = await client.$queryRaw<RoutingRuleFact[]>`
+      SELECT id, version, track::text AS track, gender::text AS gender, "municipalityId", "partnerId",
+             "validFrom", "validTo"
+        FROM "RoutingRule"
+       WHERE track = ${input.track}::"Track" AND "municipalityId" = ANY(${[...input.municipalityIds]}::uuid[])
+       ORDER BY id ${lock ? Prisma.sql`FOR UPDATE` : Prisma.empty}`;
   const partnerNames = new Map(
     (
       await client.partner.findMany({

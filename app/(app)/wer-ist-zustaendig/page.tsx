@@ -1,10 +1,10 @@
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 
-import { dayFormatter } from '@/components/routing/rule-history';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { inputClass } from '@/components/ui/field';
+import { validityFormatter } from '@/lib/routing/labels';
 import { requirePermission, titleFor } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
 import { GENDERS } from '@/lib/referrals/values';
@@ -30,10 +30,10 @@ export default async function WhoIsResponsiblePage({ searchParams }: { searchPar
   const actor = await requirePermission('routing:read');
   const mayManage = can(actor.role, 'routing:manage');
   const query = await searchParams;
-  const [municipalities, t, day] = await Promise.all([
+  const [municipalities, t, validity] = await Promise.all([
     listMunicipalities(),
     getTranslations('routing'),
-    dayFormatter(),
+    validityFormatter(),
   ]);
   const values = {
     municipalityId: single(query.gemeinde),
@@ -50,9 +50,7 @@ export default async function WhoIsResponsiblePage({ searchParams }: { searchPar
       {t('who.byRule', {
         rule: `${municipalityName} · ${t(`genders.${rule.gender}`)} · ${t(`tracks.${values.track as Track}`)}`,
         version: rule.version,
-        validity: rule.lastDay
-          ? t('validity.range', { from: day(rule.firstDay), to: day(rule.lastDay) })
-          : t('validity.openEnded', { from: day(rule.firstDay) }),
+        validity: validity(rule.firstDay, rule.lastDay),
       })}{' '}
       {mayManage && (
         <a href={`/verwaltung/zustaendigkeit/${parsed?.data?.municipalityId}`} className="underline">

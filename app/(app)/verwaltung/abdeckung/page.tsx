@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 
-import { dayFormatter } from '@/components/routing/rule-history';
 import { Alert } from '@/components/ui/alert';
+import { dayFormatter } from '@/lib/routing/labels';
 import { requirePermission, titleFor } from '@/lib/auth/guards';
 import { coverageReport } from '@/lib/routing/queries';
 

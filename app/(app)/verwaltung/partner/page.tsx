@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 
-import { dayFormatter } from '@/components/routing/rule-history';
 import { buttonClass } from '@/components/ui/button';
+import { dayFormatter } from '@/lib/routing/labels';
 import { requirePermission, titleFor } from '@/lib/auth/guards';
 import { listPartners, type PartnerRow } from '@/lib/partners/queries';
 

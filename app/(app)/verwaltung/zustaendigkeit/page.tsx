@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 
-import { dayFormatter } from '@/components/routing/rule-history';
 import { TrackTabs, trackFrom } from '@/components/routing/track-tabs';
 import { buttonClass } from '@/components/ui/button';
+import { dayFormatter } from '@/lib/routing/labels';
 import { requirePermission, titleFor } from '@/lib/auth/guards';
 import { responsibilityOverview } from '@/lib/routing/queries';
 

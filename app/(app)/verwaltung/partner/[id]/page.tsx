@@ -3,7 +3,8 @@ import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
 
 import { PartnerForm } from '@/components/partners/partner-form';
-import { dayFormatter, RuleHistory } from '@/components/routing/rule-history';
+import { RuleHistory } from '@/components/routing/rule-history';
+import { validityFormatter } from '@/lib/routing/labels';
 import { getSession, requirePermission, titleFor } from '@/lib/auth/guards';
 import { languageOptions } from '@/lib/partners/languages';
 import { partnerForEdit } from '@/lib/partners/queries';
@@ -20,14 +21,14 @@ export default async function PartnerPage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   const partner = isUuid(id) ? await partnerForEdit(id) : null;
   if (!partner) notFound();
-  const [session, t, tRouting, locale, rules, history, day] = await Promise.all([
+  const [session, t, tRouting, locale, rules, history, validity] = await Promise.all([
     getSession(),
     getTranslations('partners'),
     getTranslations('routing'),
     getLocale(),
     rulesOfPartner(partner.id),
     ruleHistory({ partnerId: partner.id }),
-    dayFormatter(),
+    validityFormatter(),
   ]);
   return (
     <div className="space-y-6">
@@ -54,9 +55,7 @@ export default async function PartnerPage({ params }: { params: Promise<{ id: st
             {rules.map((r) => (
               <li key={r.id}>
                 {r.municipalityName} · {tRouting(`genders.${r.gender}`)} · {tRouting(`tracks.${r.track}`)}:{' '}
-                {r.lastDay
-                  ? tRouting('validity.range', { from: day(r.firstDay), to: day(r.lastDay) })
-                  : tRouting('validity.openEnded', { from: day(r.firstDay) })}
+                {validity(r.firstDay, r.lastDay)}
               </li>
             ))}
           </ul>
