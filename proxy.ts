@@ -9,7 +9,7 @@ import { contentSecurityPolicy, createNonce } from '@/lib/security/headers';
  * session cookie to the sign-in page. It checks no signature, role or database and is never the security
  * boundary (CVE-2025-29927): every page, action and route handler authorises itself.
  */
-const PUBLIC_PATHS = ['/anmelden', '/api/auth', '/api/health'];
+const PUBLIC_PATHS = ['/anmelden', '/abmelden', '/api/auth', '/api/health'];
 const SESSION_COOKIES = ['next-auth.session-token', '__Secure-next-auth.session-token'];
 
 export function proxy(request: NextRequest) {

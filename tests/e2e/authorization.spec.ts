@@ -115,12 +115,13 @@ test('every page has a row in the matrix', () => {
 });
 
 /**
- * Route handlers. None of ours changes state: the health check only reads, and next-auth's own handler
- * protects its state-changing POSTs (sign-in, sign-out) with a double-submit CSRF token.
+ * Route handlers. The health check only reads; next-auth's own handler protects its state-changing POSTs
+ * (sign-in, sign-out) with a double-submit CSRF token; our sign-out (POST only) checks the Origin.
  */
 const ROUTES: Record<string, { probe: string; anonymous: number }> = {
   '/api/health': { probe: '/api/health', anonymous: 200 },
   '/api/auth/[...nextauth]': { probe: '/api/auth/session', anonymous: 200 },
+  '/abmelden': { probe: '/abmelden', anonymous: 405 },
 };
 
 test('every route handler has a row, answers anonymous callers as listed and refuses other methods', async ({
@@ -135,7 +136,7 @@ test('every route handler has a row, answers anonymous callers as listed and ref
   expect(await (await request.get('/api/auth/session')).json()).toEqual({});
 });
 
-test('next-auth refuses a sign-out forged from another site (no CSRF token)', async ({ page, request }) => {
+test('a sign-out forged from another site is refused (next-auth: no CSRF token; ours: wrong Origin)', async ({ page, request }) => {
   const revokedSessions = async () =>
     (
       await queryDb<{ n: number }>(
@@ -156,6 +157,11 @@ test('next-auth refuses a sign-out forged from another site (no CSRF token)', as
     maxRedirects: 0,
   });
   expect(forged.status()).toBeGreaterThanOrEqual(300);
+  const forgedOwn = await request.post('/abmelden', {
+    headers: { cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; '), origin: 'https://evil.example' },
+    maxRedirects: 0,
+  });
+  expect(forgedOwn.status()).toBe(403);
   // The session was not ended: the officer still works.
   expect(await outcomeOf(page, '/vermittlungen/neu')).toBe('ok');
   expect(await revokedSessions()).toBe(before);

@@ -262,8 +262,6 @@ const MATRIX: Record<string, Row> = {
     call: (action) => (action as (form: FormData) => Promise<unknown>)(localeForm('en')),
     effect: async () => 0,
   },
-  // Public: any session may end itself, also one still waiting for its second factor (sessions.test.ts).
-  signOutAction: { allowed: 'PUBLIC', call: (action) => (action as () => Promise<unknown>)(), effect: async () => 0 },
 };
 
 function localeForm(locale: string): FormData {
@@ -372,7 +370,7 @@ describe('authorisation matrix of server actions', () => {
 });
 
 describe('public server actions', () => {
-  // No sign-in needed (the language switch, the one-time password link, signing out): callable by anyone,
+  // No sign-in needed (the language switch, the one-time password link): callable by anyone,
   // so each must answer anonymous callers and every role without an unexpected error.
   const publicRows = Object.entries(MATRIX).filter(([, row]) => row.allowed === 'PUBLIC');
 
@@ -381,7 +379,6 @@ describe('public server actions', () => {
       'openPasswordLinkAction',
       'setLocaleAction',
       'setPasswordWithLinkAction',
-      'signOutAction',
     ]);
   });
 
@@ -395,7 +392,7 @@ describe('public server actions', () => {
           (result) => result,
           (error: unknown) => error,
         );
-        // signOutAction ends in Next's redirect to the sign-in page; anything else thrown is a failure.
+        // An action may end in Next's redirect; anything else thrown is a failure.
         if (outcome instanceof Error) expect(outcome.message).toBe('NEXT_REDIRECT');
         else expect(outcome).not.toMatchObject({ code: 'UNKNOWN' });
       }

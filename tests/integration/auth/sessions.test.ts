@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 
-import { signOutAction, signOutEverywhereAction } from '@/lib/auth/actions';
+import { POST as signOut } from '@/app/abmelden/route';
+import { signOutEverywhereAction } from '@/lib/auth/actions';
 import { revokeSession, startSession, validateSession } from '@/lib/auth/session-store';
 import { db } from '@/lib/db';
 import { submitReferralAction } from '@/lib/referrals/actions';
@@ -83,7 +84,9 @@ describe('server-side sessions', () => {
     const otherDevice = currentSession.value!;
     currentSession.value = claims;
 
-    await expect(signOutAction()).rejects.toThrow('NEXT_REDIRECT');
+    const response = await signOut();
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/anmelden');
     expect(currentSession.value).toBeNull();
     expect(await validateSession(claims)).toBeNull();
     expect(await validateSession(otherDevice)).not.toBeNull();
@@ -95,10 +98,10 @@ describe('server-side sessions', () => {
     await signInAs(supervisor, { secondFactorPending: true });
     const pending = currentSession.value!;
     currentHeaders.value = { origin: 'http://evil.example', host: 'localhost:3000' };
-    await signOutAction();
+    expect((await signOut()).status).toBe(403);
     expect(await db().session.count({ where: { id: pending.sid, revokedAt: null } })).toBe(1);
     currentHeaders.value = { ...SAME_ORIGIN_HEADERS };
-    await expect(signOutAction()).rejects.toThrow('NEXT_REDIRECT');
+    expect((await signOut()).status).toBe(303);
     expect(await db().session.count({ where: { id: pending.sid, revokedAt: null } })).toBe(0);
   });
 
