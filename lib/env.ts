@@ -140,6 +140,36 @@ const schema = z
     OIDC_UNIT_CLAIM: z.string().min(1).default('station'),
     /** Provider value → role; unset: the claim value is the role name itself. */
     OIDC_ROLE_MAP: roleMap.optional(),
+    /**
+     * The Vorgangsnummer format (a regular expression the whole number must match). Default: digits,
+     * optionally grouped by single "/" or "-", 6 to 20 characters.
+     */
+    CASE_NUMBER_PATTERN: z
+      .string()
+      .min(1)
+      .default('[0-9](?:[0-9]|[/-](?=[0-9])){5,19}')
+      .refine((source) => {
+        try {
+          new RegExp(source);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be a regular expression'),
+    /**
+     * Statutory bases an officer may select instead of the person's consent, separated by ";" (each stored
+     * with the referral as its reference, e.g. "§ 41 NPOG"). Unset or empty: consent only.
+     */
+    LEGAL_BASES: z
+      .string()
+      .default('')
+      .transform((list) =>
+        list
+          .split(';')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      )
+      .refine((list) => list.every((item) => item.length <= 100), 'each reference at most 100 characters'),
     /** 'disabled': e-mail/password sign-in is switched off (production with OIDC). */
     LOCAL_ACCOUNTS: z.enum(['enabled', 'disabled']).default('enabled'),
   })
@@ -251,6 +281,21 @@ export function childProcessEnv(overrides: Record<string, string>): NodeJS.Proce
 export function enterProductionMode(): void {
   (process.env as Record<string, string>).NODE_ENV = 'production';
   cached = undefined;
+}
+
+/**
+ * `npm run dev` without ENCRYPTION_KEYS: the launcher's locally generated keyring (lib/crypto/local-keyring.ts)
+ * becomes the configuration of this process and of the Next.js server it starts.
+ */
+export function adoptLocalKeyring(keyring: string): void {
+  if (process.env.ENCRYPTION_KEYS) return;
+  process.env.ENCRYPTION_KEYS = keyring;
+  cached = undefined;
+}
+
+/** Whether ENCRYPTION_KEYS is configured (rather than the development fallback). */
+export function hasConfiguredKeyring(): boolean {
+  return Boolean(process.env.ENCRYPTION_KEYS);
 }
 
 /** For tests of the configuration rules. */

@@ -4,11 +4,12 @@ import { normaliseRecoveryCode } from '@/lib/auth/mfa/recovery-codes';
 import { openTotpSecret, sealTotpSecret } from '@/lib/auth/mfa/secret-box';
 import { hashPassword } from '@/lib/auth/password';
 import type { PartnerKind, PrismaClient, Role, Track } from '@/lib/generated/prisma/client';
-import type { ConsentedReferralInput } from '@/lib/referrals/schema';
+import type { ReferralFormInput } from '@/lib/referrals/schema';
 import { inOrderOf } from '@/lib/enum-list';
 import { LANGUAGE_CODES, type LanguageCode } from '@/lib/partners/languages';
 import { RULE_GENDERS, TRACKS, type RuleGender } from '@/lib/routing/values';
-import { instantToBerlinLocal } from '@/lib/time/berlin';
+import { berlinDateOf, instantToBerlinLocal } from '@/lib/time/berlin';
+import { addDays } from '@/lib/time/days';
 
 import region from './data/region-hannover.json' with { type: 'json' };
 
@@ -356,14 +357,17 @@ export const DEMO_USERS: UserSpec[] = [
 
 /**
  * A complete consented referral as the officer's form submits it (the server action's argument): the
- * benchmarks send it over HTTP, tests call the action with it. A callout an hour ago, in Europe/Berlin.
+ * benchmarks send it over HTTP, tests call the action with it. A callout an hour ago, in Europe/Berlin,
+ * consent given verbally half an hour later; everything optional left out.
  */
 export function consentedSubmission(
   municipalityId: string,
-  overrides: Partial<ConsentedReferralInput> = {},
-): ConsentedReferralInput {
+  overrides: Partial<ReferralFormInput> = {},
+): ReferralFormInput {
   return {
     consent: 'yes',
+    consentMethod: 'VERBAL',
+    consentAt: instantToBerlinLocal(new Date(Date.now() - 1_800_000)),
     idempotencyKey: randomUUID(),
     incidentAt: instantToBerlinLocal(new Date(Date.now() - 3_600_000)),
     municipalityId,
@@ -371,7 +375,59 @@ export function consentedSubmission(
     caseNumber: '2026/004711',
     firstName: 'Marie',
     lastName: 'Schneider',
+    ageBand: 'FROM_27_TO_39',
+    language: 'de',
     phone: '0511 9876543',
+    safeTimes: ['ANYTIME'],
+    otherPartyMayAnswer: 'no',
+    ...overrides,
+  };
+}
+
+/**
+ * A referral with every section of the form filled in, the perpetrator's part included (with that person's
+ * own consent): date of birth, safe times, letters to an address, children, a Wegweisung, the risk
+ * checklist, a note. Built on `consentedSubmission`, so the two stay in step.
+ */
+export function completeSubmission(
+  municipalityId: string,
+  overrides: Partial<ReferralFormInput> = {},
+): ReferralFormInput {
+  const incident = new Date(Date.now() - 3_600_000);
+  const { ageBand: _ageBand, ...consented } = consentedSubmission(municipalityId);
+  return {
+    ...consented,
+    incidentAt: instantToBerlinLocal(incident),
+    caseNumber: '2026/004711',
+    firstName: 'Marlene',
+    lastName: 'Quastenberg',
+    birthDate: '1987-03-14',
+    language: 'tr',
+    interpreter: true,
+    phone: '0511 9876543',
+    safeTimes: ['MORNING', 'EVENING'],
+    channels: ['SMS', 'LETTER'],
+    otherPartyMayAnswer: 'no',
+    street: 'Lindenallee 17',
+    postalCode: '30827',
+    city: 'Berenbostel',
+    childrenCount: '2',
+    childAgeBands: ['UNDER_3', 'FROM_6_TO_11'],
+    youthOfficeInformed: 'yes',
+    wegweisung: true,
+    wegweisungUntil: addDays(berlinDateOf(incident), 10),
+    contactBan: true,
+    protectionActInformed: true,
+    riskIndicators: ['STRANGULATION', 'STALKING'],
+    officerJudgesHighRisk: false,
+    note: 'Schlüssel liegt bei der Nachbarin Okonkwo im Erdgeschoss.',
+    perpetrator: true,
+    perpetratorFirstName: 'Bogdan',
+    perpetratorLastName: 'Wendeborn',
+    perpetratorGender: 'MALE',
+    perpetratorPhone: '0171 2345678',
+    perpetratorConsentMethod: 'SIGNED',
+    perpetratorConsentAt: instantToBerlinLocal(new Date(Date.now() - 1_200_000)),
     ...overrides,
   };
 }

@@ -25,12 +25,14 @@ export async function Header({
   const t = await getTranslations();
   return (
     <header className="bg-brand-900 text-white">
-      <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-2 px-4 py-2">
+      <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-2 px-4 py-1 sm:py-2">
         <div>
+          {/* A phone keeps its height for the form: a short name, no second line (issue 10). */}
           <a href="/" className="text-base leading-tight font-bold sm:text-lg">
-            {t('app.title')}
+            <span className="sm:hidden">{t('app.shortTitle')}</span>
+            <span className="hidden sm:inline">{t('app.title')}</span>
           </a>
-          <p className="text-brand-100 text-xs">{t('app.organisation')}</p>
+          <p className="text-brand-100 hidden text-xs sm:block">{t('app.organisation')}</p>
         </div>
         <div className="flex items-center gap-2">
           <LanguageSwitch />
@@ -64,7 +66,7 @@ export async function Header({
                 </ul>
               </nav>
             )}
-            <p className="text-brand-100 py-1 text-xs" data-testid="signed-in-as">
+            <p className="text-brand-100 pb-1 text-xs sm:py-1" data-testid="signed-in-as">
               {t('app.signedInAs', { name: user.displayName, role: t(`roles.${user.role}`) })}
             </p>
           </div>

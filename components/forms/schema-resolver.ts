@@ -8,10 +8,14 @@ type SafeParse = (
 
 export type Schema = { safeParse: SafeParse };
 
-/** zod's issues as react-hook-form field errors: the first message of each field. */
+/**
+ * zod's issues as react-hook-form field errors: the first message of each field. Valid values are handed on
+ * as they are, not as the schema's output: the server action validates (and normalises, and restructures)
+ * exactly what the form sends, with the same schema.
+ */
 function resolve<T extends FieldValues>(schema: Schema, values: T): ReturnType<Resolver<T>> {
   const result = schema.safeParse(values);
-  if (result.success) return { values: result.data as T, errors: {} };
+  if (result.success) return { values, errors: {} };
   const errors: Record<string, { type: string; message: string }> = {};
   for (const issue of result.error.issues) {
     const field = issue.path.map(String).join('.') || 'root';

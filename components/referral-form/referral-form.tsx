@@ -3,55 +3,52 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 
+import { alsoChecking, lazySchemaResolver, type Schema } from '@/components/forms/schema-resolver';
 import { showServerFieldErrors } from '@/components/forms/server-field-errors';
 import { useText } from '@/components/i18n/client-texts';
-import { lazySchemaResolver } from '@/components/forms/schema-resolver';
+import { DateTimeField } from '@/components/referral-form/date-time-field';
+import type { FieldName, FormValues } from '@/components/referral-form/form-values';
 import { Alert } from '@/components/ui/alert';
-import { Button, buttonClass } from '@/components/ui/button';
+import { Button } from '@/components/ui/button';
+import type { Done } from '@/components/referral-form/submission-result';
 import { Field, inputClass, RadioGroup } from '@/components/ui/field';
-import { submitReferralAction } from '@/lib/referrals/actions';
+import { correctReferralAction, submitReferralAction } from '@/lib/referrals/actions';
 import type { ReferralFormOptions } from '@/lib/referrals/dto';
-import { GENDERS, MAX_LENGTH, type GenderValue } from '@/lib/referrals/values';
-import { instantToBerlinLocal } from '@/lib/time/berlin';
-
-/** Every field the form can hold; hidden sections are unregistered, so their values are never sent. */
-export type FormValues = {
-  idempotencyKey: string;
-  incidentAt: string;
-  municipalityId: string;
-  gender?: GenderValue;
-  consent?: 'yes' | 'no';
-  caseNumber?: string;
-  firstName?: string;
-  lastName?: string;
-  phone?: string;
-  preferredPartnerId?: string;
-  overridePartnerId?: string;
-  overrideReason?: string;
-};
+import type { ReferralDraft } from '@/lib/referrals/schema';
+import { GENDERS } from '@/lib/referrals/first-screen';
 
 /**
- * Where the referral goes (the rule's partner, the person's choice, or the officer's override) loads once the
- * page is interactive, next to validation: it is needed only after the officer has reached the person's
- * section, and the form's JavaScript budget is for the fields every officer needs first.
+ * Everything that exists only with consent (the person's details, safe contact, household, measures, risk,
+ * consent details, note, perpetrator part, transmission preview) loads once the page is interactive, next to
+ * validation: the form's JavaScript budget is for what every officer needs first, and a declined offer
+ * never needs the rest.
  */
-const loadRoutingChoice = () => import('@/components/referral-form/routing-choice');
-const RoutingChoice = lazy(loadRoutingChoice);
+const loadSections = () => import('@/components/referral-form/consented-sections');
+const PersonDetails = lazy(() => loadSections().then((m) => ({ default: m.PersonDetails })));
+const FurtherSections = lazy(() => loadSections().then((m) => ({ default: m.FurtherSections })));
+const CaseNumberField = lazy(() => loadSections().then((m) => ({ default: m.CaseNumberField })));
+const TransmissionPreview = lazy(() => loadSections().then((m) => ({ default: m.TransmissionPreview })));
+/** Needed only once a submit has failed. */
+const loadErrorSummary = () => import('@/components/referral-form/error-summary');
+const ErrorSummary = lazy(() => loadErrorSummary().then((m) => ({ default: m.ErrorSummary })));
 
-/** Validation (zod and the schema) loads once the form is interactive, outside the route's budget. */
-const validation = lazySchemaResolver<FormValues>(() =>
-  import('@/lib/referrals/schema').then((module) => module.referralSubmission),
-);
-
-const SUMMARY_ID = 'form-summary';
-const RESULT_ID = 'form-result';
-
-/** Moves focus to the message above the form, so screen readers and sighted users both notice it. */
-function focusSummary() {
-  document.getElementById(SUMMARY_ID)?.focus();
+/** Validation (zod, the schema and the phone number library) loads once the form is interactive. */
+function validationFor(config: ReferralFormOptions['config'], mode: 'create' | 'correction') {
+  return lazySchemaResolver<FormValues>(() =>
+    import('@/lib/referrals/schema').then(
+      (m) => alsoChecking(m.referralSubmission(config, mode), m.referralCrossFieldRules(config, mode)) as Schema,
+    ),
+  );
 }
 
-type Done = { kind: 'REFERRAL'; partnerName: string } | { kind: 'DECLINED' };
+/** The correction of an own referral: its values as stored, and where to go back to. */
+export type Correction = { values: FormValues; referralId: string };
+
+const FORM_ERROR_ID = 'form-error';
+const RESULT_ID = 'form-result';
+const REVIEW_ID = 'transmission-preview';
+
+const SubmissionResult = lazy(() => import('@/components/referral-form/submission-result'));
 
 /** crypto.randomUUID needs a secure context; getRandomValues works everywhere (RFC 9562 version 4). */
 function newIdempotencyKey(): string {
@@ -62,267 +59,296 @@ function newIdempotencyKey(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-export function ReferralForm({ options, now }: { options: ReferralFormOptions; now: string }) {
+/**
+ * A new form. Fields of hidden sections take their default when they appear (and are not sent while hidden):
+ * consent is usually given at the scene, so its time starts as the form's opening time.
+ */
+function freshValues(now: string): FormValues {
+  return {
+    idempotencyKey: newIdempotencyKey(),
+    incidentAt: now,
+    municipalityId: '',
+    language: 'de',
+    childrenCount: '0',
+    // Checkbox groups are lists from the start (react-hook-form would otherwise read an empty one as false).
+    safeTimes: [],
+    channels: [],
+    childAgeBands: [],
+    riskIndicators: [],
+    consentAt: now,
+    perpetratorConsentAt: now,
+  };
+}
+
+export function ReferralForm({
+  options,
+  now,
+  correction,
+}: {
+  options: ReferralFormOptions;
+  now: string;
+  /** Correcting an own referral instead of filing a new one. */
+  correction?: Correction;
+}) {
   // Texts come translated from the server (the page's ClientTextsProvider): no formatter in the browser.
   const t = useText();
+  const [validation] = useState(() => validationFor(options.config, correction ? 'correction' : 'create'));
+  // The server found a referral for the same Vorgangsnummer and person: the officer confirms or corrects.
+  const [duplicateWarning, setDuplicateWarning] = useState(false);
   const [done, setDone] = useState<Done | null>(null);
-  // Where focus goes after the form is swapped for the result and back (WCAG 2.4.3).
-  const [focusTarget, setFocusTarget] = useState<'result' | 'form' | null>(null);
+  // The validated referral the officer checks before sending it (the transmission preview).
+  const [review, setReview] = useState<{ values: FormValues; draft: ReferralDraft } | null>(null);
+  // Where focus goes once the view has changed (WCAG 2.4.3). A new object each time, so that asking for the
+  // same place twice (two failed submits) moves the focus twice.
+  const [focusRequest, setFocusRequest] = useState<{ target: 'result' | 'form' | 'review' | 'errors' } | null>(null);
+  const setFocusTarget = (target: 'result' | 'form' | 'review' | 'errors') => setFocusRequest({ target });
   const [formError, setFormError] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
   // What the routing part says about the destination, for the live region (set by RoutingChoice).
   const [destination, setDestination] = useState('');
 
   const form = useForm<FormValues>({
     resolver: validation.resolver,
     shouldUnregister: true,
-    mode: 'onTouched',
-    defaultValues: { idempotencyKey: newIdempotencyKey(), incidentAt: now, municipalityId: '' },
+    shouldFocusError: false,
+    // Checked on submit, then again as each answer changes: no message appears (and shifts the page under a
+    // finger) while the officer is still filling the form in.
+    mode: 'onSubmit',
+    defaultValues: correction ? { ...freshValues(now), ...correction.values } : freshValues(now),
   });
-  const { register, handleSubmit, setError, setValue, setFocus, reset, control, formState } = form;
+  const { register, handleSubmit, setError, setValue, reset, control, formState } = form;
 
   useEffect(() => {
     void validation.preload();
-    void loadRoutingChoice();
-  }, []);
+    void loadSections();
+  }, [validation]);
 
   useEffect(() => {
-    if (focusTarget === 'result') document.getElementById(RESULT_ID)?.focus();
-    if (focusTarget === 'form') setFocus('incidentAt');
-  }, [focusTarget, setFocus]);
-  const consent = useWatch({ control, name: 'consent' });
+    const target = focusRequest?.target;
+    if (target === 'result') document.getElementById(RESULT_ID)?.focus();
+    if (target === 'review') document.getElementById(REVIEW_ID)?.focus();
+    if (target === 'form') document.getElementById('consent-yes')?.focus();
+    // After react-hook-form has rendered the errors it has just set.
+    if (target === 'errors') void loadErrorSummary().then((m) => requestAnimationFrame(m.focusFirstError));
+  }, [focusRequest]);
 
-  const errorOf = (name: keyof FormValues) => {
+  const consent = useWatch({ control, name: 'consent' });
+  const consented = consent === 'yes' || consent === 'legalBasis';
+
+  const errorOf = (name: FieldName) => {
     const key = formState.errors[name]?.message;
     return key ? t(key, 'errors.invalid') : undefined;
   };
 
-  async function onValid(values: FormValues) {
+  async function send(values: FormValues) {
     setFormError(null);
+    setSending(true);
     let result;
     try {
-      result = await submitReferralAction(values);
+      result = await (correction ? correctReferralAction(values) : submitReferralAction(values));
     } catch {
       // Offline or the server unreachable: nothing is lost, the same idempotency key makes a retry safe.
       setFormError(t('referralForm.networkError'));
-      focusSummary();
+      setFocusTarget(review ? 'review' : 'form');
       return;
+    } finally {
+      setSending(false);
     }
     if (result.ok) {
+      setReview(null);
       setFocusTarget('result');
       setDone(
         result.data.kind === 'REFERRAL'
-          ? { kind: 'REFERRAL', partnerName: result.data.partnerName }
+          ? { kind: 'REFERRAL', partners: result.data.tracks.map((track) => track.partnerName) }
           : { kind: 'DECLINED' },
       );
       return;
     }
+    setReview(null);
     setFormError(result.message);
-    if (!showServerFieldErrors(result.fieldErrors, setError)) focusSummary();
+    if (result.fieldErrors?.confirmDuplicate) setDuplicateWarning(true);
+    showServerFieldErrors(result.fieldErrors, setError);
+    setFocusTarget(result.fieldErrors ? 'errors' : 'form');
   }
 
-  function startAnother() {
+  async function onValid(values: FormValues) {
+    if (values.consent === 'no') return send(values);
+    // The schema is loaded (the resolver has just used it): its output is what the partners would receive.
+    const schema = await validation.preload();
+    const parsed = schema?.safeParse(values);
+    if (!parsed?.success) return send(values); // offline before validation loaded: the server decides
+    setFormError(null);
+    setReview({ values, draft: parsed.data as ReferralDraft });
+    setFocusTarget('review');
+  }
+
+  /** A new callout: a new idempotency key, and the current time (the page may have been open a while). */
+  function startAnother(now: string) {
     setDone(null);
     setFormError(null);
-    // A new callout: a new idempotency key, and the current time (the page may have been open a while).
-    reset({ idempotencyKey: newIdempotencyKey(), incidentAt: instantToBerlinLocal(new Date()), municipalityId: '' });
+    reset(freshValues(now));
     setFocusTarget('form');
   }
 
   if (done) {
     return (
-      <div className="space-y-4">
-        <div id={RESULT_ID} tabIndex={-1} className="outline-none">
-          <Alert tone="success" announce testId="submit-success">
-            {done.kind === 'REFERRAL'
-              ? `${t('referralForm.successReferral')} ${done.partnerName}`
-              : t('referralForm.successDeclined')}
-          </Alert>
-        </div>
-        <div className="flex flex-col gap-3 sm:flex-row">
-          <Button type="button" onClick={startAnother}>
-            {t('referralForm.another')}
-          </Button>
-          <a href="/vermittlungen" className={buttonClass('secondary')}>
-            {t('referralForm.toList')}
-          </a>
-        </div>
-      </div>
+      <Suspense fallback={null}>
+        <SubmissionResult id={RESULT_ID} done={done} correctionOf={correction?.referralId} onAnother={startAnother} />
+      </Suspense>
     );
   }
 
-  // Registered in the order of the form, which is the order in which the first error gets the focus (a field
-  // registered inside a render prop would otherwise come after the radio groups).
-  const incidentAtProps = register('incidentAt');
-  const municipalityProps = register('municipalityId');
   const sectionClass = 'space-y-4 rounded-lg border border-slate-300 bg-white p-4';
   const sectionTitle = 'text-lg font-bold text-brand-900';
+  const consentChoices = [
+    { value: 'yes', label: t('referralForm.consentYes') },
+    // A correction cannot turn a referral into a declined offer (a withdrawal is the supervisor's to record).
+    ...(correction ? [] : [{ value: 'no', label: t('referralForm.consentNo') }]),
+    ...(options.config.legalBases.length ? [{ value: 'legalBasis', label: t('referralForm.consentLegalBasis') }] : []),
+  ];
+  const pending = <p className="rounded-md bg-slate-100 p-3">{t('referralForm.loading')}</p>;
 
   return (
-    <form
-      method="post"
-      onSubmit={handleSubmit(onValid)}
-      noValidate
-      className="space-y-5"
-      aria-busy={formState.isSubmitting}
-    >
-      <div id={SUMMARY_ID} tabIndex={-1} className="outline-none">
+    <>
+      <div id={FORM_ERROR_ID} className="mb-4 empty:hidden">
         {formError && (
           <Alert tone="error" announce testId="form-error">
             {formError}
           </Alert>
         )}
       </div>
-      <input type="hidden" {...register('idempotencyKey')} />
-      {/* Always mounted, so that screen readers announce where the referral will go as it changes. */}
-      <div aria-live="polite" className="sr-only">
-        {consent === 'yes' ? destination : ''}
-      </div>
+      {review && (
+        <Suspense fallback={pending}>
+          <TransmissionPreview
+            id={REVIEW_ID}
+            draft={review.draft}
+            options={options}
+            sending={sending}
+            onSend={() => void send(review.values)}
+            onEdit={() => {
+              setReview(null);
+              setFocusTarget('form');
+            }}
+          />
+        </Suspense>
+      )}
+      <form
+        method="post"
+        onSubmit={handleSubmit(onValid, () => setFocusTarget('errors'))}
+        noValidate
+        className={review ? 'hidden' : 'space-y-5'}
+        aria-busy={formState.isSubmitting || sending}
+      >
+        {formState.submitCount > 0 && (
+          <Suspense fallback={null}>
+            <ErrorSummary errors={formState.errors} />
+          </Suspense>
+        )}
+        <input type="hidden" {...register('idempotencyKey')} />
+        {correction && (
+          <>
+            <input type="hidden" {...register('referralId')} />
+            <input type="hidden" {...register('referralVersion', { valueAsNumber: true })} />
+          </>
+        )}
+        {/* Always mounted, so that screen readers announce where the referral will go as it changes. */}
+        <div aria-live="polite" className="sr-only">
+          {consented ? destination : ''}
+        </div>
 
-      <section className={sectionClass} aria-labelledby="incident-heading">
-        <h2 id="incident-heading" className={sectionTitle}>
-          {t('referralForm.incidentSection')}
-        </h2>
-        <Field
-          id="incidentAt"
-          label={t('referralForm.incidentAt')}
-          hint={t('referralForm.incidentAtHint')}
-          error={errorOf('incidentAt')}
-          required
-          requiredLabel={t('referralForm.required')}
-        >
-          {(aria) => <input {...aria} type="datetime-local" className={inputClass} {...incidentAtProps} />}
-        </Field>
-        <Field
-          id="municipalityId"
-          label={t('referralForm.municipality')}
-          hint={t('referralForm.municipalityHint')}
-          error={errorOf('municipalityId')}
-          required
-          requiredLabel={t('referralForm.required')}
-        >
-          {(aria) => (
-            <select {...aria} className={inputClass} {...municipalityProps}>
-              <option value="">{t('referralForm.chooseMunicipality')}</option>
-              {options.municipalities.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.name}
-                </option>
-              ))}
-            </select>
+        <section className={sectionClass} aria-labelledby="consent-gate-heading">
+          <h2 id="consent-gate-heading" className={sectionTitle}>
+            {t('referralForm.gateSection')}
+          </h2>
+          <RadioGroup
+            name="consent"
+            legend={t('referralForm.consent')}
+            hint={t('referralForm.consentHint')}
+            error={errorOf('consent')}
+            required
+            requiredLabel={t('referralForm.required')}
+            columns={consentChoices.length === 3 ? 3 : 2}
+            options={consentChoices}
+            inputProps={register('consent', {
+              // A different answer is a different submission: a decline already stored must not turn a
+              // retry with consent into a second record of the same person.
+              onChange: () => setValue('idempotencyKey', newIdempotencyKey()),
+            })}
+          />
+          {consent === 'no' && <Alert tone="info">{t('referralForm.declinedInfo')}</Alert>}
+        </section>
+
+        <section className={sectionClass} aria-labelledby="incident-heading">
+          <h2 id="incident-heading" className={sectionTitle}>
+            {t('referralForm.incidentSection')}
+          </h2>
+          {consented && (
+            <Suspense fallback={pending}>
+              <CaseNumberField form={form} errorOf={errorOf} />
+            </Suspense>
           )}
-        </Field>
-        <RadioGroup
-          name="gender"
-          legend={t('referralForm.gender')}
-          error={errorOf('gender')}
-          required
-          requiredLabel={t('referralForm.required')}
-          options={GENDERS.map((g) => ({ value: g, label: t(`gender.${g}`) }))}
-          inputProps={register('gender')}
-        />
-      </section>
+          <DateTimeField
+            name="incidentAt"
+            label={t('referralForm.incidentAt')}
+            hint={t('referralForm.incidentAtHint')}
+            form={form}
+            errorOf={errorOf}
+          />
+          <Field
+            id="municipalityId"
+            label={t('referralForm.municipality')}
+            hint={t('referralForm.municipalityHint')}
+            error={errorOf('municipalityId')}
+            required
+            requiredLabel={t('referralForm.required')}
+          >
+            {(aria) => (
+              <select {...aria} className={inputClass} {...register('municipalityId')}>
+                <option value="">{t('referralForm.chooseMunicipality')}</option>
+                {options.municipalities.map((m) => (
+                  <option key={m.id} value={m.id}>
+                    {m.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </section>
 
-      <section className={sectionClass} aria-labelledby="consent-heading">
-        <h2 id="consent-heading" className={sectionTitle}>
-          {t('referralForm.consentSection')}
-        </h2>
-        <RadioGroup
-          name="consent"
-          legend={t('referralForm.consent')}
-          error={errorOf('consent')}
-          required
-          requiredLabel={t('referralForm.required')}
-          options={[
-            { value: 'yes', label: t('referralForm.consentYes') },
-            { value: 'no', label: t('referralForm.consentNo') },
-          ]}
-          inputProps={register('consent', {
-            // A different answer is a different submission: a decline already stored must not turn a
-            // retry with consent into a second record of the same person.
-            onChange: () => setValue('idempotencyKey', newIdempotencyKey()),
-          })}
-        />
-        {consent === 'no' && <Alert tone="info">{t('referralForm.declinedInfo')}</Alert>}
-      </section>
-
-      {consent === 'yes' && (
         <section className={sectionClass} aria-labelledby="person-heading">
           <h2 id="person-heading" className={sectionTitle}>
             {t('referralForm.personSection')}
           </h2>
-          <Field
-            id="caseNumber"
-            label={t('referralForm.caseNumber')}
-            hint={t('referralForm.caseNumberHint')}
-            error={errorOf('caseNumber')}
+          <RadioGroup
+            name="gender"
+            legend={t('referralForm.gender')}
+            error={errorOf('gender')}
             required
             requiredLabel={t('referralForm.required')}
-          >
-            {(aria) => (
-              <input
-                {...aria}
-                inputMode="numeric"
-                autoComplete="off"
-                className={inputClass}
-                maxLength={MAX_LENGTH.caseNumber}
-                {...register('caseNumber')}
-              />
-            )}
-          </Field>
-          <div className="grid gap-4 sm:grid-cols-2">
-            {(['firstName', 'lastName'] as const).map((name) => (
-              <Field
-                key={name}
-                id={name}
-                label={t(`referralForm.${name}`)}
-                error={errorOf(name)}
-                required
-                requiredLabel={t('referralForm.required')}
-              >
-                {(aria) => (
-                  <input
-                    {...aria}
-                    autoComplete="off"
-                    maxLength={MAX_LENGTH.name}
-                    className={inputClass}
-                    {...register(name)}
-                  />
-                )}
-              </Field>
-            ))}
-          </div>
-          <Field
-            id="phone"
-            label={t('referralForm.phone')}
-            hint={t('referralForm.phoneHint')}
-            error={errorOf('phone')}
-            required
-            requiredLabel={t('referralForm.required')}
-          >
-            {(aria) => (
-              <input
-                {...aria}
-                type="tel"
-                autoComplete="off"
-                maxLength={MAX_LENGTH.phone}
-                className={inputClass}
-                {...register('phone')}
-              />
-            )}
-          </Field>
-          <Suspense fallback={<p className="rounded-md bg-slate-100 p-3">{t('referralForm.routingPreviewPending')}</p>}>
-            <RoutingChoice form={form} options={options} errorOf={errorOf} onDestination={setDestination} />
-          </Suspense>
+            options={GENDERS.map((g) => ({ value: g, label: t(`gender.${g}`) }))}
+            inputProps={register('gender')}
+          />
+          {consented && (
+            <Suspense fallback={pending}>
+              <PersonDetails form={form} options={options} errorOf={errorOf} onDestination={setDestination} />
+            </Suspense>
+          )}
         </section>
-      )}
 
-      <Button type="submit" disabled={formState.isSubmitting} className="w-full sm:w-auto">
-        {formState.isSubmitting
-          ? t('referralForm.submitting')
-          : consent === 'no'
-            ? t('referralForm.submitDeclined')
-            : t('referralForm.submitReferral')}
-      </Button>
-    </form>
+        {consented && (
+          <Suspense fallback={pending}>
+            <FurtherSections form={form} options={options} errorOf={errorOf} duplicateWarning={duplicateWarning} />
+          </Suspense>
+        )}
+
+        <Button type="submit" disabled={formState.isSubmitting || sending} className="w-full sm:w-auto">
+          {formState.isSubmitting || sending
+            ? t('referralForm.submitting')
+            : consent === 'no'
+              ? t('referralForm.submitDeclined')
+              : t('referralForm.toReview')}
+        </Button>
+      </form>
+    </>
   );
 }

@@ -4,13 +4,15 @@ import { useEffect, useMemo, useState } from 'react';
 import { useWatch, type UseFormReturn } from 'react-hook-form';
 
 import { useText } from '@/components/i18n/client-texts';
-import type { FormValues } from '@/components/referral-form/referral-form';
+import { TRACK_FIELDS, type ErrorOf, type FormValues } from '@/components/referral-form/form-values';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field, inputClass, RadioGroup } from '@/components/ui/field';
-import { fromRoutingRuleDto, type ReferralFormOptions } from '@/lib/referrals/dto';
+import type { Track } from '@/lib/routing/values';
+import { fromRoutingRuleDto, type TrackOptions } from '@/lib/referrals/dto';
+import { instantOf } from '@/lib/time/berlin';
+import type { GenderValue } from '@/lib/referrals/values';
 import { decideRoute, preferenceOptions } from '@/lib/routing/decide';
-import { berlinLocalToInstant } from '@/lib/time/berlin';
 
 /** Reasons an officer may choose another partner than the rule's; "no partner" is set by the form itself. */
 const OVERRIDE_CHOICES = ['PERSON_WISH', 'ALREADY_IN_CONTACT', 'LANGUAGE', 'SAFETY'] as const;
@@ -22,31 +24,39 @@ const OVERRIDE_CHOICES = ['PERSON_WISH', 'ALREADY_IN_CONTACT', 'LANGUAGE', 'SAFE
  * officer is never stuck: the form says so and asks for a partner, with the reason "no partner responsible".
  * The server decides again on submit with the same function.
  */
-export default function RoutingChoice({
+export function RoutingChoice({
+  track,
   form,
   options,
   errorOf,
   onDestination,
 }: {
+  track: Track;
   form: UseFormReturn<FormValues>;
-  options: ReferralFormOptions;
-  errorOf: (name: keyof FormValues) => string | undefined;
+  options: TrackOptions;
+  errorOf: ErrorOf;
   /** The sentence about the destination, for the form's live region. */
-  onDestination: (text: string) => void;
+  onDestination?: (text: string) => void;
 }) {
   const t = useText();
+  const f = TRACK_FIELDS[track];
+  const texts = track === 'VICTIM' ? 'referralForm' : 'referralForm.perpetratorRouting';
   const { register, control, setFocus } = form;
   const [overriding, setOverriding] = useState(false);
   // The officer asked for another partner: the choice is the next thing to do.
   useEffect(() => {
-    if (overriding) setFocus('overridePartnerId');
-  }, [overriding, setFocus]);
+    if (overriding) setFocus(f.overridePartner);
+  }, [overriding, setFocus, f.overridePartner]);
   const rules = useMemo(() => options.rules.map(fromRoutingRuleDto), [options.rules]);
   const partnerName = (id: string) => options.partners.find((p) => p.id === id)?.name ?? '';
-  const [gender, municipalityId, incidentAt] = useWatch({ control, name: ['gender', 'municipalityId', 'incidentAt'] });
+  const [rawGender, municipalityId, incidentAt, fold] = useWatch({
+    control,
+    name: [f.gender, 'municipalityId', 'incidentAt', 'incidentAtFold'],
+  });
+  const gender = rawGender as GenderValue | undefined;
 
-  const at = incidentAt ? berlinLocalToInstant(incidentAt) : null;
-  const context = at?.ok && municipalityId ? { track: 'VICTIM' as const, municipalityId, at: at.instant } : null;
+  const at = incidentAt ? instantOf(incidentAt, fold === 'later' ? 'later' : 'earlier') : null;
+  const context = at && municipalityId ? { track, municipalityId, at } : null;
   const choices = context && gender === 'NOT_STATED' ? preferenceOptions(rules, context) : [];
   const preview = context && gender && gender !== 'NOT_STATED' ? decideRoute(rules, { ...context, gender }) : null;
   const gap =
@@ -55,38 +65,41 @@ export default function RoutingChoice({
   const open = overriding || !!gap;
   const ruled = preview?.ok ? preview.partnerId : '';
   const previewText = !preview
-    ? t('referralForm.routingPreviewPending')
+    ? t(`${texts}.routingPreviewPending`)
     : preview.ok
-      ? `${t(overriding ? 'referralForm.routingPreviewOverridden' : 'referralForm.routingPreview')} ${partnerName(ruled)}`
-      : t('referralForm.routingPreviewNone');
-  const destination = gap ? t('referralForm.gapNotice') : gender && gender !== 'NOT_STATED' ? previewText : '';
+      ? `${t(overriding ? 'referralForm.routingPreviewOverridden' : `${texts}.routingPreview`)} ${partnerName(ruled)}`
+      : t(`${texts}.routingPreviewNone`);
+  const destination = gap ? t(`${texts}.gapNotice`) : gender && gender !== 'NOT_STATED' ? previewText : '';
   // What the person is told happens next: the description of the partner the referral goes to.
-  const [preferred, overridden] = useWatch({ control, name: ['preferredPartnerId', 'overridePartnerId'] });
+  const [preferred, overridden] = useWatch({ control, name: [f.preferred, f.overridePartner] });
   const chosen = open ? overridden : gender === 'NOT_STATED' ? preferred : ruled;
   const description = options.partners.find((p) => p.id === chosen)?.description;
-  useEffect(() => onDestination(destination), [destination, onDestination]);
+  useEffect(() => onDestination?.(destination), [destination, onDestination]);
 
   return (
     <>
       {gender === 'NOT_STATED' && !open && (
         <RadioGroup
-          name="preferredPartnerId"
-          legend={t('referralForm.preferredPartner')}
-          hint={choices.length ? t('referralForm.preferredPartnerHint') : t('referralForm.routingPreviewPending')}
-          error={errorOf('preferredPartnerId')}
+          name={f.preferred}
+          legend={t(`${texts}.preferredPartner`)}
+          hint={choices.length ? t('referralForm.preferredPartnerHint') : t(`${texts}.routingPreviewPending`)}
+          error={errorOf(f.preferred)}
           required
           requiredLabel={t('referralForm.required')}
           options={choices.map((id) => ({ value: id, label: partnerName(id) }))}
-          inputProps={register('preferredPartnerId')}
+          inputProps={register(f.preferred)}
         />
       )}
       {gap ? (
-        <Alert tone="warning" testId="routing-gap">
-          {t('referralForm.gapNotice')}
+        <Alert tone="warning" testId={track === 'VICTIM' ? 'routing-gap' : 'perpetrator-routing-gap'}>
+          {t(`${texts}.gapNotice`)}
         </Alert>
       ) : (
         gender !== 'NOT_STATED' && (
-          <p className="rounded-md bg-slate-100 p-3 font-semibold" data-testid="routing-preview">
+          <p
+            className="rounded-md bg-slate-100 p-3 font-semibold"
+            data-testid={track === 'VICTIM' ? 'routing-preview' : 'perpetrator-routing-preview'}
+          >
             {previewText}
           </p>
         )
@@ -96,17 +109,20 @@ export default function RoutingChoice({
           {t('referralForm.overrideToggle')}
         </Button>
       ) : (
-        <div className="space-y-4 border-l-4 border-amber-600 pl-3" data-testid="override-fields">
+        <div
+          className="space-y-4 border-l-4 border-amber-600 pl-3"
+          data-testid={track === 'VICTIM' ? 'override-fields' : 'perpetrator-override-fields'}
+        >
           <Field
-            id="overridePartnerId"
+            id={f.overridePartner}
             label={t('referralForm.overridePartner')}
             hint={t('referralForm.overrideHint')}
-            error={errorOf('overridePartnerId')}
+            error={errorOf(f.overridePartner)}
             required
             requiredLabel={t('referralForm.required')}
           >
             {(aria) => (
-              <select {...aria} className={inputClass} {...register('overridePartnerId')}>
+              <select {...aria} className={inputClass} {...register(f.overridePartner)}>
                 <option value="">{t('referralForm.choosePartner')}</option>
                 {options.partners
                   // Partners the rules do not choose anyway, that serve this person.
@@ -125,18 +141,18 @@ export default function RoutingChoice({
             )}
           </Field>
           {gap ? (
-            <input type="hidden" {...register('overrideReason', { value: 'NO_RESPONSIBLE_PARTNER' })} />
+            <input type="hidden" {...register(f.overrideReason, { value: 'NO_RESPONSIBLE_PARTNER' })} />
           ) : (
             <>
               <Field
-                id="overrideReason"
+                id={f.overrideReason}
                 label={t('referralForm.overrideReason')}
-                error={errorOf('overrideReason')}
+                error={errorOf(f.overrideReason)}
                 required
                 requiredLabel={t('referralForm.required')}
               >
                 {(aria) => (
-                  <select {...aria} className={inputClass} {...register('overrideReason')}>
+                  <select {...aria} className={inputClass} {...register(f.overrideReason)}>
                     <option value="">{t('referralForm.choosePartner')}</option>
                     {OVERRIDE_CHOICES.map((r) => (
                       <option key={r} value={r}>
@@ -154,7 +170,10 @@ export default function RoutingChoice({
         </div>
       )}
       {description && (
-        <div className="rounded-md border border-slate-300 p-3" data-testid="partner-description">
+        <div
+          className="rounded-md border border-slate-300 p-3"
+          data-testid={track === 'VICTIM' ? 'partner-description' : 'perpetrator-partner-description'}
+        >
           <p className="font-semibold">{t('referralForm.whatHappensNext')}</p>
           <p className="whitespace-pre-line">{description}</p>
         </div>

@@ -13,6 +13,8 @@ export const PERMISSIONS = [
   'referral:create',
   /** List and read the referrals one filed oneself. */
   'referral:read-own',
+  /** Correct an own referral until the supervisor approved it. */
+  'referral:correct-own',
   /** End all of one's own sessions (a lost phone, a shared patrol-car tablet). */
   'account:sign-out-everywhere',
   /** Change one's own password (local accounts). */
@@ -29,7 +31,13 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 const TABLE: Record<Role, readonly Permission[]> = {
-  OFFICER: ['referral:create', 'referral:read-own', 'account:sign-out-everywhere', 'account:change-password'],
+  OFFICER: [
+    'referral:create',
+    'referral:read-own',
+    'referral:correct-own',
+    'account:sign-out-everywhere',
+    'account:change-password',
+  ],
   SUPERVISOR: ['account:sign-out-everywhere', 'account:change-password', 'routing:read'],
   ADMIN: [
     'account:sign-out-everywhere',

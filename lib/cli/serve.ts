@@ -22,7 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { startThrowawayPostgres } from '@/lib/db/embedded-postgres';
 import { applyMigrations, pendingMigrations } from '@/lib/db/migrate';
 import { createEmbeddedRuntimeRole, roleOf, schemaPowers } from '@/lib/db/runtime-role';
-import { childProcessEnv, env, enterProductionMode } from '@/lib/env';
+import { localDevelopmentKeyring } from '@/lib/crypto/local-keyring';
+import { adoptLocalKeyring, childProcessEnv, env, enterProductionMode, hasConfiguredKeyring } from '@/lib/env';
 import { isShuttingDown, onShutdown, runShutdownHooks } from '@/lib/process/shutdown';
 import { elapsed, openConfiguredDatabase, type OpenDatabase } from './database';
 import { heapFlags, nextArguments, nextEnvironmentDefaults } from './next-arguments';
@@ -80,6 +81,14 @@ async function main(): Promise<number> {
   if (process.argv[2] === 'start' && !process.argv.includes('--ephemeral')) enterProductionMode();
   const options = parseArgs(process.argv.slice(2));
   const start = Date.now();
+  if (options.mode === 'dev' && !options.ephemeral && !hasConfiguredKeyring()) {
+    const { keyring, created } = localDevelopmentKeyring(env().DATA_DIR);
+    adoptLocalKeyring(keyring);
+    console.warn(
+      `Development: ENCRYPTION_KEYS is not set, so referral data is encrypted with a key ${created ? 'just made' : 'made earlier'} ` +
+        `on this machine (${env().DATA_DIR}/encryption-keys). Never for production, which refuses to start without ENCRYPTION_KEYS.`,
+    );
+  }
 
   // An embedded server registers its own stop with lib/process/shutdown, so a signal during any step below
   // still stops it; with DATABASE_URL there is nothing of ours to stop.

@@ -7,7 +7,7 @@ import { env } from '@/lib/env';
  * no two uses share a key and none shares one with the sessions or the encryption keyring. A label never
  * changes: changing it changes every hash made with it. Deriving costs microseconds; nothing is cached.
  */
-export type HashLabel = 'sign-in-throttle' | 'submission-fingerprint';
+export type HashLabel = 'sign-in-throttle' | 'submission-fingerprint' | 'case-number-index';
 
 export function hashKey(label: HashLabel): Buffer {
   return Buffer.from(hkdfSync('sha256', env().HASH_SECRET, 'vermittlung-hg', label, 32));

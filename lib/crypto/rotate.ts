@@ -1,4 +1,5 @@
 import { totpContext } from '@/lib/auth/mfa/secret-box';
+import { dataKeyContext } from '@/lib/crypto/envelope';
 import { open, seal, sealedKeyId, sealedPrefix } from '@/lib/crypto/keyring';
 import { env } from '@/lib/env';
 import { Prisma, type PrismaClient } from '@/lib/generated/prisma/client';
@@ -11,6 +12,8 @@ import { Prisma, type PrismaClient } from '@/lib/generated/prisma/client';
  * Plain Node (the CLI), no server-only.
  */
 export const SEALED_COLUMNS = [
+  // The data keys of referrals: re-wrapped, while the data sealed under them stays as it is.
+  { table: 'Referral', column: 'dataKey', owner: 'id', context: dataKeyContext },
   { table: 'User', column: 'mfaSecret', owner: 'id', context: totpContext },
   { table: 'Session', column: 'pendingMfaSecret', owner: 'userId', context: totpContext },
 ] as const;

@@ -1,11 +1,21 @@
 'use server';
 
 import { action } from '@/lib/actions';
-import { referralSubmission } from '@/lib/referrals/schema';
-import { submitReferral } from '@/lib/referrals/service';
+import { failure } from '@/lib/result';
+import { serverReferralCorrection, serverReferralSubmission } from '@/lib/referrals/config';
+import { correctReferral, submitReferral } from '@/lib/referrals/service';
 
 /** "Neue Vermittlung". Nothing is stored on any failure. */
 export const submitReferralAction = action(
-  { permission: 'referral:create', input: referralSubmission },
+  { permission: 'referral:create', input: serverReferralSubmission },
   ({ actor, input }) => submitReferral({ actor, input }),
+);
+
+/** "Korrigieren": the officer's own referral, until the supervisor approved it. */
+export const correctReferralAction = action(
+  { permission: 'referral:correct-own', input: serverReferralCorrection },
+  ({ actor, input }) =>
+    input.consent === 'yes'
+      ? correctReferral({ actor, input })
+      : Promise.resolve(failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { consent: ['errors.correctionCannotDecline'] })),
 );

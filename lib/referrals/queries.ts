@@ -5,23 +5,30 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/guards';
 import { db } from '@/lib/db';
+import { languageOptions } from '@/lib/partners/languages';
 import { partnersOfTrack } from '@/lib/partners/queries';
-import type { ReferralStatus } from '@/lib/generated/prisma/client';
+import type { ReferralStatus, Track } from '@/lib/generated/prisma/client';
 import { toRoutingRuleDto, type ReferralFormOptions } from '@/lib/referrals/dto';
-import { MAX_INCIDENT_AGE_DAYS } from '@/lib/referrals/schema';
-import { listMunicipalities, loadVictimRulesForPreview } from '@/lib/routing/queries';
+import { MAX_INCIDENT_AGE_DAYS, type VictimPerson } from '@/lib/referrals/schema';
+import { referralFormConfig } from '@/lib/referrals/config';
+import { openReferral } from '@/lib/referrals/sealed';
+import { STORED_REFERRAL_SELECT, storedDraft, type StoredReferral } from '@/lib/referrals/stored';
+import { isUuid } from '@/lib/validation/uuid';
+import { listMunicipalities, loadRulesForPreview } from '@/lib/routing/queries';
 
 export const OWN_REFERRALS_PAGE_SIZE = 20;
 
 /** What "Meine Vermittlungen" shows: no more than the officer needs to recognise the case. */
 export type OwnReferralRow = {
   id: string;
-  caseNumber: string;
+  /** Null when the referral's personal data can no longer be opened (erased). */
+  caseNumber: string | null;
   personName: string | null;
   incidentAt: Date;
   submittedAt: Date;
   municipalityName: string;
-  partnerName: string;
+  /** Where each track went, the victim's first. */
+  partners: { track: Track; name: string }[];
   status: ReferralStatus;
 };
 
@@ -60,27 +67,34 @@ export async function listOwnReferrals({ actor, cursor }: { actor: Actor; cursor
     take: OWN_REFERRALS_PAGE_SIZE + 1,
     select: {
       id: true,
-      caseNumber: true,
-      firstName: true,
-      lastName: true,
+      dataKey: true,
+      details: true,
       incidentAt: true,
       submittedAt: true,
       status: true,
       municipality: { select: { name: true } },
-      partner: { select: { name: true } },
+      tracks: {
+        orderBy: { track: 'asc' },
+        select: { track: true, person: true, partner: { select: { name: true } } },
+      },
     },
   });
   const page = rows.slice(0, OWN_REFERRALS_PAGE_SIZE);
-  const items: OwnReferralRow[] = page.map((r) => ({
-    id: r.id,
-    caseNumber: r.caseNumber,
-    personName: r.firstName && r.lastName ? `${r.firstName} ${r.lastName}` : null,
-    incidentAt: r.incidentAt,
-    submittedAt: r.submittedAt,
-    municipalityName: r.municipality.name,
-    partnerName: r.partner.name,
-    status: r.status,
-  }));
+  const items: OwnReferralRow[] = page.map((r) => {
+    const opened = openReferral(r);
+    const victim = r.tracks.find((t) => t.track === 'VICTIM');
+    const person = victim ? opened.person<VictimPerson>('VICTIM', victim.person) : null;
+    return {
+      id: r.id,
+      caseNumber: opened.details?.caseNumber ?? null,
+      personName: person ? `${person.firstName} ${person.lastName}` : null,
+      incidentAt: r.incidentAt,
+      submittedAt: r.submittedAt,
+      municipalityName: r.municipality.name,
+      partners: r.tracks.map((t) => ({ track: t.track, name: t.partner.name })),
+      status: r.status,
+    };
+  });
   if (items.some((i) => i.personName)) {
     await recordAudit(db(), {
       actorId: actor.id,
@@ -95,12 +109,68 @@ export async function listOwnReferrals({ actor, cursor }: { actor: Actor; cursor
 }
 
 /** Everything the "Neue Vermittlung" form needs besides the officer's input. */
-export async function loadReferralFormOptions(now: Date): Promise<ReferralFormOptions> {
+export async function loadReferralFormOptions(now: Date, locale: string): Promise<ReferralFormOptions> {
   const from = new Date(now.getTime() - MAX_INCIDENT_AGE_DAYS * 86_400_000);
-  const [municipalities, partners, rules] = await Promise.all([
+  const [municipalities, victimPartners, perpetratorPartners, rules] = await Promise.all([
     listMunicipalities(),
     partnersOfTrack('VICTIM', now),
-    loadVictimRulesForPreview(db(), { from }),
+    partnersOfTrack('PERPETRATOR', now),
+    loadRulesForPreview(db(), { from }),
   ]);
-  return { municipalities, partners, rules: rules.map(toRoutingRuleDto) };
+  return {
+    municipalities,
+    tracks: {
+      VICTIM: { partners: victimPartners, rules: rules.filter((r) => r.track === 'VICTIM').map(toRoutingRuleDto) },
+      PERPETRATOR: {
+        partners: perpetratorPartners,
+        rules: rules.filter((r) => r.track === 'PERPETRATOR').map(toRoutingRuleDto),
+      },
+    },
+    languages: languageOptions(locale),
+    config: referralFormConfig(),
+  };
+}
+
+/** What the officer sees of an own referral: each track as its partner receives it, and where it stands. */
+export type OwnReferralView = {
+  id: string;
+  status: ReferralStatus;
+  version: number;
+  submittedAt: Date;
+  correctable: boolean;
+  municipalityName: string;
+  /** Null when the personal data can no longer be opened (erased). */
+  draft: StoredReferral | null;
+  tracks: { track: Track; status: ReferralStatus; partnerName: string }[];
+};
+
+/**
+ * One of the officer's own referrals, opened (a consultation of personal data: audited). Another officer's
+ * referral is "not found", exactly like one that does not exist.
+ */
+export async function ownReferral({ actor, id }: { actor: Actor; id: string }): Promise<OwnReferralView | null> {
+  if (!isUuid(id)) return null;
+  const row = await db().referral.findFirst({
+    where: { id: id.toLowerCase(), createdById: actor.id },
+    select: { ...STORED_REFERRAL_SELECT, submittedAt: true, municipality: { select: { name: true } } },
+  });
+  if (!row) return null;
+  await recordAudit(db(), {
+    actorId: actor.id,
+    actorRole: actor.role,
+    action: 'REFERRAL_VIEWED',
+    entityType: 'Referral',
+    entityId: row.id,
+  });
+  const draft = row.dataKey ? storedDraft(row) : null;
+  return {
+    id: row.id,
+    status: row.status,
+    version: row.version,
+    submittedAt: row.submittedAt,
+    correctable: (row.status === 'SUBMITTED' || row.status === 'RETURNED') && draft?.details != null,
+    municipalityName: row.municipality.name,
+    draft,
+    tracks: row.tracks.map((t) => ({ track: t.track, status: t.status, partnerName: t.partner.name })),
+  };
 }

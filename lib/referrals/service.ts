@@ -2,27 +2,48 @@ import 'server-only';
 
 import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/guards';
+import { newDataKey, unwrapDataKey, type DataKey } from '@/lib/crypto/envelope';
 import { db, type Db, type Tx } from '@/lib/db';
-import type { ConsentedReferralInput, DeclinedOfferInput, ReferralSubmission } from '@/lib/referrals/schema';
+import type { Track } from '@/lib/generated/prisma/enums';
+import {
+  type DeclinedOfferInput,
+  type LawfulBasisDraft,
+  type ReferralDraft,
+  type ReferralSubmission,
+  type TrackDraft,
+  type VictimPerson,
+} from '@/lib/referrals/schema';
+import { caseNumberIndex, openReferral, sealDetails, sealPerson } from '@/lib/referrals/sealed';
+import {
+  contentOf,
+  STORED_REFERRAL_SELECT,
+  storedDraft,
+  type Content,
+  type StoredReferral,
+} from '@/lib/referrals/stored';
+import { claimSubmissionKey, submissionFingerprint } from '@/lib/referrals/submission-key';
 import { decideRoute, preferenceOptions, type RoutingDecision } from '@/lib/routing/decide';
 import { lockRulesForRouting, type LockedRule } from '@/lib/routing/queries';
 import type { OverrideReasonValue } from '@/lib/routing/values';
-import { claimSubmissionKey, submissionFingerprint } from '@/lib/referrals/submission-key';
 import { failure, success, type ActionResult } from '@/lib/result';
-import { berlinDateOf, berlinLocalToInstant } from '@/lib/time/berlin';
+import { berlinDateOf, instantOf } from '@/lib/time/berlin';
+import { uuid7 } from '@/lib/uuid7';
 
-export type SubmissionOutcome = { kind: 'REFERRAL'; referralId: string; partnerName: string } | { kind: 'DECLINED' };
+/** Where each track of a filed referral went, for the officer's confirmation. */
+export type TrackOutcome = { track: Track; partnerName: string };
+export type SubmissionOutcome = { kind: 'REFERRAL'; referralId: string; tracks: TrackOutcome[] } | { kind: 'DECLINED' };
 
-function incidentInstant(local: string): Date {
-  const result = berlinLocalToInstant(local);
+function instant(local: string, fold: 'earlier' | 'later' | undefined): Date {
   // The schema has already rejected what cannot be converted; reaching this is a programming error.
-  if (!result.ok) throw new Error('incidentAt was not validated');
-  return result.instant;
+  const result = instantOf(local, fold);
+  if (!result) throw new Error('a time was not validated');
+  return result;
 }
 
 /**
- * Files what the officer submitted: a referral (consent given) or the anonymous "offer declined" fact.
- * The caller has authorised `referral:create` and validated the input with the shared schema.
+ * Files what the officer submitted: a referral (consent given, or a statutory basis) or the anonymous
+ * "offer declined" fact. The caller has authorised `referral:create` and validated the input with the shared
+ * schema.
  */
 export async function submitReferral({
   actor,
@@ -32,9 +53,10 @@ export async function submitReferral({
   input: ReferralSubmission;
 }): Promise<ActionResult<SubmissionOutcome>> {
   if (!actor.stationId) return failure('FORBIDDEN', 'errors.codes.NO_STATION');
+  const stationActor = { ...actor, stationId: actor.stationId };
   return input.consent === 'yes'
-    ? createReferral({ actor: { ...actor, stationId: actor.stationId }, input })
-    : recordDeclinedOffer({ actor: { ...actor, stationId: actor.stationId }, input });
+    ? createReferral({ actor: stationActor, input })
+    : recordDeclinedOffer({ actor: stationActor, input });
 }
 
 type StationActor = Actor & { stationId: string };
@@ -44,37 +66,54 @@ type RoutingError =
   | 'OVERRIDE_SAME_AS_RULE'
   | 'OVERRIDE_PARTNER_UNAVAILABLE';
 
-/** The referral this officer already filed with this idempotency key, if any. */
+/** Where this officer's referral with this idempotency key went, if it exists. */
 async function findOwnReferralOutcome(
   client: Db | Tx,
   actor: Actor,
   idempotencyKey: string,
-): Promise<{ referralId: string; partnerName: string } | null> {
+): Promise<{ referralId: string; tracks: TrackOutcome[] } | null> {
   const existing = await client.referral.findUnique({
     where: { createdById_idempotencyKey: { createdById: actor.id, idempotencyKey } },
-    select: { id: true, partner: { select: { name: true } } },
+    select: { id: true, tracks: { select: { track: true, partner: { select: { name: true } } } } },
   });
-  return existing ? { referralId: existing.id, partnerName: existing.partner.name } : null;
+  return existing ? { referralId: existing.id, tracks: outcomeTracks(existing.tracks) } : null;
 }
 
-type Created =
-  { ok: true; referralId: string; partnerName: string } | { ok: false; error: RoutingError | 'KEY_REUSED' };
+/** Where each track went, the victim's first. */
+function outcomeTracks(tracks: { track: Track; partner: { name: string } }[]): TrackOutcome[] {
+  return tracks
+    .map((t) => ({ track: t.track, partnerName: t.partner.name }))
+    .sort((a, b) => (a.track === 'VICTIM' ? -1 : b.track === 'VICTIM' ? 1 : 0));
+}
+
+type Created = { ok: true; referralId: string; tracks: TrackOutcome[] } | { ok: false; error: 'KEY_REUSED' } | Refused;
 
 /** The answer to a form whose idempotency key was already used for other data (see submission-key.ts). */
 const keyReused = () => failure('CONFLICT', 'errors.codes.SUBMISSION_KEY_REUSED');
 
+/** The fields a routing problem of a track belongs to, in the form. */
+const ROUTING_FIELDS: Record<Track, { preference: string; override: string; place: string }> = {
+  VICTIM: { preference: 'preferredPartnerId', override: 'overridePartnerId', place: 'municipalityId' },
+  PERPETRATOR: {
+    preference: 'perpetratorPreferredPartnerId',
+    override: 'perpetratorOverridePartnerId',
+    place: 'municipalityId',
+  },
+};
+
 /**
- * One transaction of four statements (claim the idempotency key, lock and read the rules, insert, audit):
- * this runs for every submission, so nothing is read that the officer's answer does not need (bench submit).
+ * One transaction: claim the idempotency key, route each track (locking the rules that decide it), insert
+ * the referral with its sealed sections and its tracks, audit. This runs for every submission, so nothing
+ * is read that the officer's answer does not need (bench submit).
  */
 async function createReferral({
   actor,
   input,
 }: {
   actor: StationActor;
-  input: ConsentedReferralInput;
+  input: ReferralDraft;
 }): Promise<ActionResult<SubmissionOutcome>> {
-  const incidentAt = incidentInstant(input.incidentAt);
+  const incidentAt = instant(input.incidentAt, input.incidentAtFold);
   const fingerprint = submissionFingerprint(input);
   const created: Created = await db()
     .$transaction(async (tx): Promise<Created> => {
@@ -85,78 +124,162 @@ async function createReferral({
         const first = await findOwnReferralOutcome(tx, actor, input.idempotencyKey);
         return first ? { ok: true, ...first } : { ok: false, error: 'KEY_REUSED' };
       }
-      const rules = await lockRulesForRouting(tx, {
-        municipalityId: input.municipalityId,
-        track: 'VICTIM',
-        at: incidentAt,
-      });
-      const decision = decideRoute(rules, {
-        track: 'VICTIM',
-        gender: input.gender,
-        municipalityId: input.municipalityId,
-        at: incidentAt,
-        preferredPartnerId: input.preferredPartnerId,
-      });
-      // Rolls back the claim too: the officer may correct the form and send it again with the same key.
-      const route = await chooseRoute(tx, decision, rules, input, incidentAt);
-      if (!route.ok) throw new RoutingRefused(route.error);
+      // Refusing rolls back the claim too: the officer may correct the form and send it again with the same key.
+      if (!input.confirmDuplicate && (await likelyDuplicate(tx, input))) throw new DuplicateSuspected();
+      const routes = await routeTracks(tx, input, incidentAt);
+      const referralId = uuid7();
+      const { dataKey, wrapped } = newDataKey(referralId);
       const now = new Date();
-      const inserted = await tx.referral.create({
+      await tx.referral.create({
         data: {
-          caseNumber: input.caseNumber,
+          id: referralId,
           incidentAt,
           municipalityId: input.municipalityId,
           stationId: actor.stationId,
           createdById: actor.id,
-          firstName: input.firstName,
-          lastName: input.lastName,
-          phone: input.phone,
-          gender: input.gender,
-          track: 'VICTIM',
-          partnerId: route.partnerId,
-          routingRuleId: route.ruleId,
-          routingRuleVersion: route.ruleVersion,
-          routingReason: route.reason,
-          overrideReason: route.overrideReason,
-          consentGivenAt: now,
+          highRisk: input.highRisk,
+          caseNumberIndex: new Uint8Array(caseNumberIndex(input.details.caseNumber)),
+          dataKey: wrapped,
+          details: sealDetails(dataKey, referralId, input.details),
           idempotencyKey: input.idempotencyKey,
           submittedAt: now,
+          updatedAt: now,
         },
         select: { id: true },
       });
+      await tx.referralTrack.createMany({ data: routes.map((route) => trackColumns(route, dataKey, referralId)) });
       await recordAudit(tx, {
         actorId: actor.id,
         actorRole: actor.role,
         action: 'REFERRAL_CREATED',
         entityType: 'Referral',
-        entityId: inserted.id,
-        details: {
-          routingReason: route.reason,
-          ...(route.overrideReason ? { overrideReason: route.overrideReason } : { ruleVersion: route.ruleVersion }),
-        },
+        entityId: referralId,
+        details: Object.fromEntries(routes.flatMap(routingAudit)),
       });
-      return { ok: true, referralId: inserted.id, partnerName: route.partnerName };
+      return {
+        ok: true,
+        referralId,
+        tracks: routes.map((route) => ({ track: route.track, partnerName: route.partnerName })),
+      };
     })
-    .catch((error: unknown) => {
-      if (error instanceof RoutingRefused) return { ok: false as const, error: error.reason };
-      throw error;
-    });
+    .catch(refusal);
 
-  if (!created.ok) {
-    if (created.error === 'KEY_REUSED') return keyReused();
-    const field = created.error.startsWith('PREFERENCE')
-      ? 'preferredPartnerId'
-      : created.error.startsWith('OVERRIDE')
-        ? 'overridePartnerId'
-        : 'municipalityId';
-    // No rule at all for an id that names no municipality: the form sent something that does not exist.
-    const message =
-      created.error === 'NO_PARTNER' && !(await municipalityExists(input.municipalityId))
-        ? 'errors.municipalityRequired'
-        : `errors.routing.${created.error}`;
-    return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { [field]: [message] });
+  if (created.ok) return success({ kind: 'REFERRAL', referralId: created.referralId, tracks: created.tracks });
+  if (created.error === 'KEY_REUSED') return keyReused();
+  return refused(created, input.municipalityId);
+}
+
+type Refused = { ok: false; error: 'DUPLICATE' } | { ok: false; error: RoutingError; track: Track };
+
+/** The refusals a transaction throws to roll itself back, as a result; anything else is rethrown. */
+function refusal(error: unknown): Refused {
+  if (error instanceof RoutingRefused) return { ok: false, error: error.reason, track: error.track };
+  if (error instanceof DuplicateSuspected) return { ok: false, error: 'DUPLICATE' };
+  throw error;
+}
+
+/** The officer's answer to a refusal: a likely duplicate to confirm, or the routing field to change. */
+async function refused(refusal: Refused, municipalityId: string): Promise<ActionResult<never>> {
+  if (refusal.error === 'DUPLICATE') {
+    return failure('CONFLICT', 'errors.codes.DUPLICATE_SUSPECTED', { confirmDuplicate: ['errors.duplicateSuspected'] });
   }
-  return success({ kind: 'REFERRAL', referralId: created.referralId, partnerName: created.partnerName });
+  const fields = ROUTING_FIELDS[refusal.track];
+  const field = refusal.error.startsWith('PREFERENCE')
+    ? fields.preference
+    : refusal.error.startsWith('OVERRIDE')
+      ? fields.override
+      : fields.place;
+  // No rule at all for an id that names no municipality: the form sent something that does not exist.
+  const message =
+    refusal.error === 'NO_PARTNER' && !(await municipalityExists(municipalityId))
+      ? 'errors.municipalityRequired'
+      : `errors.routing.${refusal.track === 'PERPETRATOR' ? 'perpetrator.' : ''}${refusal.error}`;
+  return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { [field]: [message] });
+}
+
+type RoutedTrack = Route & { track: Track; draft: TrackDraft<unknown> };
+
+/** Routes every track of the submission (the victim's, and the perpetrator's with that person's consent). */
+async function routeTracks(tx: Tx, input: ReferralDraft, incidentAt: Date): Promise<RoutedTrack[]> {
+  const drafts: [Track, TrackDraft<unknown>][] = [['VICTIM', input.victim]];
+  if (input.perpetrator) drafts.push(['PERPETRATOR', input.perpetrator]);
+  const routes: RoutedTrack[] = [];
+  for (const [track, draft] of drafts) {
+    const route = await routeTrack(tx, track, draft, input.municipalityId, incidentAt);
+    if (!route.ok) throw new RoutingRefused(route.error, track);
+    routes.push({ ...route, track, draft });
+  }
+  return routes;
+}
+
+/** A track's row: routing, lawful basis, consent scope, and the person sealed under the referral's data key. */
+function trackColumns(route: RoutedTrack, dataKey: DataKey, referralId: string) {
+  return {
+    referralId,
+    track: route.track,
+    status: 'SUBMITTED' as const,
+    gender: route.draft.gender,
+    partnerId: route.partnerId,
+    routingRuleId: route.ruleId,
+    routingRuleVersion: route.ruleVersion,
+    routingReason: route.reason,
+    overrideReason: route.overrideReason,
+    ...lawfulBasisColumns(route.draft.lawfulBasis),
+    channels: route.draft.channels,
+    person: sealPerson(dataKey, referralId, route.track, route.draft.person),
+  };
+}
+
+/** Names compared as a person would: case, spacing and Unicode composition do not make another person. */
+const comparableName = (person: { firstName: string; lastName: string }) =>
+  `${person.firstName} ${person.lastName}`.normalize('NFC').toLocaleLowerCase('de').replace(/\s+/g, ' ');
+
+/**
+ * Whether a referral for the same Vorgangsnummer (blind index) and the same affected person exists already,
+ * filed by anyone: two officers at one callout, or a form sent twice with new keys. Only the few referrals of
+ * that case number are opened, and nothing about them reaches the officer but the warning.
+ */
+async function likelyDuplicate(tx: Tx, input: ReferralDraft, except?: string): Promise<boolean> {
+  const candidates = await tx.referral.findMany({
+    where: {
+      caseNumberIndex: new Uint8Array(caseNumberIndex(input.details.caseNumber)),
+      ...(except && { id: { not: except } }),
+    },
+    select: {
+      id: true,
+      dataKey: true,
+      details: true,
+      tracks: { where: { track: 'VICTIM' }, select: { person: true } },
+    },
+    take: 50,
+  });
+  const wanted = comparableName(input.victim.person);
+  return candidates.some((candidate) => {
+    const person = openReferral(candidate).person<VictimPerson>('VICTIM', candidate.tracks[0]?.person ?? null);
+    return person !== null && comparableName(person) === wanted;
+  });
+}
+
+/** How a track was routed, for the audit event: "victim.routingReason", "victim.ruleVersion" and so on. */
+function routingAudit(route: Route & { track: Track }): [string, string | number | null][] {
+  const prefix = route.track.toLowerCase();
+  return [
+    [`${prefix}.routingReason`, route.reason],
+    route.overrideReason
+      ? [`${prefix}.overrideReason`, route.overrideReason]
+      : [`${prefix}.ruleVersion`, route.ruleVersion],
+  ];
+}
+
+function lawfulBasisColumns(basis: LawfulBasisDraft) {
+  return basis.kind === 'CONSENT'
+    ? {
+        lawfulBasis: 'CONSENT' as const,
+        consentMethod: basis.method,
+        consentGivenAt: instant(basis.givenAt, basis.fold),
+        legalBasis: null,
+      }
+    : { lawfulBasis: 'LEGAL_BASIS' as const, consentMethod: null, consentGivenAt: null, legalBasis: basis.reference };
 }
 
 type Route = {
@@ -168,6 +291,25 @@ type Route = {
   overrideReason: OverrideReasonValue | null;
 };
 
+/** Locks the rules of the track's key and decides where the track goes. */
+async function routeTrack(
+  tx: Tx,
+  track: Track,
+  draft: TrackDraft<unknown>,
+  municipalityId: string,
+  incidentAt: Date,
+): Promise<({ ok: true } & Route) | { ok: false; error: RoutingError }> {
+  const rules = await lockRulesForRouting(tx, { municipalityId, track, at: incidentAt });
+  const decision = decideRoute(rules, {
+    track,
+    gender: draft.gender,
+    municipalityId,
+    at: incidentAt,
+    preferredPartnerId: draft.routing.preferredPartnerId,
+  });
+  return chooseRoute(tx, { track, gender: draft.gender, municipalityId, incidentAt }, decision, rules, draft);
+}
+
 /**
  * The rule's decision, or the officer's override (DESIGN.md section 5): another partner of the track, active
  * from the incident time until now (read FOR SHARE, so that a deactivation saved at the same moment waits),
@@ -178,32 +320,31 @@ type Route = {
  */
 async function chooseRoute(
   tx: Tx,
+  key: { track: Track; gender: TrackDraft<unknown>['gender']; municipalityId: string; incidentAt: Date },
   decision: RoutingDecision,
   rules: readonly LockedRule[],
-  input: ConsentedReferralInput,
-  incidentAt: Date,
+  draft: TrackDraft<unknown>,
 ): Promise<({ ok: true } & Route) | { ok: false; error: RoutingError }> {
-  const { overridePartnerId, overrideReason } = input;
-  if (!overridePartnerId || !overrideReason) {
+  const { override } = draft.routing;
+  if (!override) {
     if (!decision.ok) return decision;
     const partnerName = rules.find((rule) => rule.id === decision.ruleId)!.partnerName;
     return { ...decision, partnerName, overrideReason: null };
   }
   const responsible =
-    input.gender === 'NOT_STATED'
-      ? preferenceOptions(rules, { track: 'VICTIM', municipalityId: input.municipalityId, at: incidentAt })
+    key.gender === 'NOT_STATED'
+      ? preferenceOptions(rules, { track: key.track, municipalityId: key.municipalityId, at: key.incidentAt })
       : decision.ok
         ? [decision.partnerId]
         : [];
-  const gap =
-    input.gender === 'NOT_STATED' ? responsible.length === 0 : !decision.ok && decision.error === 'NO_PARTNER';
-  if (overrideReason === 'NO_RESPONSIBLE_PARTNER' && !gap) return { ok: false, error: 'OVERRIDE_NOT_A_GAP' };
-  if (responsible.includes(overridePartnerId)) return { ok: false, error: 'OVERRIDE_SAME_AS_RULE' };
+  const gap = key.gender === 'NOT_STATED' ? responsible.length === 0 : !decision.ok && decision.error === 'NO_PARTNER';
+  if (override.reason === 'NO_RESPONSIBLE_PARTNER' && !gap) return { ok: false, error: 'OVERRIDE_NOT_A_GAP' };
+  if (responsible.includes(override.partnerId)) return { ok: false, error: 'OVERRIDE_SAME_AS_RULE' };
   const [partner] = await tx.$queryRaw<{ id: string; name: string }[]>`
     SELECT id, name FROM "Partner"
-     WHERE id = ${overridePartnerId}::uuid AND 'VICTIM' = ANY(tracks)
-       AND (${input.gender} = 'NOT_STATED' OR ${input.gender}::"Gender" = ANY(genders))
-       AND "activeFrom" <= ${incidentAt} AND ("activeTo" IS NULL OR "activeTo" > now())
+     WHERE id = ${override.partnerId}::uuid AND ${key.track}::"Track" = ANY(tracks)
+       AND (${key.gender} = 'NOT_STATED' OR ${key.gender}::"Gender" = ANY(genders))
+       AND "activeFrom" <= ${key.incidentAt} AND ("activeTo" IS NULL OR "activeTo" > now())
        FOR SHARE`;
   if (!partner) return { ok: false, error: 'OVERRIDE_PARTNER_UNAVAILABLE' };
   return {
@@ -213,13 +354,19 @@ async function chooseRoute(
     ruleId: null,
     ruleVersion: null,
     reason: 'OVERRIDE',
-    overrideReason,
+    overrideReason: override.reason,
   };
 }
 
+/** Ends the submit transaction at a likely duplicate the officer has not confirmed (the key's claim is undone). */
+class DuplicateSuspected extends Error {}
+
 /** Ends the submit transaction when no partner can be chosen, so that the key's claim is undone too. */
 class RoutingRefused extends Error {
-  constructor(readonly reason: RoutingError) {
+  constructor(
+    readonly reason: RoutingError,
+    readonly track: Track,
+  ) {
     super(reason);
   }
 }
@@ -242,7 +389,7 @@ async function recordDeclinedOffer({
   if (!municipality) {
     return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { municipalityId: ['errors.municipalityRequired'] });
   }
-  const incidentDate = new Date(`${berlinDateOf(incidentInstant(input.incidentAt))}T00:00:00Z`);
+  const incidentDate = new Date(`${berlinDateOf(instant(input.incidentAt, input.incidentAtFold))}T00:00:00Z`);
   const fingerprint = submissionFingerprint(input);
   const claim = await db().$transaction(async (tx) => {
     const claimed = await claimSubmissionKey(tx, input.idempotencyKey, 'DECLINED', fingerprint);
@@ -263,4 +410,111 @@ async function recordDeclinedOffer({
   });
   if (claim === 'CONFLICT') return keyReused();
   return success({ kind: 'DECLINED' });
+}
+
+/** States in which the officer may still correct a referral: before the supervisor approved it. */
+const CORRECTABLE = ['SUBMITTED', 'RETURNED'] as const;
+
+/**
+ * The officer corrects an own referral (issue 10): the same form, the same checks, routed again by the rules
+ * of its incident time, sealed again under its own data key. Refused once it is approved (the partner may have
+ * it), when someone changed it since the officer opened it, and for another officer's referral (not found).
+ * A correction sent twice (a retry after a lost answer) is answered as the first.
+ */
+export async function correctReferral({
+  actor,
+  input,
+}: {
+  actor: Actor;
+  input: ReferralDraft;
+}): Promise<ActionResult<SubmissionOutcome>> {
+  const correction = input.correction;
+  if (!correction) return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { referralId: ['errors.reload'] });
+  const incidentAt = instant(input.incidentAt, input.incidentAtFold);
+  type Corrected = { ok: true; tracks: TrackOutcome[] } | { ok: false; failure: ActionResult<never> } | Refused;
+  const result: Corrected = await db()
+    .$transaction(async (tx): Promise<Corrected> => {
+      const [current] = await tx.$queryRaw<{ status: string; version: number; dataKey: string | null }[]>`
+        SELECT status::text AS status, version, "dataKey" FROM "Referral"
+         WHERE id = ${correction.referralId}::uuid AND "createdById" = ${actor.id}::uuid FOR UPDATE`;
+      if (!current) return { ok: false, failure: failure('NOT_FOUND', 'errors.codes.NOT_FOUND') };
+      if (!(CORRECTABLE as readonly string[]).includes(current.status)) {
+        return { ok: false, failure: failure('INVALID_STATE', 'errors.codes.NOT_CORRECTABLE') };
+      }
+      const dataKey = unwrapDataKey(current.dataKey, correction.referralId);
+      if (!dataKey) return { ok: false, failure: failure('INVALID_STATE', 'errors.codes.NOT_CORRECTABLE') };
+      const stored = await tx.referral.findUniqueOrThrow({
+        where: { id: correction.referralId },
+        select: STORED_REFERRAL_SELECT,
+      });
+      const previous = storedDraft(stored);
+      const before = contentOf(previous);
+      const after = contentOf(input);
+      if (current.version !== correction.version) {
+        // The same correction again (a retry): its outcome. Anything else is a change the officer has not seen.
+        if (current.version === correction.version + 1 && JSON.stringify(before) === JSON.stringify(after)) {
+          return { ok: true, tracks: outcomeTracks(stored.tracks) };
+        }
+        return { ok: false, failure: failure('CONFLICT', 'errors.codes.REFERRAL_CHANGED') };
+      }
+      // Only a new case number or name can make it a duplicate; one the officer was warned about stays quiet.
+      const identity = (d: StoredReferral | ReferralDraft) =>
+        JSON.stringify([d.details?.caseNumber, d.victim?.person?.firstName, d.victim?.person?.lastName]);
+      if (
+        !input.confirmDuplicate &&
+        identity(previous) !== identity(input) &&
+        (await likelyDuplicate(tx, input, correction.referralId))
+      ) {
+        throw new DuplicateSuspected();
+      }
+      const routes = await routeTracks(tx, input, incidentAt);
+      const referralId = correction.referralId;
+      await tx.referral.update({
+        where: { id: referralId },
+        data: {
+          status: 'SUBMITTED',
+          incidentAt,
+          municipalityId: input.municipalityId,
+          highRisk: input.highRisk,
+          caseNumberIndex: new Uint8Array(caseNumberIndex(input.details.caseNumber)),
+          details: sealDetails(dataKey, referralId, input.details),
+          version: { increment: 1 },
+          updatedAt: new Date(),
+        },
+        select: { id: true },
+      });
+      // A track the correction drops (the perpetrator part) goes; the others are written anew.
+      await tx.referralTrack.deleteMany({ where: { referralId, track: { notIn: routes.map((r) => r.track) } } });
+      for (const route of routes) {
+        const columns = trackColumns(route, dataKey, referralId);
+        await tx.referralTrack.upsert({
+          where: { referralId_track: { referralId, track: route.track } },
+          create: columns,
+          update: columns,
+          select: { id: true },
+        });
+      }
+      await recordAudit(tx, {
+        actorId: actor.id,
+        actorRole: actor.role,
+        action: 'REFERRAL_CORRECTED',
+        entityType: 'Referral',
+        entityId: referralId,
+        details: {
+          version: correction.version + 1,
+          changed: changedSections(before, after).join(',') || 'none',
+          ...Object.fromEntries(routes.flatMap(routingAudit)),
+        },
+      });
+      return { ok: true, tracks: routes.map((route) => ({ track: route.track, partnerName: route.partnerName })) };
+    })
+    .catch(refusal);
+  if (result.ok) return success({ kind: 'REFERRAL', referralId: correction.referralId, tracks: result.tracks });
+  if ('failure' in result) return result.failure;
+  return refused(result, input.municipalityId);
+}
+
+/** The sections a correction changed, for the audit trail (names only, never values). */
+function changedSections(before: Content, after: Content): string[] {
+  return Object.keys(after).filter((section) => JSON.stringify(before[section]) !== JSON.stringify(after[section]));
 }

@@ -53,10 +53,9 @@ export async function lockRulesForRouting(
  * The victim-track rules in force now or within the form's look-back window, for the form's live
  * routing preview. Reference data only: the server decides again on submit.
  */
-export function loadVictimRulesForPreview(client: Db, params: { from: Date }): Promise<RoutingRuleFact[]> {
+export function loadRulesForPreview(client: Db, params: { from: Date }): Promise<RoutingRuleFact[]> {
   return client.routingRule.findMany({
     where: {
-      track: 'VICTIM',
       OR: [{ validTo: null }, { validTo: { gt: params.from } }],
       partner: activePartnerWhere(new Date()),
     },

@@ -8,10 +8,16 @@ import { env } from '@/lib/env';
  * Cross-site request forgery defence for state-changing requests (ASVS 3.5): the request's Origin must be
  * exactly the configured public origin, `APP_URL` (scheme, host and port). Next.js compares an action's
  * Origin with the Host or X-Forwarded-Host header and lets requests without an Origin through; both headers
- * are whatever the client sends, so neither decides here, and a request without an Origin is refused.
+ * are whatever the client sends, so neither decides here, and a request without an Origin is refused unless
+ * the browser's Fetch Metadata (Sec-Fetch-Site, set by the browser alone) says it is our own page's.
  */
 export async function isTrustedOrigin(): Promise<boolean> {
-  return sameOrigin((await headers()).get('origin'), env().APP_URL);
+  const request = await headers();
+  const origin = request.get('origin');
+  if (sameOrigin(origin, env().APP_URL)) return true;
+  // A plain form posted by our own page (sign-out) carries "Origin: null": the app's Referrer-Policy is
+  // no-referrer. The browser's Fetch Metadata, which no page can set, says where it came from.
+  return (origin === null || origin === 'null') && request.get('sec-fetch-site') === 'same-origin';
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);

@@ -49,6 +49,16 @@ export function berlinLocalToInstant(local: string): LocalTimeResult {
   return { ok: true, instant: new Date(Math.min(...candidates)), ambiguous: candidates.length > 1 };
 }
 
+/** Which of the two instants an autumn wall-clock time that happens twice means: before or after the change. */
+export type Fold = 'earlier' | 'later';
+
+/** The instant of a Berlin wall-clock time, `fold` deciding in the autumn hour that happens twice. */
+export function instantOf(local: string, fold: Fold | undefined): Date | null {
+  const result = berlinLocalToInstant(local);
+  if (!result.ok) return null;
+  return result.ambiguous && fold === 'later' ? new Date(result.instant.getTime() + 3_600_000) : result.instant;
+}
+
 /** The Berlin calendar date (`YYYY-MM-DD`) of an instant. */
 export function berlinDateOf(instant: Date): string {
   const parts = Object.fromEntries(formatter.formatToParts(instant).map((p) => [p.type, p.value]));

@@ -10,6 +10,7 @@ import { berlinDateOf, instantToBerlinLocal } from '@/lib/time/berlin';
 import { addDays } from '@/lib/time/days';
 
 import { expectNoAxeViolations, queryDb, signIn, uniqueCaseNumber } from './support/fixtures';
+import { fillRequiredReferral, newestReferralTracks, submitWithPreview } from './support/referral-form';
 
 const ADMIN = 'admin@polizei.example';
 const BISS_REGION = 'BISS Region Hannover (AWO Region Hannover e.V.)';
@@ -114,56 +115,52 @@ test('a change with a first day in the past needs a reason and routes referrals 
     [new Date(Date.now() - 2 * 86_400_000), BISS_REGION],
     [new Date(Date.now() - 3_600_000), BISS_LHH],
   ] as const) {
-    const caseNumber = uniqueCaseNumber();
     await officer.goto('/vermittlungen/neu');
     await officer.getByLabel('Datum und Uhrzeit des Einsatzes').fill(instantToBerlinLocal(incident));
-    await officer.getByLabel('Wohnort der betroffenen Person').selectOption({ label: 'Sehnde' });
-    await officer.getByRole('radio', { name: 'weiblich', exact: true }).check();
-    await officer.getByRole('radio', { name: 'Ja, Einwilligung liegt vor' }).check();
-    await officer.getByLabel('Vorgangsnummer').fill(caseNumber);
-    await officer.getByLabel('Vorname').fill('Lena');
-    await officer.getByLabel('Nachname').fill('Vogt');
-    await officer.getByLabel('Telefonnummer für die Kontaktaufnahme').fill('0511 4455667');
+    await fillRequiredReferral(officer, {
+      municipality: 'Sehnde',
+      gender: 'weiblich',
+      caseNumber: uniqueCaseNumber(),
+      firstName: 'Lena',
+      lastName: 'Vogt',
+      phone: '0511 4455667',
+    });
     await expect(officer.getByTestId('routing-preview')).toHaveText(`Geht nach Freigabe an: ${partner}`);
-    await officer.getByRole('button', { name: 'Vermittlung einreichen' }).click();
+    await submitWithPreview(officer);
     await expect(officer.getByTestId('submit-success')).toContainText(partner);
-    const [stored] = await queryDb<{ version: number }>(
-      `SELECT "routingRuleVersion" AS version FROM "Referral" WHERE "caseNumber" = $1`,
-      [caseNumber],
-    );
     // The old rule was ended (version 2); the new one is in its first version.
-    expect(stored).toEqual({ version: partner === BISS_REGION ? 2 : 1 });
+    expect((await newestReferralTracks()).map((t) => t.routingRuleVersion)).toEqual([
+      partner === BISS_REGION ? 2 : 1,
+    ]);
   }
   await officer.close();
 });
 
 test('the officer chooses another partner with a reason; the override is stored as such', async ({ page }) => {
   await signIn(page, 'officer@polizei.example');
-  const caseNumber = uniqueCaseNumber();
   await page.goto('/vermittlungen/neu');
-  await page.getByLabel('Wohnort der betroffenen Person').selectOption({ label: 'Garbsen' });
-  await page.getByRole('radio', { name: 'weiblich', exact: true }).check();
-  await page.getByRole('radio', { name: 'Ja, Einwilligung liegt vor' }).check();
-  await page.getByLabel('Vorgangsnummer').fill(caseNumber);
-  await page.getByLabel('Vorname').fill('Nina');
-  await page.getByLabel('Nachname').fill('Haas');
-  await page.getByLabel('Telefonnummer für die Kontaktaufnahme').fill('0511 7788990');
+  await fillRequiredReferral(page, {
+    municipality: 'Garbsen',
+    gender: 'weiblich',
+    caseNumber: uniqueCaseNumber(),
+    firstName: 'Nina',
+    lastName: 'Haas',
+    phone: '0511 7788990',
+  });
   // The officer reads out what happens next: the description of the partner the referral goes to.
   await expect(page.getByTestId('partner-description')).toContainText('Die BISS meldet sich in den nächsten Tagen');
   await page.getByRole('button', { name: 'Andere Stelle wählen' }).click();
   await page.getByLabel('Andere Stelle').selectOption({ label: BISS_LHH });
   await expect(page.getByTestId('partner-description')).toContainText('Die BISS der Landeshauptstadt meldet sich');
-  await page.getByRole('button', { name: 'Vermittlung einreichen' }).click();
+  await page.getByRole('button', { name: 'Übermittlung prüfen' }).click();
   await expect(page.getByTestId('error-overrideReason')).toHaveText('Bitte den Grund für die andere Stelle auswählen.');
   await page.getByRole('combobox', { name: /^Grund/ }).selectOption({ label: 'Person ist dort schon in Beratung' });
   await expectNoAxeViolations(page);
-  await page.getByRole('button', { name: 'Vermittlung einreichen' }).click();
+  await submitWithPreview(page);
   await expect(page.getByTestId('submit-success')).toContainText(BISS_LHH);
-  expect(
-    await queryDb(`SELECT "routingReason", "overrideReason", "routingRuleId" FROM "Referral" WHERE "caseNumber" = $1`, [
-      caseNumber,
-    ]),
-  ).toEqual([{ routingReason: 'OVERRIDE', overrideReason: 'ALREADY_IN_CONTACT', routingRuleId: null }]);
+  expect(await newestReferralTracks()).toMatchObject([
+    { routingReason: 'OVERRIDE', overrideReason: 'ALREADY_IN_CONTACT', routingRuleId: null, partner: BISS_LHH },
+  ]);
 });
 
 test('a place without any rule: the admin is warned, and the officer is not stuck there', async ({ page, browser }) => {
@@ -182,28 +179,28 @@ test('a place without any rule: the admin is warned, and the officer is not stuc
     const context = await browser.newContext({ locale: 'de-DE', timezoneId: 'Europe/Berlin' });
     const officer = await context.newPage();
     await signIn(officer, 'officer@polizei.example');
-    const caseNumber = uniqueCaseNumber();
     await officer.goto('/vermittlungen/neu');
-    await officer.getByLabel('Wohnort der betroffenen Person').selectOption({ label: 'Testdorf (E2E)' });
-    await officer.getByRole('radio', { name: 'weiblich', exact: true }).check();
-    await officer.getByRole('radio', { name: 'Ja, Einwilligung liegt vor' }).check();
-    await officer.getByLabel('Vorgangsnummer').fill(caseNumber);
-    await officer.getByLabel('Vorname').fill('Ida');
-    await officer.getByLabel('Nachname').fill('Roth');
-    await officer.getByLabel('Telefonnummer für die Kontaktaufnahme').fill('0511 2233445');
+    await fillRequiredReferral(officer, {
+      municipality: 'Testdorf (E2E)',
+      gender: 'weiblich',
+      caseNumber: uniqueCaseNumber(),
+      firstName: 'Ida',
+      lastName: 'Roth',
+      phone: '0511 2233445',
+    });
     await expect(officer.getByTestId('routing-gap')).toContainText('keine Beratungsstelle zuständig');
     await officer.getByLabel('Andere Stelle').selectOption({ label: BISS_REGION });
     await expectNoAxeViolations(officer);
-    await officer.getByRole('button', { name: 'Vermittlung einreichen' }).click();
+    await submitWithPreview(officer);
     await expect(officer.getByTestId('submit-success')).toContainText(BISS_REGION);
-    expect(
-      await queryDb(`SELECT "routingReason", "overrideReason" FROM "Referral" WHERE "caseNumber" = $1`, [caseNumber]),
-    ).toEqual([{ routingReason: 'OVERRIDE', overrideReason: 'NO_RESPONSIBLE_PARTNER' }]);
+    expect(await newestReferralTracks()).toMatchObject([
+      { routingReason: 'OVERRIDE', overrideReason: 'NO_RESPONSIBLE_PARTNER', partner: BISS_REGION },
+    ]);
     await context.close();
   } finally {
-    await queryDb(
-      `DELETE FROM "Referral" WHERE "municipalityId" IN (SELECT id FROM "Municipality" WHERE name = 'Testdorf (E2E)')`,
-    );
+    const inTestdorf = `SELECT id FROM "Referral" WHERE "municipalityId" IN (SELECT id FROM "Municipality" WHERE name = 'Testdorf (E2E)')`;
+    await queryDb(`DELETE FROM "ReferralTrack" WHERE "referralId" IN (${inTestdorf})`);
+    await queryDb(`DELETE FROM "Referral" WHERE id IN (${inTestdorf})`);
     await queryDb(`DELETE FROM "Municipality" WHERE name = 'Testdorf (E2E)'`);
   }
 });

@@ -13,14 +13,17 @@ import { sealTotpSecret } from '@/lib/auth/mfa/secret-box';
 import { pendingEnrolment } from '@/lib/auth/mfa/service';
 import { currentTotpCode } from '@/lib/auth/mfa/totp';
 import { declaredAccess } from '@/lib/actions';
+import { ACTOR_SELECT } from '@/lib/auth/session-store';
 import { can, ROLES, type Role } from '@/lib/auth/permissions';
 import { db } from '@/lib/db';
 import { previewResponsibilityChange } from '@/lib/routing/service';
 import { berlinDateOf } from '@/lib/time/berlin';
 import { addDays } from '@/lib/time/days';
+import { consentedSubmission } from '@/prisma/factories';
 
+import { fileReferral } from './support/referrals';
 import { currentCookies, currentHeaders, currentSession } from './support/request-context';
-import { anHourAgo, createActor, freshWorld, municipalityId, PASSWORD, signInAs } from './support/world';
+import { createActor, freshWorld, municipalityId, PASSWORD, signInAs } from './support/world';
 
 type Action = (...args: never[]) => Promise<unknown>;
 // Every 'use server' module: a lint rule allows the directive only at the top of actions.ts files. Every
@@ -85,18 +88,31 @@ const MATRIX: Record<string, Row> = {
   submitReferralAction: {
     allowed: ['OFFICER'],
     call: async (action) =>
-      (action as (input: unknown) => Promise<unknown>)({
-        idempotencyKey: randomUUID(),
-        incidentAt: anHourAgo(),
-        municipalityId: await municipalityId('Garbsen'),
-        gender: 'MALE',
-        consent: 'yes',
-        caseNumber: '2026/004711',
-        firstName: 'Thomas',
-        lastName: 'Adler',
-        phone: '0511 9876543',
-      }),
+      (action as (input: unknown) => Promise<unknown>)(
+        consentedSubmission(await municipalityId('Garbsen'), {
+          gender: 'MALE',
+          firstName: 'Thomas',
+          lastName: 'Adler',
+        }),
+      ),
     effect: () => db().referral.count(),
+  },
+  correctReferralAction: {
+    allowed: ['OFFICER'],
+    call: async (action) => {
+      // The caller's own referral when the caller is an officer with a station, another officer's otherwise
+      // (the call is refused before that matters).
+      const uid = currentSession.value?.uid;
+      const caller = uid ? await db().user.findUnique({ where: { id: uid }, select: ACTOR_SELECT }) : null;
+      const owner =
+        caller?.role === 'OFFICER' && caller.stationId ? caller : await createActor('OFFICER', SCOPE.OFFICER);
+      const garbsen = await municipalityId('Garbsen');
+      const { referralId } = await fileReferral(owner, consentedSubmission(garbsen));
+      return (action as (input: unknown) => Promise<unknown>)(
+        consentedSubmission(garbsen, { referralId, referralVersion: 1, phone: '0511 1111111' }),
+      );
+    },
+    effect: () => db().referral.count({ where: { version: { gt: 1 } } }),
   },
   signOutEverywhereAction: {
     allowed: ROLES,

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { Fragment } from 'react';
 import { getFormatter, getTranslations } from 'next-intl/server';
 
 import { buttonClass } from '@/components/ui/button';
@@ -40,16 +41,28 @@ export default async function MyReferralsPage({
                 <dt className="font-semibold">{t('referralList.person')}</dt>
                 <dd>{r.personName ?? t('referralList.personErased')}</dd>
                 <dt className="font-semibold">{t('referralList.caseNumber')}</dt>
-                <dd>{r.caseNumber}</dd>
+                <dd>{r.caseNumber ?? t('referralList.personErased')}</dd>
                 <dt className="font-semibold">{t('referralList.incidentAt')}</dt>
                 <dd>{when(r.incidentAt)}</dd>
                 <dt className="font-semibold">{t('referralList.municipality')}</dt>
                 <dd>{r.municipalityName}</dd>
-                <dt className="font-semibold">{t('referralList.partner')}</dt>
-                <dd data-testid="referral-partner">{r.partnerName}</dd>
+                {r.partners.map((p) => (
+                  <Fragment key={p.track}>
+                    <dt className="font-semibold">{t(`referralList.partnerOf.${p.track}`)}</dt>
+                    <dd data-testid={p.track === 'VICTIM' ? 'referral-partner' : 'referral-perpetrator-partner'}>
+                      {p.name}
+                    </dd>
+                  </Fragment>
+                ))}
                 <dt className="font-semibold">{t('referralList.status')}</dt>
                 <dd>{t(`status.${r.status}`)}</dd>
               </dl>
+              <a
+                href={`/vermittlungen/${r.id}`}
+                className="mt-2 inline-flex min-h-11 items-center font-semibold underline underline-offset-4"
+              >
+                {t('referralList.open')}
+              </a>
             </li>
           ))}
         </ul>

@@ -100,7 +100,12 @@ describe('server-side sessions', () => {
     currentHeaders.value = { origin: 'http://evil.example', host: 'localhost:3000' };
     expect((await signOut()).status).toBe(403);
     expect(await db().session.count({ where: { id: pending.sid, revokedAt: null } })).toBe(1);
-    currentHeaders.value = { ...SAME_ORIGIN_HEADERS };
+    // Our own page's plain form under Referrer-Policy no-referrer: "Origin: null", but the browser's Fetch
+    // Metadata says same-origin. From another site it says cross-site, and is refused.
+    currentHeaders.value = { origin: 'null', 'sec-fetch-site': 'cross-site', host: 'localhost:3000' };
+    expect((await signOut()).status).toBe(403);
+    expect(await db().session.count({ where: { id: pending.sid, revokedAt: null } })).toBe(1);
+    currentHeaders.value = { origin: 'null', 'sec-fetch-site': 'same-origin', host: 'localhost:3000' };
     expect((await signOut()).status).toBe(303);
     expect(await db().session.count({ where: { id: pending.sid, revokedAt: null } })).toBe(0);
   });

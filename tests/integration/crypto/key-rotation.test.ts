@@ -15,10 +15,13 @@ import { stepUpAction } from '@/lib/auth/mfa/actions';
 import { SEALED_COLUMNS, rotateSealedValues } from '@/lib/crypto/rotate';
 import { db } from '@/lib/db';
 import { resetEnvCache } from '@/lib/env';
+import { listOwnReferrals } from '@/lib/referrals/queries';
+import { completeSubmission, consentedSubmission } from '@/prisma/factories';
 
 import { testDatabaseUrl } from '../helpers/db';
+import { fileReferral } from '../support/referrals';
 import { currentSession } from '../support/request-context';
-import { createActor, freshWorld, signInAs } from '../support/world';
+import { createActor, freshWorld, municipalityId, signInAs } from '../support/world';
 
 const run = promisify(execFile);
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
@@ -61,12 +64,13 @@ describe('encryption key rotation', () => {
 
     useKeys(`new:${NEW},old:${OLD}`);
     expect(await rotateSealedValues(db())).toEqual([
+      { column: 'Referral.dataKey', resealed: 0, remaining: {} },
       { column: 'User.mfaSecret', resealed: 1, remaining: {} },
       { column: 'Session.pendingMfaSecret', resealed: 1, remaining: {} },
     ]);
     expect((await storedValues()).every((value) => value.startsWith('v2.new.'))).toBe(true);
     // Running it again finds nothing to do.
-    expect((await rotateSealedValues(db())).map((r) => r.resealed)).toEqual([0, 0]);
+    expect((await rotateSealedValues(db())).map((r) => r.resealed)).toEqual([0, 0, 0]);
 
     useKeys(`new:${NEW}`);
     await signInAs(enrolled);
@@ -117,6 +121,8 @@ describe('encryption key rotation', () => {
   });
 
   it('knows every column that holds sealed values', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    await fileReferral(officer, completeSubmission(await municipalityId('Garbsen')));
     const actor = await createActor('ADMIN');
     await db().user.update({
       where: { id: actor.id },
@@ -128,12 +134,74 @@ describe('encryption key rotation', () => {
       SELECT table_name AS table, column_name AS column FROM information_schema.columns
        WHERE table_schema = 'public' AND data_type IN ('text', 'character varying')`;
     const sealedColumns: string[] = [];
+    const dataKeyColumns: string[] = [];
     for (const { table, column } of textColumns) {
-      const [row] = await db().$queryRawUnsafe<{ found: boolean }[]>(
-        `SELECT EXISTS (SELECT 1 FROM "${table}" WHERE "${column}" ~ '^v[12]\\.[A-Za-z0-9_.-]+$') AS found`,
+      const [row] = await db().$queryRawUnsafe<{ keyring: boolean; dataKey: boolean }[]>(
+        `SELECT EXISTS (SELECT 1 FROM "${table}" WHERE "${column}" ~ '^v[12]\\.[A-Za-z0-9_.-]+$') AS keyring,
+                EXISTS (SELECT 1 FROM "${table}" WHERE "${column}" ~ '^e1\\.[A-Za-z0-9_.-]+$') AS "dataKey"`,
       );
-      if (row?.found) sealedColumns.push(`${table}.${column}`);
+      if (row?.keyring) sealedColumns.push(`${table}.${column}`);
+      if (row?.dataKey) dataKeyColumns.push(`${table}.${column}`);
     }
     expect(sealedColumns.sort()).toEqual(SEALED_COLUMNS.map((c) => `${c.table}.${c.column}`).sort());
+    // Sealed under a referral's data key, not the keyring: rotation re-wraps that key and leaves these alone.
+    expect(dataKeyColumns.sort()).toEqual(['Referral.details', 'ReferralTrack.person']);
+  });
+});
+
+describe('encryption key rotation of referrals (envelope encryption, ADR 0009)', () => {
+  /** Every sealed value of every referral, by row: the wrapped data key and the data sealed under it. */
+  const sealedReferrals = async () =>
+    db().referral.findMany({
+      orderBy: { id: 'asc' },
+      select: {
+        id: true,
+        dataKey: true,
+        details: true,
+        caseNumberIndex: true,
+        tracks: { orderBy: { track: 'asc' }, select: { track: true, person: true } },
+      },
+    });
+
+  it('re-wraps each data key under the new key, leaves the data as it is, and needs the old key no more', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    const garbsen = await municipalityId('Garbsen');
+    await fileReferral(officer, completeSubmission(garbsen, { lastName: 'Altschlüssel' }));
+    await fileReferral(officer, consentedSubmission(garbsen, { lastName: 'Vorher', caseNumber: '2026/000002' }));
+    const before = await sealedReferrals();
+    expect(before.every((r) => r.dataKey!.startsWith('v2.old.'))).toBe(true);
+
+    // Without the old key nothing opens yet: the data keys are wrapped by it.
+    useKeys(`new:${NEW}`);
+    expect((await listOwnReferrals({ actor: officer })).items.map((i) => [i.personName, i.caseNumber])).toEqual([
+      [null, null],
+      [null, null],
+    ]);
+
+    useKeys(`new:${NEW},old:${OLD}`);
+    expect(await rotateSealedValues(db())).toContainEqual({ column: 'Referral.dataKey', resealed: 2, remaining: {} });
+    const after = await sealedReferrals();
+    expect(after.every((r) => r.dataKey!.startsWith('v2.new.'))).toBe(true);
+    // Re-wrapped, not re-encrypted: the details, each person and the blind index are byte for byte the same.
+    expect(after.map(({ dataKey: _key, ...rest }) => rest)).toEqual(before.map(({ dataKey: _key, ...rest }) => rest));
+    expect(after.map((r) => r.dataKey)).not.toContain(before[0]!.dataKey);
+
+    useKeys(`new:${NEW}`);
+    await fileReferral(officer, consentedSubmission(garbsen, { lastName: 'Nachher', caseNumber: '2026/000003' }));
+    expect((await sealedReferrals()).every((r) => r.dataKey!.startsWith('v2.new.'))).toBe(true);
+    expect((await listOwnReferrals({ actor: officer })).items.map((i) => [i.personName, i.caseNumber])).toEqual([
+      ['Marie Nachher', '2026/000003'],
+      ['Marie Vorher', '2026/000002'],
+      ['Marlene Altschlüssel', '2026/004711'],
+    ]);
+  });
+
+  it('leaves a destroyed data key destroyed: rotation does not bring erased referrals back', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    const { referralId } = await fileReferral(officer, consentedSubmission(await municipalityId('Garbsen')));
+    await db().referral.update({ where: { id: referralId }, data: { dataKey: null } });
+    useKeys(`new:${NEW},old:${OLD}`);
+    expect(await rotateSealedValues(db())).toContainEqual({ column: 'Referral.dataKey', resealed: 0, remaining: {} });
+    expect((await db().referral.findUniqueOrThrow({ where: { id: referralId } })).dataKey).toBeNull();
   });
 });

@@ -4,6 +4,7 @@
  * schema and the migrations so the repository's files are never touched.
  */
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +18,8 @@ import {
   diffSchemaAgainstMigrations,
   migrationChecksum,
 } from '@/lib/db/migrate';
+import { createPrismaClient } from '@/lib/db/client';
+import { ensureUser, seedReferenceData } from '@/prisma/factories';
 import { dropEmptyDatabases, emptyDatabase, queryAt, serverDatabaseUrl } from '../helpers/db';
 
 const scratch: string[] = [];
@@ -74,7 +77,7 @@ describe('applyMigrations', () => {
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
     );
     expect(tables.map((t) => t.table_name)).toEqual(
-      expect.arrayContaining(['_prisma_migrations', 'User', 'Referral', 'RoutingRule', 'AuditEvent']),
+      expect.arrayContaining(['_prisma_migrations', 'User', 'Referral', 'ReferralTrack', 'RoutingRule', 'AuditEvent']),
     );
   });
 
@@ -138,6 +141,78 @@ describe('applyMigrations', () => {
     expect(half).toEqual([]);
     // Like `migrate deploy`: a failed migration blocks further runs until it is resolved.
     await expect(applyMigrations(url, { migrationsDir })).rejects.toThrow(/P3009/);
+  });
+});
+
+describe('migration 20261126040956_referral_tracks_and_encryption', () => {
+  const MIGRATION = '20261126040956_referral_tracks_and_encryption';
+
+  it('upgrades a database with clear-text referrals: they and their keys go, declined offers stay', async () => {
+    // The database as it was before: every migration up to this one, reference data, an officer.
+    const { migrationsDir } = await workspace();
+    await fs.rm(path.join(migrationsDir, MIGRATION), { recursive: true });
+    const url = await emptyDatabase('upgrade');
+    await applyMigrations(url, { migrationsDir });
+    const client = createPrismaClient(url);
+    try {
+      await seedReferenceData(client);
+      await ensureUser(client, {
+        email: 'officer@upgrade.example',
+        displayName: 'Officer',
+        role: 'OFFICER',
+        password: 'Richtig-Langes-Passwort-1',
+        stationCode: 'PK-GARBSEN',
+      });
+    } finally {
+      await client.$disconnect();
+    }
+    const keys = { referral: randomUUID(), declined: randomUUID() };
+    await queryAt(
+      url,
+      `INSERT INTO "Referral" (id, "caseNumber", "incidentAt", "municipalityId", "stationId", "createdById",
+              "firstName", "lastName", phone, gender, "partnerId", "routingRuleId", "routingRuleVersion",
+              "routingReason", "consentGivenAt", "idempotencyKey")
+       SELECT gen_random_uuid(), '2026/000777', now(), r."municipalityId", u."stationId", u.id,
+              'Klara', 'Klartext', '+495111234567', 'FEMALE', r."partnerId", r.id, r.version, 'RULE', now(), $1
+         FROM "RoutingRule" r, "User" u
+        WHERE r.track = 'VICTIM' AND r.gender = 'FEMALE' AND u.email = 'officer@upgrade.example'
+        LIMIT 1`,
+      [keys.referral],
+    );
+    await queryAt(
+      url,
+      `INSERT INTO "DeclinedOffer" (id, "incidentDate", "municipalityId", gender, "stationId", "idempotencyKey")
+       SELECT gen_random_uuid(), current_date, m.id, 'DIVERSE', s.id, $1
+         FROM "Municipality" m, "Station" s WHERE m.name = 'Garbsen' AND s.code = 'PK-GARBSEN'`,
+      [keys.declined],
+    );
+    await queryAt(
+      url,
+      `INSERT INTO "SubmissionKey" (key, kind, "payloadHash") VALUES ($1, 'REFERRAL', '\\x00'), ($2, 'DECLINED', '\\x01')`,
+      [keys.referral, keys.declined],
+    );
+
+    expect(await queryAt(url, `SELECT "lastName" FROM "Referral"`)).toEqual([{ lastName: 'Klartext' }]);
+
+    expect(await applyMigrations(url)).toEqual([MIGRATION]);
+    // Clear text cannot be sealed in SQL (the keys live in the app's configuration): such referrals are gone,
+    // and with them their idempotency keys, so that their forms may be sent anew.
+    expect(await queryAt(url, `SELECT id FROM "Referral"`)).toEqual([]);
+    expect(await queryAt(url, `SELECT key::text, kind::text FROM "SubmissionKey"`)).toEqual([
+      { key: keys.declined, kind: 'DECLINED' },
+    ]);
+    expect(await queryAt(url, `SELECT "idempotencyKey"::text AS key FROM "DeclinedOffer"`)).toEqual([
+      { key: keys.declined },
+    ]);
+    const columns = await queryAt<{ column_name: string }>(
+      url,
+      `SELECT column_name FROM information_schema.columns WHERE table_name = 'Referral' ORDER BY column_name`,
+    );
+    const clearText = ['firstName', 'lastName', 'phone', 'caseNumber'];
+    expect(columns.map((c) => c.column_name).filter((name) => clearText.includes(name))).toEqual([]);
+    expect(columns.map((c) => c.column_name)).toEqual(
+      expect.arrayContaining(['dataKey', 'details', 'caseNumberIndex']),
+    );
   });
 });
 

@@ -1,31 +1,21 @@
-import { randomUUID } from 'node:crypto';
-
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import type { Actor } from '@/lib/auth/guards';
 import { db } from '@/lib/db';
 import { listOwnReferrals, OWN_REFERRALS_PAGE_SIZE } from '@/lib/referrals/queries';
-import { submitReferral } from '@/lib/referrals/service';
+import { consentedSubmission } from '@/prisma/factories';
 
-import { anHourAgo, createActor, freshWorld, municipalityId } from '../support/world';
+import { fileReferral } from '../support/referrals';
+import { createActor, freshWorld, municipalityId } from '../support/world';
 
 async function file(actor: Actor, lastName: string) {
-  const result = await submitReferral({
-    actor,
-    input: {
-      idempotencyKey: randomUUID(),
-      incidentAt: anHourAgo(),
-      municipalityId: await municipalityId('Garbsen'),
-      gender: 'FEMALE',
-      consent: 'yes',
-      caseNumber: '2026/000001',
-      firstName: 'Eva',
-      lastName,
-      phone: '0511 123456',
-    },
+  const input = consentedSubmission(await municipalityId('Garbsen'), {
+    caseNumber: '2026/000001',
+    firstName: 'Eva',
+    lastName,
+    phone: '0511 123456',
   });
-  if (!result.ok || result.data.kind !== 'REFERRAL') throw new Error('filing failed');
-  return result.data.referralId;
+  return (await fileReferral(actor, input)).referralId;
 }
 
 beforeEach(freshWorld);
@@ -39,7 +29,8 @@ describe('listOwnReferrals', () => {
     const { items } = await listOwnReferrals({ actor: me });
     expect(items.map((i) => i.personName)).toEqual(['Eva Meine']);
     expect(items[0]).toMatchObject({
-      partnerName: 'BISS Region Hannover (AWO Region Hannover e.V.)',
+      caseNumber: '2026/000001',
+      partners: [{ track: 'VICTIM', name: 'BISS Region Hannover (AWO Region Hannover e.V.)' }],
       municipalityName: 'Garbsen',
       status: 'SUBMITTED',
     });

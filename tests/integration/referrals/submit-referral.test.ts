@@ -1,36 +1,47 @@
 import { randomUUID } from 'node:crypto';
 
 import pg from 'pg';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { db } from '@/lib/db';
+import { resetEnvCache } from '@/lib/env';
 import { submitReferralAction } from '@/lib/referrals/actions';
 import { submitReferral } from '@/lib/referrals/service';
-import type { ConsentedReferralInput, ReferralSubmission } from '@/lib/referrals/schema';
+import type { ReferralFormInput, ReferralSubmission } from '@/lib/referrals/schema';
 import { instantToBerlinLocal } from '@/lib/time/berlin';
+import { consentedSubmission } from '@/prisma/factories';
 
 import { testDatabaseUrl } from '../helpers/db';
+import { openStoredReferral, parsed, storedVictims } from '../support/referrals';
 import { anHourAgo, countRows, createActor, freshWorld, municipalityId, partnerId, signInAs } from '../support/world';
 import { currentHeaders } from '../support/request-context';
 
+// This file runs the server action with the form's default configuration: consent only, no statutory basis
+// (the server's schema is built once per process; tests/integration/referrals/legal-basis.test.ts has one).
+vi.stubEnv('LEGAL_BASES', '');
+resetEnvCache();
+
+/** The officer's form for a person in `municipality` (flat, as the browser sends it). */
 async function referralFor(
   municipality: string,
   gender: 'FEMALE' | 'MALE' | 'DIVERSE' | 'NOT_STATED',
-  extra: Partial<ReferralSubmission> = {},
-) {
-  return {
-    idempotencyKey: randomUUID(),
-    incidentAt: anHourAgo(),
-    municipalityId: await municipalityId(municipality),
+  extra: Partial<ReferralFormInput> = {},
+): Promise<ReferralFormInput> {
+  return consentedSubmission(await municipalityId(municipality), {
     gender,
-    consent: 'yes',
-    caseNumber: '2026/004711',
     firstName: 'Thomas',
     lastName: 'Adler',
-    phone: '0511 9876543',
     ...extra,
-  } as ReferralSubmission;
+  });
 }
+
+/** The same form as the service receives it, parsed by the server's schema. */
+async function submissionFor(...args: Parameters<typeof referralFor>): Promise<ReferralSubmission> {
+  return parsed(await referralFor(...args));
+}
+
+/** The victim track of the one stored referral. */
+const victimTrack = () => db().referralTrack.findFirstOrThrow({ where: { track: 'VICTIM' } });
 
 beforeEach(freshWorld);
 
@@ -170,33 +181,54 @@ describe('submitReferralAction: authorisation comes first', () => {
     const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
     await signInAs(officer);
     const result = await submitReferralAction(await referralFor('Garbsen', 'MALE'));
-    expect(result).toMatchObject({ ok: true, data: { kind: 'REFERRAL', partnerName: 'Männerbüro Hannover e.V.' } });
+    expect(result).toMatchObject({
+      ok: true,
+      data: { kind: 'REFERRAL', tracks: [{ track: 'VICTIM', partnerName: 'Männerbüro Hannover e.V.' }] },
+    });
+  });
+
+  it('refuses a statutory basis the directorate has not configured, and stores nothing', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    await signInAs(officer);
+    const { consentMethod: _method, consentAt: _at, ...form } = await referralFor('Garbsen', 'FEMALE');
+    const result = await submitReferralAction({ ...form, consent: 'legalBasis', legalBasis: '§ 41 NPOG' });
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'INVALID_INPUT',
+      fieldErrors: { consent: ['errors.legalBasisDisabled'], legalBasis: ['errors.legalBasisRequired'] },
+    });
+    expect(await countRows()).toEqual({ referrals: 0, declined: 0 });
   });
 });
 
 describe('submitReferral', () => {
   it('routes a man in Garbsen to the Männerbüro and audits it in the same transaction', async () => {
     const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
-    const input = await referralFor('Garbsen', 'MALE');
+    const input = await submissionFor('Garbsen', 'MALE');
     const result = await submitReferral({ actor: officer, input });
     expect(result.ok).toBe(true);
     const referralId = result.ok && result.data.kind === 'REFERRAL' ? result.data.referralId : '';
 
     const stored = await db().referral.findUniqueOrThrow({
       where: { id: referralId },
-      include: { routingRule: true, station: true },
+      include: { station: true, tracks: { include: { routingRule: true } } },
     });
-    expect(stored).toMatchObject({
+    expect(stored).toMatchObject({ status: 'SUBMITTED', createdById: officer.id, highRisk: false, version: 1 });
+    expect(stored.tracks).toHaveLength(1);
+    const [track] = stored.tracks;
+    expect(track).toMatchObject({
+      track: 'VICTIM',
       status: 'SUBMITTED',
+      gender: 'MALE',
       partnerId: await partnerId('MB-H'),
       routingReason: 'RULE',
-      routingRuleVersion: stored.routingRule?.version,
-      createdById: officer.id,
-      firstName: 'Thomas',
-      lastName: 'Adler',
+      routingRuleVersion: track!.routingRule?.version,
+      lawfulBasis: 'CONSENT',
+      consentMethod: 'VERBAL',
     });
-    expect(stored.routingRule).toMatchObject({ gender: 'MALE', municipalityId: input.municipalityId });
+    expect(track!.routingRule).toMatchObject({ gender: 'MALE', municipalityId: input.municipalityId });
     expect(stored.station.code).toBe('PK-GARBSEN');
+    expect((await openStoredReferral(referralId)).victim).toMatchObject({ firstName: 'Thomas', lastName: 'Adler' });
 
     const audit = await db().auditEvent.findMany({
       select: { action: true, actorId: true, actorRole: true, entityType: true, entityId: true, details: true },
@@ -208,7 +240,7 @@ describe('submitReferral', () => {
         actorRole: 'OFFICER',
         entityType: 'Referral',
         entityId: referralId,
-        details: { routingReason: 'RULE', ruleVersion: 1 },
+        details: { 'victim.routingReason': 'RULE', 'victim.ruleVersion': 1 },
       },
     ]);
   });
@@ -221,16 +253,16 @@ describe('submitReferral', () => {
     ['Wedemark', 'DIVERSE', 'BISS-REGION'],
   ] as const)('routes a person in %s stating %s to %s', async (municipality, gender, partnerCode) => {
     const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
-    const result = await submitReferral({ actor: officer, input: await referralFor(municipality, gender) });
+    const result = await submitReferral({ actor: officer, input: await submissionFor(municipality, gender) });
     expect(result.ok).toBe(true);
-    expect((await db().referral.findFirstOrThrow()).partnerId).toBe(await partnerId(partnerCode));
+    expect((await victimTrack()).partnerId).toBe(await partnerId(partnerCode));
   });
 
   it('routes by the person’s choice when no gender is stated, and records why', async () => {
     const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
-    const input = await referralFor('Garbsen', 'NOT_STATED', { preferredPartnerId: await partnerId('MB-H') });
+    const input = await submissionFor('Garbsen', 'NOT_STATED', { preferredPartnerId: await partnerId('MB-H') });
     expect((await submitReferral({ actor: officer, input })).ok).toBe(true);
-    expect(await db().referral.findFirstOrThrow()).toMatchObject({
+    expect(await victimTrack()).toMatchObject({
       partnerId: await partnerId('MB-H'),
       routingReason: 'PERSON_PREFERENCE',
       gender: 'NOT_STATED',
@@ -239,7 +271,7 @@ describe('submitReferral', () => {
 
   it('rejects a chosen service that is not responsible for the municipality', async () => {
     const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
-    const input = await referralFor('Garbsen', 'NOT_STATED', { preferredPartnerId: await partnerId('BISS-LHH') });
+    const input = await submissionFor('Garbsen', 'NOT_STATED', { preferredPartnerId: await partnerId('BISS-LHH') });
     expect(await submitReferral({ actor: officer, input })).toMatchObject({
       ok: false,
       code: 'INVALID_INPUT',
@@ -267,8 +299,8 @@ describe('submitReferral', () => {
       },
     });
 
-    expect((await submitReferral({ actor: officer, input: await referralFor('Garbsen', 'MALE') })).ok).toBe(true);
-    expect((await db().referral.findFirstOrThrow()).partnerId).toBe(await partnerId('MB-H'));
+    expect((await submitReferral({ actor: officer, input: await submissionFor('Garbsen', 'MALE') })).ok).toBe(true);
+    expect((await victimTrack()).partnerId).toBe(await partnerId('MB-H'));
   });
 
   /** A gap on purpose: responsibility for women in Seelze ended 40 days ago, and nobody took over. */
@@ -282,7 +314,7 @@ describe('submitReferral', () => {
   it('refuses when no partner is responsible and none was chosen, and stores nothing', async () => {
     const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
     await gapInSeelze();
-    expect(await submitReferral({ actor: officer, input: await referralFor('Seelze', 'FEMALE') })).toMatchObject({
+    expect(await submitReferral({ actor: officer, input: await submissionFor('Seelze', 'FEMALE') })).toMatchObject({
       ok: false,
       fieldErrors: { municipalityId: ['errors.routing.NO_PARTNER'] },
     });
@@ -293,14 +325,17 @@ describe('submitReferral', () => {
   it('never leaves the officer stuck on a gap: the chosen partner gets it, stored and audited as an override', async () => {
     const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
     await gapInSeelze();
-    const input = await referralFor('Seelze', 'FEMALE', {
+    const input = await submissionFor('Seelze', 'FEMALE', {
       overridePartnerId: await partnerId('BISS-LHH'),
       overrideReason: 'NO_RESPONSIBLE_PARTNER',
     });
     const result = await submitReferral({ actor: officer, input });
-    expect(result).toMatchObject({ ok: true, data: { partnerName: expect.stringContaining('BISS Landeshauptstadt') } });
+    expect(result).toMatchObject({
+      ok: true,
+      data: { tracks: [{ track: 'VICTIM', partnerName: expect.stringContaining('BISS Landeshauptstadt') }] },
+    });
     expect(
-      await db().referral.findFirstOrThrow({
+      await db().referralTrack.findFirstOrThrow({
         select: {
           partnerId: true,
           routingReason: true,
@@ -317,16 +352,16 @@ describe('submitReferral', () => {
       routingRuleVersion: null,
     });
     expect((await db().auditEvent.findFirstOrThrow({ where: { action: 'REFERRAL_CREATED' } })).details).toEqual({
-      routingReason: 'OVERRIDE',
-      overrideReason: 'NO_RESPONSIBLE_PARTNER',
+      'victim.routingReason': 'OVERRIDE',
+      'victim.overrideReason': 'NO_RESPONSIBLE_PARTNER',
     });
   });
 
   it('records a gap or an override only where there is one, whatever the gender or the spelling of ids', async () => {
     const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
-    const refused = async (extra: Partial<ReferralSubmission>, error: string, gender: 'FEMALE' | 'NOT_STATED') =>
+    const refused = async (extra: Partial<ReferralFormInput>, error: string, gender: 'FEMALE' | 'NOT_STATED') =>
       expect(
-        await submitReferral({ actor: officer, input: await referralFor('Garbsen', gender, extra) }),
+        await submitReferral({ actor: officer, input: await submissionFor('Garbsen', gender, extra) }),
       ).toMatchObject({
         ok: false,
         fieldErrors: { overridePartnerId: [`errors.routing.${error}`] },
@@ -392,22 +427,22 @@ describe('submitReferral', () => {
          VALUES (gen_random_uuid(), 'VICTIM', 'FEMALE', $1, $2, $3)`,
         [garbsen, await partnerId('BISS-LHH'), switchover],
       );
-      const submitted = submitReferral({ actor: officer, input: await referralFor('Garbsen', 'FEMALE') });
+      const submitted = submitReferral({ actor: officer, input: await submissionFor('Garbsen', 'FEMALE') });
       await new Promise((resolve) => setTimeout(resolve, 300));
       await admin.query('COMMIT');
       expect(await submitted).toMatchObject({ ok: true });
     } finally {
       await admin.end();
     }
-    expect((await db().referral.findFirstOrThrow()).partnerId).toBe(await partnerId('BISS-LHH'));
+    expect((await victimTrack()).partnerId).toBe(await partnerId('BISS-LHH'));
   });
 
   it('lets the officer choose another active partner of the track with a reason, and refuses what is no override', async () => {
     const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
     const lhh = await partnerId('BISS-LHH');
-    const refused = async (extra: Partial<ReferralSubmission>, error: string) =>
+    const refused = async (extra: Partial<ReferralFormInput>, error: string) =>
       expect(
-        await submitReferral({ actor: officer, input: await referralFor('Garbsen', 'FEMALE', extra) }),
+        await submitReferral({ actor: officer, input: await submissionFor('Garbsen', 'FEMALE', extra) }),
       ).toMatchObject({
         ok: false,
         fieldErrors: { overridePartnerId: [`errors.routing.${error}`] },
@@ -431,10 +466,10 @@ describe('submitReferral', () => {
     await db().partner.update({ where: { code: 'BISS-LHH' }, data: { activeTo: null } });
     const result = await submitReferral({
       actor: officer,
-      input: await referralFor('Garbsen', 'FEMALE', { overridePartnerId: lhh, overrideReason: 'LANGUAGE' }),
+      input: await submissionFor('Garbsen', 'FEMALE', { overridePartnerId: lhh, overrideReason: 'LANGUAGE' }),
     });
     expect(result.ok).toBe(true);
-    expect(await db().referral.findFirstOrThrow({ select: { partnerId: true, overrideReason: true } })).toEqual({
+    expect(await db().referralTrack.findFirstOrThrow({ select: { partnerId: true, overrideReason: true } })).toEqual({
       partnerId: lhh,
       overrideReason: 'LANGUAGE',
     });
@@ -443,36 +478,38 @@ describe('submitReferral', () => {
   it('does not route to a deactivated partner', async () => {
     const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
     await db().partner.update({ where: { code: 'MB-H' }, data: { activeTo: new Date(Date.now() - 86_400_000) } });
-    expect(await submitReferral({ actor: officer, input: await referralFor('Garbsen', 'MALE') })).toMatchObject({
+    expect(await submitReferral({ actor: officer, input: await submissionFor('Garbsen', 'MALE') })).toMatchObject({
       ok: false,
       code: 'INVALID_INPUT',
     });
+    expect(await countRows()).toEqual({ referrals: 0, declined: 0 });
   });
 
   it('refuses the same key with other data: a corrected phone number is never silently dropped', async () => {
     const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
-    const input = (await referralFor('Garbsen', 'FEMALE')) as ConsentedReferralInput;
-    expect(await submitReferral({ actor: officer, input })).toMatchObject({ ok: true });
-    const corrected = await submitReferral({ actor: officer, input: { ...input, phone: '0511 1111111' } });
+    const form = await referralFor('Garbsen', 'FEMALE');
+    expect(await submitReferral({ actor: officer, input: parsed(form) })).toMatchObject({ ok: true });
+    const corrected = await submitReferral({ actor: officer, input: parsed({ ...form, phone: '0511 1111111' }) });
     expect(corrected).toMatchObject({ ok: false, code: 'CONFLICT', message: 'errors.codes.SUBMISSION_KEY_REUSED' });
-    expect(await db().referral.findMany({ select: { phone: true } })).toEqual([{ phone: input.phone }]);
+    expect((await storedVictims()).map((person) => person?.phone)).toEqual(['+495119876543']);
   });
 
   it('gives one key one outcome: a decline and a referral under the same key never both land', async () => {
     const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
-    const input = await referralFor('Garbsen', 'FEMALE');
-    const declined = {
-      idempotencyKey: input.idempotencyKey,
-      incidentAt: input.incidentAt,
-      municipalityId: input.municipalityId,
-      gender: input.gender,
+    const form = await referralFor('Garbsen', 'FEMALE');
+    const input = parsed(form);
+    const declined = parsed({
+      idempotencyKey: form.idempotencyKey,
+      incidentAt: form.incidentAt,
+      municipalityId: form.municipalityId,
+      gender: form.gender,
       consent: 'no',
-    } as ReferralSubmission;
+    });
     expect(await submitReferral({ actor: officer, input: declined })).toMatchObject({ ok: true });
     expect(await submitReferral({ actor: officer, input })).toMatchObject({ ok: false, code: 'CONFLICT' });
     expect(await countRows()).toEqual({ referrals: 0, declined: 1 });
 
-    const other = await referralFor('Garbsen', 'FEMALE');
+    const other = await submissionFor('Garbsen', 'FEMALE');
     expect(await submitReferral({ actor: officer, input: other })).toMatchObject({ ok: true });
     const [first, second] = await Promise.all([
       submitReferral({ actor: officer, input: { ...declined, idempotencyKey: other.idempotencyKey } }),
@@ -487,17 +524,21 @@ describe('submitReferral', () => {
 
   it('lets a form refused for its routing be sent again with the same key once corrected', async () => {
     const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
-    const input = (await referralFor('Garbsen', 'NOT_STATED')) as ConsentedReferralInput;
-    expect(await submitReferral({ actor: officer, input })).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
-    const preferred = await partnerId('MB-H');
-    expect(await submitReferral({ actor: officer, input: { ...input, preferredPartnerId: preferred } })).toMatchObject({
-      ok: true,
+    // The person chose a service that is not responsible for Garbsen: refused for its routing.
+    const form = await referralFor('Garbsen', 'NOT_STATED', { preferredPartnerId: await partnerId('BISS-LHH') });
+    expect(await submitReferral({ actor: officer, input: parsed(form) })).toMatchObject({
+      ok: false,
+      code: 'INVALID_INPUT',
+      fieldErrors: { preferredPartnerId: ['errors.routing.PREFERENCE_NOT_RESPONSIBLE'] },
     });
+    const corrected = parsed({ ...form, preferredPartnerId: await partnerId('MB-H') });
+    expect(await submitReferral({ actor: officer, input: corrected })).toMatchObject({ ok: true });
+    expect(await countRows()).toEqual({ referrals: 1, declined: 0 });
   });
 
   it('creates one referral when the same form is submitted twice, even at the same moment', async () => {
     const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
-    const input = await referralFor('Garbsen', 'FEMALE');
+    const input = await submissionFor('Garbsen', 'FEMALE');
     const [a, b] = await Promise.all([
       submitReferral({ actor: officer, input }),
       submitReferral({ actor: officer, input }),
@@ -506,12 +547,13 @@ describe('submitReferral', () => {
     expect(a).toEqual(b);
     expect(again).toEqual(a);
     expect(await db().referral.count()).toBe(1);
+    expect(await db().referralTrack.count()).toBe(1);
     expect(await db().auditEvent.count({ where: { action: 'REFERRAL_CREATED' } })).toBe(1);
   });
 
   it('refuses an officer account without a station', async () => {
     const officer = await createActor('OFFICER');
-    expect(await submitReferral({ actor: officer, input: await referralFor('Garbsen', 'MALE') })).toMatchObject({
+    expect(await submitReferral({ actor: officer, input: await submissionFor('Garbsen', 'MALE') })).toMatchObject({
       ok: false,
       code: 'FORBIDDEN',
     });

@@ -2,17 +2,18 @@
  * The database keeps every routing rule that ever decided a referral (migration
  * 20261126010000_partners_and_rule_history): the trigger "RoutingRule_append_only" refuses deleting a rule
  * and every update except ending it earlier with the next version; the check constraint
- * "Referral_routing_consistent" keeps a referral's rule and its routing reason in step. Exercised with plain
+ * "ReferralTrack_routing_consistent" (migration 20261126040956_referral_tracks_and_encryption) keeps each
+ * track's rule and its routing reason in step. Exercised with plain
  * SQL, as any client (a script, psql) would send it, so the application's own care plays no part.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import { db } from '@/lib/db';
 import type { RoutingRule } from '@/lib/generated/prisma/client';
-import { submitReferral } from '@/lib/referrals/service';
 import { consentedSubmission } from '@/prisma/factories';
 
 import { queryAt, testDatabaseUrl } from '../helpers/db';
+import { fileReferral } from '../support/referrals';
 import { createActor, freshWorld, municipalityId, partnerId } from '../support/world';
 
 const RESTRICT_VIOLATION = '23001';
@@ -180,20 +181,20 @@ describe('trigger RoutingRule_append_only', () => {
   });
 });
 
-describe('check constraint Referral_routing_consistent', () => {
-  async function routedReferral() {
+describe('check constraint ReferralTrack_routing_consistent', () => {
+  /** The victim track of a referral the rules routed (a man in Garbsen: the Männerbüro). */
+  async function routedTrack() {
     const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
-    const result = await submitReferral({
-      actor: officer,
-      input: consentedSubmission(await municipalityId('Garbsen'), { gender: 'MALE' }),
-    });
-    if (!result.ok || result.data.kind !== 'REFERRAL') throw new Error(`not filed: ${JSON.stringify(result)}`);
-    return db().referral.findUniqueOrThrow({ where: { id: result.data.referralId } });
+    const { referralId } = await fileReferral(
+      officer,
+      consentedSubmission(await municipalityId('Garbsen'), { gender: 'MALE' }),
+    );
+    return db().referralTrack.findUniqueOrThrow({ where: { referralId_track: { referralId, track: 'VICTIM' } } });
   }
 
   it('refuses a rule without its version, an override with a rule, and an override without its reason', async () => {
-    const referral = await routedReferral();
-    expect(referral).toMatchObject({ routingReason: 'RULE', overrideReason: null, routingRuleVersion: 1 });
+    const track = await routedTrack();
+    expect(track).toMatchObject({ routingReason: 'RULE', overrideReason: null, routingRuleVersion: 1 });
     const refused = [
       `"routingRuleVersion" = NULL`,
       `"routingRuleId" = NULL`,
@@ -203,22 +204,22 @@ describe('check constraint Referral_routing_consistent', () => {
       `"routingReason" = 'OVERRIDE', "routingRuleId" = NULL, "routingRuleVersion" = NULL`,
     ];
     for (const assignment of refused) {
-      const result = await outcome(`UPDATE "Referral" SET ${assignment} WHERE id = $1`, [referral.id]);
+      const result = await outcome(`UPDATE "ReferralTrack" SET ${assignment} WHERE id = $1`, [track.id]);
       expect(result, assignment).toMatchObject({
         code: CHECK_VIOLATION,
-        message: expect.stringContaining('Referral_routing_consistent'),
+        message: expect.stringContaining('ReferralTrack_routing_consistent'),
       });
     }
-    expect(await db().referral.findUniqueOrThrow({ where: { id: referral.id } })).toEqual(referral);
+    expect(await db().referralTrack.findUniqueOrThrow({ where: { id: track.id } })).toEqual(track);
   });
 
   it('accepts an override that names its reason and no rule', async () => {
-    const referral = await routedReferral();
+    const track = await routedTrack();
     expect(
       await outcome(
-        `UPDATE "Referral" SET "routingReason" = 'OVERRIDE', "overrideReason" = 'PERSON_WISH',
+        `UPDATE "ReferralTrack" SET "routingReason" = 'OVERRIDE', "overrideReason" = 'PERSON_WISH',
                 "routingRuleId" = NULL, "routingRuleVersion" = NULL WHERE id = $1`,
-        [referral.id],
+        [track.id],
       ),
     ).toBe('done');
   });

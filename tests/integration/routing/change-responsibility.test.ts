@@ -19,6 +19,7 @@ import { addDays, berlinDayStart } from '@/lib/time/days';
 import { consentedSubmission, DEFAULT_RULES_VALID_FROM } from '@/prisma/factories';
 
 import { makeSecondFactorStale, signedInAdmin } from '../users/support';
+import { parsed } from '../support/referrals';
 import { createActor, freshWorld, municipalityId, partnerId, signInAs } from '../support/world';
 
 // Messages that name rules (lib/routing/labels.ts) need a namespaced translator and a date formatter; the
@@ -642,15 +643,34 @@ describe('routing by the changed rules', () => {
 
     const earlier = await submitReferral({
       actor: officer,
-      input: consentedSubmission(sehnde, { incidentAt: instantToBerlinLocal(new Date(Date.now() - 5 * 86_400_000)) }),
+      input: parsed(
+        consentedSubmission(sehnde, {
+          incidentAt: instantToBerlinLocal(new Date(Date.now() - 5 * 86_400_000)),
+          caseNumber: '2026/000001',
+        }),
+      ),
     });
-    const recent = await submitReferral({ actor: officer, input: consentedSubmission(sehnde) });
-    expect(earlier).toMatchObject({ ok: true, data: { kind: 'REFERRAL', partnerName: BISS_REGION } });
-    expect(recent).toMatchObject({ ok: true, data: { kind: 'REFERRAL', partnerName: BISS_LHH } });
+    const recent = await submitReferral({
+      actor: officer,
+      input: parsed(consentedSubmission(sehnde, { caseNumber: '2026/000002' })),
+    });
+    expect(earlier).toMatchObject({
+      ok: true,
+      data: { kind: 'REFERRAL', tracks: [{ track: 'VICTIM', partnerName: BISS_REGION }] },
+    });
+    expect(recent).toMatchObject({
+      ok: true,
+      data: { kind: 'REFERRAL', tracks: [{ track: 'VICTIM', partnerName: BISS_LHH }] },
+    });
 
     const stored = async (result: typeof earlier) =>
-      db().referral.findUniqueOrThrow({
-        where: { id: result.ok && result.data.kind === 'REFERRAL' ? result.data.referralId : '' },
+      db().referralTrack.findUniqueOrThrow({
+        where: {
+          referralId_track: {
+            referralId: result.ok && result.data.kind === 'REFERRAL' ? result.data.referralId : '',
+            track: 'VICTIM',
+          },
+        },
         select: { partnerId: true, routingRuleId: true, routingRuleVersion: true, routingReason: true },
       });
     expect(await stored(earlier)).toEqual({

@@ -1,11 +1,35 @@
 import { describe, expect, it } from 'vitest';
 
-import { lazySchemaResolver, schemaResolver } from '@/components/forms/schema-resolver';
-import { referralSubmission } from '@/lib/referrals/schema';
+import { alsoChecking, lazySchemaResolver, schemaResolver, type Schema } from '@/components/forms/schema-resolver';
+import { referralCrossFieldRules, referralSubmission, type ReferralFormConfig } from '@/lib/referrals/schema';
 import { instantToBerlinLocal } from '@/lib/time/berlin';
 
-const resolve = (values: Record<string, unknown>) =>
-  schemaResolver(referralSubmission)(values, undefined, { fields: {}, shouldUseNativeValidation: false });
+const CONFIG: ReferralFormConfig = { caseNumberPattern: '[0-9](?:[0-9]|[/-](?=[0-9])){5,19}', legalBases: [] };
+const schema = referralSubmission(CONFIG);
+const options = { fields: {}, shouldUseNativeValidation: false } as const;
+
+const resolve = (values: Record<string, unknown>, s: Schema = schema) => schemaResolver(s)(values, undefined, options);
+
+/** A valid referral with consent, as the form sends it (consentedSubmission() in prisma/factories.ts). */
+function formValues(): Record<string, unknown> {
+  return {
+    consent: 'yes',
+    consentMethod: 'VERBAL',
+    consentAt: instantToBerlinLocal(new Date(Date.now() - 1_800_000)),
+    idempotencyKey: '0B9C3A4E-1F2D-4C5B-8A9E-123456789ABC',
+    incidentAt: instantToBerlinLocal(new Date(Date.now() - 3_600_000)),
+    municipalityId: '7d0a6a0e-5a55-4a7b-9a3e-2b1c0d9e8f7a',
+    gender: 'FEMALE',
+    caseNumber: ' 2026/004711 ',
+    firstName: 'Marie',
+    lastName: 'Schneider',
+    ageBand: 'FROM_27_TO_39',
+    language: 'de',
+    phone: '0511 9876543',
+    safeTimes: ['ANYTIME'],
+    otherPartyMayAnswer: 'no',
+  };
+}
 
 describe('schemaResolver', () => {
   it('maps every failing field to its first message key', async () => {
@@ -15,10 +39,28 @@ describe('schemaResolver', () => {
       caseNumber: { message: 'errors.caseNumberFormat' },
       municipalityId: { message: 'errors.municipalityRequired' },
       gender: { message: 'errors.genderRequired' },
+      idempotencyKey: { message: 'errors.reload' },
+      incidentAt: { message: 'errors.required' },
     });
   });
 
-  it('hands over the parsed, normalised values when valid', async () => {
+  it('names the issue’s type and joins nested paths', async () => {
+    const { errors } = await resolve({ ...formValues(), safeTimes: ['MORNING', 'NIGHT'] });
+    expect(errors).toEqual({ 'safeTimes.1': { type: 'invalid_value', message: 'errors.invalid' } });
+  });
+
+  it('hands over the form values as they are, not the structured, normalised output', async () => {
+    const input = formValues();
+    expect(schema.safeParse(input).success).toBe(true);
+    const result = await resolve(input);
+    expect(result).toEqual({ values: input, errors: {} });
+    expect(result.values).toBe(input);
+    // The output would have the phone in E.164 and the person under victim.person: not what the form holds.
+    expect(result.values).toMatchObject({ phone: '0511 9876543', caseNumber: ' 2026/004711 ' });
+    expect(result.values).not.toHaveProperty('victim');
+  });
+
+  it('hands over a declined offer as it is', async () => {
     const input = {
       idempotencyKey: '0b9c3a4e-1f2d-4c5b-8a9e-123456789abc',
       incidentAt: instantToBerlinLocal(new Date(Date.now() - 3_600_000)),
@@ -30,14 +72,33 @@ describe('schemaResolver', () => {
   });
 });
 
-describe('lazySchemaResolver (the officer form loads zod after it became interactive)', () => {
-  const options = { fields: {}, shouldUseNativeValidation: false } as const;
+describe('alsoChecking (the rules between fields while other fields are still wrong)', () => {
+  it('adds the cross-field issues to the field issues', async () => {
+    const values = { ...formValues(), firstName: 42, safeTimes: [], wegweisungUntil: '2026-06-20' };
+    expect((await resolve(values)).errors).not.toHaveProperty('safeTimes');
+    const { errors } = await resolve(values, alsoChecking(schema, referralCrossFieldRules(CONFIG)));
+    expect(errors).toMatchObject({
+      firstName: { message: 'errors.required' },
+      safeTimes: { message: 'errors.safeTimesRequired' },
+      wegweisungUntil: { message: 'errors.onlyWithWegweisung' },
+    });
+  });
 
+  it('passes a valid form through untouched', async () => {
+    const input = formValues();
+    expect(await resolve(input, alsoChecking(schema, referralCrossFieldRules(CONFIG)))).toEqual({
+      values: input,
+      errors: {},
+    });
+  });
+});
+
+describe('lazySchemaResolver (the officer form loads zod after it became interactive)', () => {
   it('loads the schema once and validates with it', async () => {
     let loads = 0;
     const { resolver, preload } = lazySchemaResolver(async () => {
       loads++;
-      return referralSubmission;
+      return schema;
     });
     await preload();
     const { errors } = await resolver({ consent: 'yes', caseNumber: '1' }, undefined, options);
@@ -51,7 +112,7 @@ describe('lazySchemaResolver (the officer form loads zod after it became interac
     const { resolver } = lazySchemaResolver(async () => {
       attempt++;
       if (attempt === 1) throw new Error('offline');
-      return referralSubmission;
+      return schema;
     });
     const values = { consent: 'yes', caseNumber: '1' };
     expect(await resolver(values, undefined, options)).toEqual({ values, errors: {} });

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { getTranslations } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
 
 import { ClientTextsProvider } from '@/components/i18n/client-texts';
 import { ReferralForm } from '@/components/referral-form/referral-form';
@@ -17,7 +17,7 @@ export default async function NewReferralPage() {
   const t = await getTranslations('referralForm');
   const now = new Date();
   const [options, texts] = await Promise.all([
-    loadReferralFormOptions(now),
+    loadReferralFormOptions(now, await getLocale()),
     clientTexts('referralForm', 'gender', 'errors'),
   ]);
   return (

@@ -1,0 +1,100 @@
+'use client';
+
+import { useText } from '@/components/i18n/client-texts';
+import {
+  PROJECTION_FIELDS,
+  projectTrack,
+  type ProjectedLawfulBasis,
+  type ProjectionSource,
+  type ProjectionValues,
+} from '@/lib/referrals/projection';
+import type { Track } from '@/lib/routing/values';
+import { TIME_ZONE } from '@/lib/time/berlin';
+
+const dateTime = new Intl.DateTimeFormat('de-DE', { timeZone: TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' });
+const date = (iso: string) => {
+  const [y, m, d] = iso.split('-');
+  return `${d}.${m}.${y}`;
+};
+
+/**
+ * What one partner receives of a referral, field by field: the projection of lib/referrals/projection.ts,
+ * readable. Used by the officer's transmission preview and by the officer's view of a filed referral.
+ */
+export function TrackProjection({
+  track,
+  heading,
+  source,
+  languages,
+}: {
+  track: Track;
+  heading: string;
+  source: ProjectionSource | null;
+  languages: { code: string; name: string }[];
+}) {
+  const t = useText();
+  const none = t('referralForm.preview.none');
+  const list = (prefix: string, values: readonly string[]) =>
+    values.length ? values.map((v) => t(`${prefix}.${v}`)).join(', ') : none;
+
+  const format = (field: keyof ProjectionValues, value: unknown): string => {
+    if (value === null || value === undefined || value === '') return none;
+    switch (field) {
+      case 'incidentAt':
+        return dateTime.format(new Date(value as string));
+      case 'birthDate':
+      case 'wegweisungUntil':
+        return date(value as string);
+      case 'gender':
+        return t(`gender.${value as string}`);
+      case 'ageBand':
+        return t(`referralForm.ageBands.${value as string}`);
+      case 'language':
+        return languages.find((l) => l.code === value)?.name ?? (value as string);
+      case 'safeTimes':
+        return list('referralForm.safeTimeOptions', value as string[]);
+      case 'channels':
+        return [
+          t('referralForm.preview.call'),
+          ...(value as string[]).map((c) => t(`referralForm.channelOptions.${c}`)),
+        ].join(', ');
+      case 'childAgeBands':
+        return list('referralForm.childAgeBandOptions', value as string[]);
+      case 'address': {
+        const a = value as { street: string; postalCode: string; city: string };
+        return `${a.street}, ${a.postalCode} ${a.city}`;
+      }
+      case 'lawfulBasis': {
+        const basis = value as ProjectedLawfulBasis;
+        return basis.kind === 'CONSENT'
+          ? `${t(`referralForm.consentMethods.${basis.method}`)}, ${dateTime.format(new Date(basis.givenAt))}`
+          : `${t('referralForm.preview.legalBasis')} ${basis.reference}`;
+      }
+      default:
+        return typeof value === 'boolean'
+          ? t(value ? 'referralForm.yesNo.yes' : 'referralForm.yesNo.no')
+          : String(value);
+    }
+  };
+
+  const projection = source ? (projectTrack(source) as Partial<ProjectionValues>) : null;
+  return (
+    <div className="rounded-lg border border-slate-300 bg-white p-4" data-testid={`projection-${track.toLowerCase()}`}>
+      <h3 className="text-brand-900 text-lg font-bold [overflow-wrap:anywhere]">{heading}</h3>
+      {projection ? (
+        <dl className="mt-2 grid grid-cols-1 gap-x-4 gap-y-1 sm:grid-cols-[auto_minmax(0,1fr)]">
+          {PROJECTION_FIELDS[track].map((field) => (
+            <div key={field} className="contents">
+              <dt className="font-semibold">{t(`referralForm.preview.fields.${field}`)}</dt>
+              <dd className="mb-2 [overflow-wrap:anywhere] whitespace-pre-line sm:mb-0">
+                {format(field, projection[field])}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      ) : (
+        <p className="mt-2">{t('referralForm.preview.erased')}</p>
+      )}
+    </div>
+  );
+}
