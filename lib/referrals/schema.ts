@@ -110,7 +110,12 @@ export function phoneNumber(max: number = MAX_LENGTH.phone) {
   return cleanText({
     max,
     format: {
-      test: (s) => /^[+0-9 ()/.-]+$/.test(s) && parsePhoneNumberFromString(s, 'DE')?.isValid() === true,
+      test: (s) => {
+        if (!/^[+0-9 ()/.-]+$/.test(s)) return false;
+        const number = parsePhoneNumberFromString(s, 'DE');
+        // E.164 allows 15 digits at most; the metadata's patterns alone let some longer German ones through.
+        return number?.isValid() === true && number.number.length <= 16;
+      },
       error: 'errors.phoneFormat',
     },
   }).check(z.overwrite((s: string) => parsePhoneNumberFromString(s, 'DE')?.number ?? s));

@@ -7,7 +7,8 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 
-import { filesInApp, queryDb, signIn, signInWithPassword } from './support/fixtures';
+import { filesInApp, queryDb, signIn, signInWithPassword, uniqueCaseNumber } from './support/fixtures';
+import { fillRequiredReferral, submitWithPreview } from './support/referral-form';
 
 type Outcome = 'ok' | 'not-found';
 const ROLE_ACCOUNTS = {
@@ -47,6 +48,9 @@ const PAGES: Record<string, Record<Role, Outcome> | 'PUBLIC' | 'SIGN_IN_STEP'> =
   '/konto': everyone,
   '/vermittlungen': officersOnly,
   '/vermittlungen/neu': officersOnly,
+  // Visited with a referral the demo officer filed (beforeAll): another officer's is "not found" too.
+  '/vermittlungen/[id]': officersOnly,
+  '/vermittlungen/[id]/korrigieren': officersOnly,
   // User administration: ADMIN only (users:manage).
   '/verwaltung/benutzer': {
     OFFICER: 'not-found',
@@ -97,7 +101,12 @@ async function urlOf(route: string): Promise<string> {
     ? await queryDb<{ id: string }>(`SELECT id FROM "Partner" WHERE code = 'MB-H'`)
     : route.startsWith('/verwaltung/zustaendigkeit/')
       ? await queryDb<{ id: string }>(`SELECT id FROM "Municipality" WHERE name = 'Sehnde'`)
-      : await queryDb<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [ROLE_ACCOUNTS.OFFICER]);
+      : route.startsWith('/vermittlungen/')
+        ? await queryDb<{ id: string }>(
+            `SELECT r.id FROM "Referral" r JOIN "User" u ON u.id = r."createdById" WHERE u.email = $1 LIMIT 1`,
+            [ROLE_ACCOUNTS.OFFICER],
+          )
+        : await queryDb<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [ROLE_ACCOUNTS.OFFICER]);
   return route.replace('[id]', row!.id);
 }
 
@@ -109,6 +118,32 @@ async function outcomeOf(page: Page, route: string): Promise<Outcome | 'sign-in'
   if (landed !== url && landed === '/anmelden/zweiter-faktor') return 'second-factor';
   return response?.status() === 404 ? 'not-found' : 'ok';
 }
+
+test.beforeAll(async ({ browser }) => {
+  // A referral of the demo officer's own, for the pages that show one.
+  const page = await browser.newPage();
+  await signIn(page, ROLE_ACCOUNTS.OFFICER);
+  await page.goto('/vermittlungen/neu');
+  await fillRequiredReferral(page, {
+    municipality: 'Garbsen',
+    gender: 'weiblich',
+    caseNumber: uniqueCaseNumber(),
+    firstName: 'Matrix',
+    lastName: 'Probe',
+    phone: '0511 1112233',
+  });
+  await submitWithPreview(page);
+  await expect(page.getByTestId('submit-success')).toBeVisible();
+  await page.close();
+});
+
+test('a referral that is not the officer’s own, or none at all, is "not found"', async ({ page }) => {
+  await signIn(page, ROLE_ACCOUNTS.OFFICER);
+  for (const id of ['0199a7a2-0000-7000-8000-000000000000', 'not-a-uuid', '%00']) {
+    expect((await page.goto(`/vermittlungen/${id}`))?.status(), id).toBe(404);
+    expect((await page.goto(`/vermittlungen/${id}/korrigieren`))?.status(), id).toBe(404);
+  }
+});
 
 test('every page has a row in the matrix', () => {
   expect(filesInApp('page.tsx').sort()).toEqual(Object.keys(PAGES).sort());

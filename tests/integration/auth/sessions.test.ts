@@ -6,7 +6,7 @@ import { revokeSession, startSession, validateSession } from '@/lib/auth/session
 import { db } from '@/lib/db';
 import { submitReferralAction } from '@/lib/referrals/actions';
 
-import { currentHeaders, currentSession, SAME_ORIGIN_HEADERS } from '../support/request-context';
+import { currentHeaders, currentSession } from '../support/request-context';
 import { createActor, freshWorld, signInAs } from '../support/world';
 
 beforeEach(freshWorld);

@@ -393,9 +393,12 @@ describe('safe contact', () => {
   );
 
   // With only the "min" metadata (length and first digits), these passed and were stored as no real number.
-  it.each(['1234', '+49 1000', '20000000000000', '123456'])('refuses the number %j that cannot exist', (phone) => {
-    expect(errorFor({ ...valid, phone }, 'phone')).toBe('errors.phoneFormat');
-  });
+  it.each(['1234', '+49 1000', '20000000000000', '123456', '20100000000000'])(
+    'refuses the number %j that cannot exist',
+    (phone) => {
+      expect(errorFor({ ...valid, phone }, 'phone')).toBe('errors.phoneFormat');
+    },
+  );
 
   it('rejects an empty or overlong phone number with its own key', () => {
     expect(errorFor({ ...valid, phone: '' }, 'phone')).toBe('errors.required');
