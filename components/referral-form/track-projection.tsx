@@ -1,13 +1,7 @@
 'use client';
 
 import { useText } from '@/components/i18n/client-texts';
-import {
-  PROJECTION_FIELDS,
-  projectTrack,
-  type ProjectedLawfulBasis,
-  type ProjectionSource,
-  type ProjectionValues,
-} from '@/lib/referrals/projection';
+import { PROJECTION_FIELDS, type ProjectedLawfulBasis, type ProjectionValues } from '@/lib/referrals/projection';
 import type { Track } from '@/lib/routing/values';
 import { TIME_ZONE } from '@/lib/time/berlin';
 
@@ -18,18 +12,20 @@ const date = (iso: string) => {
 };
 
 /**
- * What one partner receives of a referral, field by field: the projection of lib/referrals/projection.ts,
- * readable. Used by the officer's transmission preview and by the officer's view of a filed referral.
+ * What one partner receives of a referral, field by field, readable: a projection made by `projectTrack`
+ * (lib/referrals/projection.ts), on the server wherever the data comes from the database, so that a browser
+ * never holds more than the projection. Used by the transmission preview and the officer's view.
  */
 export function TrackProjection({
   track,
   heading,
-  source,
+  projection,
   languages,
 }: {
   track: Track;
   heading: string;
-  source: ProjectionSource | null;
+  /** Null when the personal data can no longer be opened (erased). */
+  projection: Partial<ProjectionValues> | null;
   languages: { code: string; name: string }[];
 }) {
   const t = useText();
@@ -77,7 +73,6 @@ export function TrackProjection({
     }
   };
 
-  const projection = source ? (projectTrack(source) as Partial<ProjectionValues>) : null;
   return (
     <div className="rounded-lg border border-slate-300 bg-white p-4" data-testid={`projection-${track.toLowerCase()}`}>
       <h3 className="text-brand-900 text-lg font-bold [overflow-wrap:anywhere]">{heading}</h3>

@@ -4,7 +4,7 @@ import { useText } from '@/components/i18n/client-texts';
 import { TrackProjection } from '@/components/referral-form/track-projection';
 import { Button } from '@/components/ui/button';
 import { fromRoutingRuleDto, type ReferralFormOptions } from '@/lib/referrals/dto';
-import { projectionSource } from '@/lib/referrals/projection';
+import { projectionOf } from '@/lib/referrals/projection';
 import type { ReferralDraft, TrackDraft } from '@/lib/referrals/schema';
 import { decideRoute } from '@/lib/routing/decide';
 import type { Track } from '@/lib/routing/values';
@@ -69,7 +69,7 @@ export function TransmissionPreview({
           key={track}
           track={track}
           heading={`${t(`referralForm.preview.to.${track}`)} ${partnerOf(options, track, draft, part)}`}
-          source={projectionSource(draft, track, municipality)}
+          projection={projectionOf(draft, track, municipality)}
           languages={options.languages}
         />
       ))}

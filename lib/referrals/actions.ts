@@ -17,5 +17,7 @@ export const correctReferralAction = action(
   ({ actor, input }) =>
     input.consent === 'yes'
       ? correctReferral({ actor, input })
-      : Promise.resolve(failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { consent: ['errors.correctionCannotDecline'] })),
+      : Promise.resolve(
+          failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { consent: ['errors.correctionCannotDecline'] }),
+        ),
 );

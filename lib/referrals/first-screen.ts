@@ -22,4 +22,3 @@ export const MAX_LENGTH = {
 /** Consent of the affected person; `legalBasis` only where the directorate configured one (LEGAL_BASES). */
 export const CONSENT_ANSWERS = ['yes', 'no', 'legalBasis'] as const;
 export type ConsentAnswer = (typeof CONSENT_ANSWERS)[number];
-

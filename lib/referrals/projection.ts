@@ -12,8 +12,9 @@ import type { AgeBand, ChildAgeBand, GenderValue, SafeTime } from '@/lib/referra
  *
  * Victim support: the case's identifiers, the person and the safe contact, the household as counts, the
  * protection window, the high-risk flag, the fact and scope of consent, the note. A perpetrator programme:
- * the case's identifiers, that person and their phone, the protection window (so as not to undermine it),
- * the fact of their own consent; never anything of the victim, the children, the risk checklist or the note.
+ * the Vorgangsnummer and the day of the callout (its own case with the police), that person and their phone,
+ * the protection window (so as not to undermine it), the fact of their own consent; never anything of the
+ * victim: not where she lives (the municipality), the children, the risk checklist or the note.
  */
 export const PROJECTION_FIELDS = {
   VICTIM: [
@@ -45,7 +46,6 @@ export const PROJECTION_FIELDS = {
   PERPETRATOR: [
     'caseNumber',
     'incidentAt',
-    'municipality',
     'firstName',
     'lastName',
     'gender',
@@ -178,10 +178,24 @@ export function projectionSource(
       gender: part.gender,
       lawfulBasis:
         basis.kind === 'CONSENT'
-          ? { kind: 'CONSENT', method: basis.method, givenAt: instantOf(basis.givenAt, basis.fold)?.toISOString() ?? '' }
+          ? {
+              kind: 'CONSENT',
+              method: basis.method,
+              givenAt: instantOf(basis.givenAt, basis.fold)?.toISOString() ?? '',
+            }
           : basis,
       channels: part.channels,
       person: part.person,
     } as ProjectionSource['track'],
   };
+}
+
+/** The projection of a track of a submission or of a stored referral opened; null where it is erased. */
+export function projectionOf(
+  draft: Parameters<typeof projectionSource>[0],
+  track: Track,
+  municipality: string,
+): Partial<ProjectionValues> | null {
+  const source = projectionSource(draft, track, municipality);
+  return source ? projectTrack(source) : null;
 }

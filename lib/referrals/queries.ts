@@ -2,7 +2,7 @@ import 'server-only';
 
 import { z } from 'zod';
 
-import { recordAudit } from '@/lib/audit/record';
+import { recordAudit, recordDenial } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/guards';
 import { db } from '@/lib/db';
 import { languageOptions } from '@/lib/partners/languages';
@@ -150,11 +150,25 @@ export type OwnReferralView = {
  */
 export async function ownReferral({ actor, id }: { actor: Actor; id: string }): Promise<OwnReferralView | null> {
   if (!isUuid(id)) return null;
-  const row = await db().referral.findFirst({
-    where: { id: id.toLowerCase(), createdById: actor.id },
-    select: { ...STORED_REFERRAL_SELECT, submittedAt: true, municipality: { select: { name: true } } },
+  const row = await db().referral.findUnique({
+    where: { id: id.toLowerCase() },
+    select: {
+      ...STORED_REFERRAL_SELECT,
+      createdById: true,
+      submittedAt: true,
+      municipality: { select: { name: true } },
+    },
   });
   if (!row) return null;
+  if (row.createdById !== actor.id) {
+    // Looks exactly like a referral that does not exist; trying is a denied authorisation (audited).
+    await recordDenial(db(), {
+      actor,
+      kind: 'referral:read-own',
+      details: { permission: 'referral:read-own', referral: row.id, reason: 'NOT_OWN' },
+    });
+    return null;
+  }
   await recordAudit(db(), {
     actorId: actor.id,
     actorRole: actor.role,

@@ -1,6 +1,6 @@
 import 'server-only';
 
-import { recordAudit } from '@/lib/audit/record';
+import { recordAudit, recordDenial } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/guards';
 import { newDataKey, unwrapDataKey, type DataKey } from '@/lib/crypto/envelope';
 import { db, type Db, type Tx } from '@/lib/db';
@@ -125,8 +125,8 @@ async function createReferral({
         return first ? { ok: true, ...first } : { ok: false, error: 'KEY_REUSED' };
       }
       // Refusing rolls back the claim too: the officer may correct the form and send it again with the same key.
-      if (!input.confirmDuplicate && (await likelyDuplicate(tx, input))) throw new DuplicateSuspected();
       const routes = await routeTracks(tx, input, incidentAt);
+      if (!input.confirmDuplicate) await refuseLikelyDuplicate(tx, input);
       const referralId = uuid7();
       const { dataKey, wrapped } = newDataKey(referralId);
       const now = new Date();
@@ -166,21 +166,32 @@ async function createReferral({
 
   if (created.ok) return success({ kind: 'REFERRAL', referralId: created.referralId, tracks: created.tracks });
   if (created.error === 'KEY_REUSED') return keyReused();
-  return refused(created, input.municipalityId);
+  return refused(created, actor, input.municipalityId);
 }
 
-type Refused = { ok: false; error: 'DUPLICATE' } | { ok: false; error: RoutingError; track: Track };
+type Refused =
+  { ok: false; error: 'DUPLICATE'; referralIds: string[] } | { ok: false; error: RoutingError; track: Track };
 
 /** The refusals a transaction throws to roll itself back, as a result; anything else is rethrown. */
 function refusal(error: unknown): Refused {
   if (error instanceof RoutingRefused) return { ok: false, error: error.reason, track: error.track };
-  if (error instanceof DuplicateSuspected) return { ok: false, error: 'DUPLICATE' };
+  if (error instanceof DuplicateSuspected) return { ok: false, error: 'DUPLICATE', referralIds: error.referralIds };
   throw error;
 }
 
-/** The officer's answer to a refusal: a likely duplicate to confirm, or the routing field to change. */
-async function refused(refusal: Refused, municipalityId: string): Promise<ActionResult<never>> {
+/**
+ * The officer's answer to a refusal: a likely duplicate to confirm, or the routing field to change. That the
+ * officer learned of another referral for the case is itself audited (which referrals, never what they hold).
+ */
+async function refused(refusal: Refused, actor: Actor, municipalityId: string): Promise<ActionResult<never>> {
   if (refusal.error === 'DUPLICATE') {
+    await recordAudit(db(), {
+      actorId: actor.id,
+      actorRole: actor.role,
+      action: 'DUPLICATE_SUSPECTED',
+      entityType: 'Referral',
+      details: { matches: refusal.referralIds.length, ids: refusal.referralIds.join(',') },
+    });
     return failure('CONFLICT', 'errors.codes.DUPLICATE_SUSPECTED', { confirmDuplicate: ['errors.duplicateSuspected'] });
   }
   const fields = ROUTING_FIELDS[refusal.track];
@@ -235,16 +246,24 @@ const comparableName = (person: { firstName: string; lastName: string }) =>
   `${person.firstName} ${person.lastName}`.normalize('NFC').toLocaleLowerCase('de').replace(/\s+/g, ' ');
 
 /**
- * Whether a referral for the same Vorgangsnummer (blind index) and the same affected person exists already,
- * filed by anyone: two officers at one callout, or a form sent twice with new keys. Only the few referrals of
+ * Refuses (ends the transaction) when a referral for the same Vorgangsnummer (blind index) and the same
+ * affected person exists already, filed by anyone: two officers at one callout, or a form sent twice with new
+ * keys. Runs after routing, just before the insert, so that only a complete, routable referral can ask, and
+ * every refusal is audited (`refused`). Referrals whose data is erased or withdrawn do not count. A lock on
+ * the index value makes two simultaneous submissions of the same case take turns. Only the few referrals of
  * that case number are opened, and nothing about them reaches the officer but the warning.
  */
-async function likelyDuplicate(tx: Tx, input: ReferralDraft, except?: string): Promise<boolean> {
+async function refuseLikelyDuplicate(tx: Tx, input: ReferralDraft, except?: string): Promise<void> {
+  const index = caseNumberIndex(input.details.caseNumber);
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${index.readBigInt64BE(0)})`;
   const candidates = await tx.referral.findMany({
     where: {
-      caseNumberIndex: new Uint8Array(caseNumberIndex(input.details.caseNumber)),
+      caseNumberIndex: new Uint8Array(index),
+      dataKey: { not: null },
+      status: { notIn: ['WITHDRAWN', 'PURGED'] },
       ...(except && { id: { not: except } }),
     },
+    orderBy: { submittedAt: 'desc' },
     select: {
       id: true,
       dataKey: true,
@@ -254,10 +273,11 @@ async function likelyDuplicate(tx: Tx, input: ReferralDraft, except?: string): P
     take: 50,
   });
   const wanted = comparableName(input.victim.person);
-  return candidates.some((candidate) => {
+  const matches = candidates.filter((candidate) => {
     const person = openReferral(candidate).person<VictimPerson>('VICTIM', candidate.tracks[0]?.person ?? null);
     return person !== null && comparableName(person) === wanted;
   });
+  if (matches.length) throw new DuplicateSuspected(matches.map((m) => m.id));
 }
 
 /** How a track was routed, for the audit event: "victim.routingReason", "victim.ruleVersion" and so on. */
@@ -359,7 +379,11 @@ async function chooseRoute(
 }
 
 /** Ends the submit transaction at a likely duplicate the officer has not confirmed (the key's claim is undone). */
-class DuplicateSuspected extends Error {}
+class DuplicateSuspected extends Error {
+  constructor(readonly referralIds: string[]) {
+    super('DUPLICATE');
+  }
+}
 
 /** Ends the submit transaction when no partner can be chosen, so that the key's claim is undone too. */
 class RoutingRefused extends Error {
@@ -434,11 +458,27 @@ export async function correctReferral({
   type Corrected = { ok: true; tracks: TrackOutcome[] } | { ok: false; failure: ActionResult<never> } | Refused;
   const result: Corrected = await db()
     .$transaction(async (tx): Promise<Corrected> => {
-      const [current] = await tx.$queryRaw<{ status: string; version: number; dataKey: string | null }[]>`
-        SELECT status::text AS status, version, "dataKey" FROM "Referral"
-         WHERE id = ${correction.referralId}::uuid AND "createdById" = ${actor.id}::uuid FOR UPDATE`;
-      if (!current) return { ok: false, failure: failure('NOT_FOUND', 'errors.codes.NOT_FOUND') };
-      if (!(CORRECTABLE as readonly string[]).includes(current.status)) {
+      const [current] = await tx.$queryRaw<{ status: string; version: number; dataKey: string | null; own: boolean }[]>`
+        SELECT status::text AS status, version, "dataKey", "createdById" = ${actor.id}::uuid AS own FROM "Referral"
+         WHERE id = ${correction.referralId}::uuid FOR UPDATE`;
+      if (!current?.own) {
+        // Another officer's referral looks exactly like none; trying is a denied authorisation (audited).
+        if (current) {
+          await recordDenial(tx, {
+            actor,
+            kind: 'referral:correct-own',
+            details: { permission: 'referral:correct-own', referral: correction.referralId, reason: 'NOT_OWN' },
+          });
+        }
+        return { ok: false, failure: failure('NOT_FOUND', 'errors.codes.NOT_FOUND') };
+      }
+      // Every track must still wait for review too: a withdrawn one is never brought back by a correction.
+      const tracks = await tx.referralTrack.findMany({
+        where: { referralId: correction.referralId },
+        select: { status: true },
+      });
+      const correctable = (status: string) => (CORRECTABLE as readonly string[]).includes(status);
+      if (!correctable(current.status) || !tracks.every((track) => correctable(track.status))) {
         return { ok: false, failure: failure('INVALID_STATE', 'errors.codes.NOT_CORRECTABLE') };
       }
       const dataKey = unwrapDataKey(current.dataKey, correction.referralId);
@@ -460,14 +500,10 @@ export async function correctReferral({
       // Only a new case number or name can make it a duplicate; one the officer was warned about stays quiet.
       const identity = (d: StoredReferral | ReferralDraft) =>
         JSON.stringify([d.details?.caseNumber, d.victim?.person?.firstName, d.victim?.person?.lastName]);
-      if (
-        !input.confirmDuplicate &&
-        identity(previous) !== identity(input) &&
-        (await likelyDuplicate(tx, input, correction.referralId))
-      ) {
-        throw new DuplicateSuspected();
-      }
       const routes = await routeTracks(tx, input, incidentAt);
+      if (!input.confirmDuplicate && identity(previous) !== identity(input)) {
+        await refuseLikelyDuplicate(tx, input, correction.referralId);
+      }
       const referralId = correction.referralId;
       await tx.referral.update({
         where: { id: referralId },
@@ -502,6 +538,8 @@ export async function correctReferral({
         entityId: referralId,
         details: {
           version: correction.version + 1,
+          fromStatus: current.status,
+          toStatus: 'SUBMITTED',
           changed: changedSections(before, after).join(',') || 'none',
           ...Object.fromEntries(routes.flatMap(routingAudit)),
         },
@@ -511,7 +549,7 @@ export async function correctReferral({
     .catch(refusal);
   if (result.ok) return success({ kind: 'REFERRAL', referralId: correction.referralId, tracks: result.tracks });
   if ('failure' in result) return result.failure;
-  return refused(result, input.municipalityId);
+  return refused(result, actor, input.municipalityId);
 }
 
 /** The sections a correction changed, for the audit trail (names only, never values). */

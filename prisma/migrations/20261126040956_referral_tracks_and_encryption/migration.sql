@@ -104,4 +104,10 @@ ALTER TABLE "Referral" ADD CONSTRAINT "Referral_sealed" CHECK (
   ("dataKey" IS NULL OR "dataKey" LIKE 'v2.%') AND ("details" IS NULL OR "details" LIKE 'e1.%')
   AND ("caseNumberIndex" IS NULL OR octet_length("caseNumberIndex") = 32)
 );
+
+-- Erasure (crypto-shredding) is complete or not at all: without its data key a referral keeps neither its
+-- ciphertexts nor the blind index, which would still link it to its police case for whoever holds HASH_SECRET.
+ALTER TABLE "Referral" ADD CONSTRAINT "Referral_erased_completely" CHECK (
+  "dataKey" IS NOT NULL OR ("details" IS NULL AND "caseNumberIndex" IS NULL)
+);
 ALTER TABLE "ReferralTrack" ADD CONSTRAINT "ReferralTrack_sealed" CHECK ("person" IS NULL OR "person" LIKE 'e1.%');

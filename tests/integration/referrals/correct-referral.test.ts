@@ -40,6 +40,12 @@ describe("an officer's own referral", () => {
     const { referralId } = await fileReferral(officer, completeSubmission(await municipalityId('Garbsen')));
 
     expect(await ownReferral({ actor: colleague, id: referralId })).toBeNull();
+    expect(
+      await db().auditEvent.findMany({
+        where: { action: 'ACCESS_DENIED', actorId: colleague.id },
+        select: { details: true },
+      }),
+    ).toEqual([{ details: { permission: 'referral:read-own', referral: referralId, reason: 'NOT_OWN' } }]);
     expect(await ownReferral({ actor: officer, id: 'not-a-uuid' })).toBeNull();
     const view = await ownReferral({ actor: officer, id: referralId.toUpperCase() });
     expect(view).toMatchObject({ id: referralId, status: 'SUBMITTED', correctable: true });
@@ -91,6 +97,7 @@ describe("an officer's own referral", () => {
     const second = await correctionOf(officer, referralId, { phone: '0176 99988877' });
 
     expect(await correctReferral({ actor: colleague, input: first })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    expect(await db().auditEvent.count({ where: { action: 'ACCESS_DENIED', actorId: colleague.id } })).toBe(1);
     expect(await correctReferral({ actor: officer, input: first })).toMatchObject({ ok: true });
     // The same correction again (a retry after a lost answer) is answered as the first.
     expect(await correctReferral({ actor: officer, input: first })).toMatchObject({ ok: true });
@@ -110,6 +117,19 @@ describe("an officer's own referral", () => {
       message: 'errors.codes.NOT_CORRECTABLE',
     });
     expect((await ownReferral({ actor: officer, id: referralId }))!.correctable).toBe(false);
+  });
+
+  it('never brings back a track that has left review (a withdrawn perpetrator part)', async () => {
+    const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+    const { referralId } = await fileReferral(officer, completeSubmission(await municipalityId('Garbsen')));
+    const input = await correctionOf(officer, referralId, { phone: '0176 11122233' });
+    await db().referralTrack.updateMany({
+      where: { referralId, track: 'PERPETRATOR' },
+      data: { status: 'WITHDRAWN', person: null },
+    });
+    expect(await correctReferral({ actor: officer, input })).toMatchObject({ ok: false, code: 'INVALID_STATE' });
+    const perpetrator = await db().referralTrack.findFirstOrThrow({ where: { referralId, track: 'PERPETRATOR' } });
+    expect(perpetrator).toMatchObject({ status: 'WITHDRAWN', person: null });
   });
 
   it('cannot be turned into a declined offer, nor name a referral when filing a new one', async () => {
@@ -157,8 +177,13 @@ describe('a likely duplicate', () => {
       fieldErrors: { confirmDuplicate: ['errors.duplicateSuspected'] },
     });
     expect(await db().referral.count()).toBe(1);
+    // The colleague learned that the case has a referral: audited, with which one, never what it holds.
+    const [audit] = await db().auditEvent.findMany({ where: { action: 'DUPLICATE_SUSPECTED' } });
+    expect(audit).toMatchObject({ actorId: colleague.id, details: { matches: 1 } });
     // Nothing was claimed: the same form, confirmed, goes through with its key.
-    expect(await submitReferral({ actor: colleague, input: parsed({ ...again, confirmDuplicate: true }) })).toMatchObject({
+    expect(
+      await submitReferral({ actor: colleague, input: parsed({ ...again, confirmDuplicate: true }) }),
+    ).toMatchObject({
       ok: true,
     });
     // Another person, or another case, is no duplicate.

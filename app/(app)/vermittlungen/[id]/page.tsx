@@ -9,7 +9,7 @@ import { can } from '@/lib/auth/permissions';
 import { requirePermission, titleFor } from '@/lib/auth/guards';
 import { clientTexts } from '@/lib/i18n/client-texts';
 import { languageOptions } from '@/lib/partners/languages';
-import { projectionSource } from '@/lib/referrals/projection';
+import { projectionOf } from '@/lib/referrals/projection';
 import { ownReferral } from '@/lib/referrals/queries';
 
 export function generateMetadata(): Promise<Metadata> {
@@ -54,7 +54,7 @@ export default async function OwnReferralPage({ params }: { params: Promise<{ id
             key={track.track}
             track={track.track}
             heading={`${t(`referralForm.preview.to.${track.track}`)} ${track.partnerName}`}
-            source={referral.draft && projectionSource(referral.draft, track.track, referral.municipalityName)}
+            projection={referral.draft && projectionOf(referral.draft, track.track, referral.municipalityName)}
             languages={languageOptions(locale)}
           />
         ))}
