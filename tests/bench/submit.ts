@@ -248,7 +248,11 @@ async function rawInserts(
             await client.query(
               `INSERT INTO "AuditEvent" ("actorId", "actorRole", action, "entityType", "entityId", details)
                VALUES ($1, 'OFFICER', 'REFERRAL_CREATED', 'Referral', $2, $3)`,
-              [fixed.officer, created[0]!.id, JSON.stringify({ 'victim.routingReason': 'RULE', 'victim.ruleVersion': 1 })],
+              [
+                fixed.officer,
+                created[0]!.id,
+                JSON.stringify({ 'victim.routingReason': 'RULE', 'victim.ruleVersion': 1 }),
+              ],
             );
             await client.query('COMMIT');
             latencies.push(performance.now() - t0);

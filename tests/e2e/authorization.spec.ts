@@ -171,7 +171,10 @@ test('every route handler has a row, answers anonymous callers as listed and ref
   expect(await (await request.get('/api/auth/session')).json()).toEqual({});
 });
 
-test('a sign-out forged from another site is refused (next-auth: no CSRF token; ours: wrong Origin)', async ({ page, request }) => {
+test('a sign-out forged from another site is refused (next-auth: no CSRF token; ours: wrong Origin)', async ({
+  page,
+  request,
+}) => {
   const revokedSessions = async () =>
     (
       await queryDb<{ n: number }>(

@@ -73,14 +73,20 @@ test.describe('the officer on a phone', () => {
     await expect(page.getByTestId('routing-preview')).toHaveText(`Geht nach Freigabe an: ${BISS_REGION}`);
     await page.getByLabel('Telefonnummer für die Kontaktaufnahme').fill('0171 2345678');
     await page.getByRole('checkbox', { name: 'Abends (18–21 Uhr)' }).check();
-    await page.getByRole('group', { name: /andere Partei an dieses Telefon/ }).getByRole('radio', { name: 'Nein' }).check();
+    await page
+      .getByRole('group', { name: /andere Partei an dieses Telefon/ })
+      .getByRole('radio', { name: 'Nein' })
+      .check();
     await page.getByRole('checkbox', { name: 'Brief schicken' }).check();
     await page.getByLabel('Straße und Hausnummer').fill(street!);
     await page.getByLabel('Postleitzahl').fill('30823');
     await page.locator('#city').fill('Garbsen');
     await page.getByLabel('Kinder im Haushalt').selectOption('2');
     await page.getByRole('checkbox', { name: '3 bis 5 Jahre' }).check();
-    await page.getByRole('group', { name: /Jugendamt/ }).getByRole('radio', { name: 'Ja' }).check();
+    await page
+      .getByRole('group', { name: /Jugendamt/ })
+      .getByRole('radio', { name: 'Ja' })
+      .check();
     await page.getByRole('checkbox', { name: /Wegweisung/ }).check();
     const callout = await page.getByLabel('Datum und Uhrzeit des Einsatzes').inputValue();
     const until = new Date(Date.parse(callout.slice(0, 10)) + 10 * 86_400_000).toISOString().slice(0, 10);
@@ -89,12 +95,18 @@ test.describe('the officer on a phone', () => {
     await expect(page.getByTestId('high-risk')).toContainText('Hohe Gefährdung: nein');
     await page.getByRole('checkbox', { name: 'Würgen' }).check();
     await expect(page.getByTestId('high-risk')).toContainText('Hohe Gefährdung: ja');
-    await page.getByRole('group', { name: /Wie hat die Person eingewilligt/ }).getByRole('radio', { name: 'Mündlich vor Ort' }).check();
+    await page
+      .getByRole('group', { name: /Wie hat die Person eingewilligt/ })
+      .getByRole('radio', { name: 'Mündlich vor Ort' })
+      .check();
     await page.locator('#note').fill(note!);
     await page.getByRole('checkbox', { name: /gefährdende Person willigt/ }).check();
     await page.locator('#perpetratorFirstName').fill(perpFirst!);
     await page.locator('#perpetratorLastName').fill(perpLast!);
-    await page.getByRole('group', { name: /Geschlecht der gefährdenden Person/ }).getByRole('radio', { name: 'männlich' }).check();
+    await page
+      .getByRole('group', { name: /Geschlecht der gefährdenden Person/ })
+      .getByRole('radio', { name: 'männlich' })
+      .check();
     await page.getByLabel('Telefonnummer der gefährdenden Person').fill('0511 7654321');
     await page
       .getByRole('group', { name: /Wie hat die gefährdende Person eingewilligt/ })
@@ -167,7 +179,11 @@ test.describe('the officer on a phone', () => {
     await expect(page.getByTestId('submit-success')).toBeVisible();
 
     await page.goto('/vermittlungen');
-    await page.getByTestId('referral-row').filter({ hasText: caseNumber! }).getByRole('link', { name: 'Öffnen' }).click();
+    await page
+      .getByTestId('referral-row')
+      .filter({ hasText: caseNumber! })
+      .getByRole('link', { name: 'Öffnen' })
+      .click();
     await page.getByRole('link', { name: 'Korrigieren' }).click();
     await expect(page.getByRole('heading', { name: 'Vermittlung korrigieren' })).toBeVisible();
     // The stored values are in the form; the person gave the wrong number.
@@ -221,7 +237,9 @@ test.describe('the officer on a phone', () => {
     await page.getByRole('radio', { name: 'Ja, Einwilligung liegt vor' }).check();
     await page.getByRole('button', { name: 'Übermittlung prüfen' }).click();
     await expect(page.getByLabel('Vorgangsnummer')).toBeFocused();
-    await expect(page.getByTestId('error-birthDate')).toHaveText('Bitte das Geburtsdatum oder die Altersgruppe angeben.');
+    await expect(page.getByTestId('error-birthDate')).toHaveText(
+      'Bitte das Geburtsdatum oder die Altersgruppe angeben.',
+    );
     await page.getByTestId('summary-of-errors').getByRole('link', { name: 'Telefonnummer' }).click();
     await expect(page.getByLabel('Telefonnummer für die Kontaktaufnahme')).toBeFocused();
 
@@ -238,9 +256,7 @@ test.describe('the officer on a phone', () => {
     await expectNoAxeViolations(page);
   });
 
-  test('a second referral for the same case and person is flagged, and may be sent deliberately', async ({
-    page,
-  }) => {
+  test('a second referral for the same case and person is flagged, and may be sent deliberately', async ({ page }) => {
     const [caseNumber] = remember(uniqueCaseNumber());
     remember('Annegret', 'Pfützenreuter', '0511 6677889', '+495116677889');
     const person = {
@@ -258,7 +274,11 @@ test.describe('the officer on a phone', () => {
 
     await openForm(page);
     // The same case written another way, the same person.
-    await fillRequiredReferral(page, { ...person, caseNumber: caseNumber!.replace('/', '-'), lastName: 'pfützenreuter' });
+    await fillRequiredReferral(page, {
+      ...person,
+      caseNumber: caseNumber!.replace('/', '-'),
+      lastName: 'pfützenreuter',
+    });
     await submitWithPreview(page);
     await expect(page.getByTestId('duplicate-warning')).toBeVisible();
     await expect(page.getByTestId('form-error')).toContainText('Möglicherweise doppelt');
@@ -266,6 +286,32 @@ test.describe('the officer on a phone', () => {
     await page.getByRole('checkbox', { name: /trotzdem einreichen/ }).check();
     await submitWithPreview(page);
     await expect(page.getByTestId('submit-success')).toContainText(MB);
+  });
+
+  test('a lost connection loses nothing: the same referral is sent again, and filed once', async ({ page }) => {
+    const [caseNumber] = remember(uniqueCaseNumber());
+    remember('Henrike', 'Funkloch', '0511 2468024', '+495112468024');
+    await openForm(page);
+    await fillRequiredReferral(page, {
+      municipality: 'Garbsen',
+      gender: 'weiblich',
+      caseNumber: caseNumber!,
+      firstName: 'Henrike',
+      lastName: 'Funkloch',
+      phone: '0511 2468024',
+    });
+    const before = await queryDb<{ n: number }>('SELECT count(*)::int AS n FROM "Referral"');
+    // The patrol car loses its connection just as the officer sends.
+    await page.route('**/vermittlungen/neu', (route) =>
+      route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.continue(),
+    );
+    await submitWithPreview(page);
+    await expect(page.getByTestId('form-error')).toContainText('Keine Verbindung zum Server');
+    await page.unroute('**/vermittlungen/neu');
+    await page.getByRole('button', { name: 'Vermittlung einreichen' }).click();
+    await expect(page.getByTestId('submit-success')).toContainText(BISS_REGION);
+    const after = await queryDb<{ n: number }>('SELECT count(*)::int AS n FROM "Referral"');
+    expect(after[0]!.n).toBe(before[0]!.n + 1);
   });
 
   test('a dump of the database holds none of the personal data typed; the app still shows it', async ({ page }) => {

@@ -129,9 +129,7 @@ test('a change with a first day in the past needs a reason and routes referrals 
     await submitWithPreview(officer);
     await expect(officer.getByTestId('submit-success')).toContainText(partner);
     // The old rule was ended (version 2); the new one is in its first version.
-    expect((await newestReferralTracks()).map((t) => t.routingRuleVersion)).toEqual([
-      partner === BISS_REGION ? 2 : 1,
-    ]);
+    expect((await newestReferralTracks()).map((t) => t.routingRuleVersion)).toEqual([partner === BISS_REGION ? 2 : 1]);
   }
   await officer.close();
 });

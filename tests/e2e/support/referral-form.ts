@@ -26,8 +26,14 @@ export async function fillRequiredReferral(page: Page, person: Person): Promise<
   await page.getByLabel('Altersgruppe').selectOption({ label: '27 bis 39' });
   await page.getByLabel('Telefonnummer für die Kontaktaufnahme').fill(person.phone);
   await page.getByRole('checkbox', { name: 'Jederzeit' }).check();
-  await page.getByRole('group', { name: /andere Partei an dieses Telefon/ }).getByRole('radio', { name: 'Nein' }).check();
-  await page.getByRole('group', { name: /Wie hat die Person eingewilligt/ }).getByRole('radio', { name: 'Mündlich vor Ort' }).check();
+  await page
+    .getByRole('group', { name: /andere Partei an dieses Telefon/ })
+    .getByRole('radio', { name: 'Nein' })
+    .check();
+  await page
+    .getByRole('group', { name: /Wie hat die Person eingewilligt/ })
+    .getByRole('radio', { name: 'Mündlich vor Ort' })
+    .check();
 }
 
 /** "Übermittlung prüfen", then "Vermittlung einreichen" in the transmission preview. */

@@ -199,7 +199,10 @@ describe('encryption key rotation of referrals (envelope encryption, ADR 0009)',
   it('leaves a destroyed data key destroyed: rotation does not bring erased referrals back', async () => {
     const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
     const { referralId } = await fileReferral(officer, consentedSubmission(await municipalityId('Garbsen')));
-    await db().referral.update({ where: { id: referralId }, data: { dataKey: null, details: null, caseNumberIndex: null } });
+    await db().referral.update({
+      where: { id: referralId },
+      data: { dataKey: null, details: null, caseNumberIndex: null },
+    });
     useKeys(`new:${NEW},old:${OLD}`);
     expect(await rotateSealedValues(db())).toContainEqual({ column: 'Referral.dataKey', resealed: 0, remaining: {} });
     expect((await db().referral.findUniqueOrThrow({ where: { id: referralId } })).dataKey).toBeNull();

@@ -124,7 +124,6 @@ describe('partner projections', () => {
     expect(PROJECTION_FIELDS.PERPETRATOR).toEqual([
       'caseNumber',
       'incidentAt',
-      'municipality',
       'firstName',
       'lastName',
       'gender',
@@ -194,6 +193,8 @@ describe('partner projections', () => {
         if (victim.birthDate) expect(json).not.toContain(victim.birthDate);
         for (const indicator of RISK_INDICATORS) expect(json).not.toContain(indicator);
         for (const field of [
+          // Where the victim lives (the callout's municipality), perhaps after moving away from him.
+          'municipality',
           'birthDate',
           'ageBand',
           'language',
@@ -215,7 +216,6 @@ describe('partner projections', () => {
         expect(projection).toEqual({
           caseNumber: source.details.caseNumber,
           incidentAt: source.incidentAt,
-          municipality: source.municipality,
           firstName: source.track.person.firstName,
           lastName: source.track.person.lastName,
           gender: source.track.gender,
