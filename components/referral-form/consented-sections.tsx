@@ -105,6 +105,23 @@ function TextField({
   );
 }
 
+/** First and last name of a person, side by side from 640 px on. */
+function NameFields({
+  names: [first, last],
+  form,
+  errorOf,
+}: Pick<SectionProps, 'form' | 'errorOf'> & {
+  names: ['firstName', 'lastName'] | ['perpetratorFirstName', 'perpetratorLastName'];
+}) {
+  const t = useText();
+  return (
+    <div className="grid gap-4 sm:grid-cols-2">
+      <TextField name={first} label={t('referralForm.firstName')} max={MAX_LENGTH.name} form={form} errorOf={errorOf} />
+      <TextField name={last} label={t('referralForm.lastName')} max={MAX_LENGTH.name} form={form} errorOf={errorOf} />
+    </div>
+  );
+}
+
 /** The Vorgangsnummer, in the callout's section: only with consent (it re-identifies the person). */
 export function CaseNumberField({ form, errorOf }: Pick<SectionProps, 'form' | 'errorOf'>) {
   const t = useText();
@@ -141,22 +158,7 @@ export function PersonDetails({
   const { register } = form;
   return (
     <>
-      <div className="grid gap-4 sm:grid-cols-2">
-        <TextField
-          name="firstName"
-          label={t('referralForm.firstName')}
-          max={MAX_LENGTH.name}
-          form={form}
-          errorOf={errorOf}
-        />
-        <TextField
-          name="lastName"
-          label={t('referralForm.lastName')}
-          max={MAX_LENGTH.name}
-          form={form}
-          errorOf={errorOf}
-        />
-      </div>
+      <NameFields names={['firstName', 'lastName']} form={form} errorOf={errorOf} />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field
           id="birthDate"
@@ -484,22 +486,7 @@ export function FurtherSections({
         />
         {perpetrator && (
           <div className="border-brand-600 space-y-4 border-l-4 pl-3">
-            <div className="grid gap-4 sm:grid-cols-2">
-              <TextField
-                name="perpetratorFirstName"
-                label={t('referralForm.firstName')}
-                max={MAX_LENGTH.name}
-                form={form}
-                errorOf={errorOf}
-              />
-              <TextField
-                name="perpetratorLastName"
-                label={t('referralForm.lastName')}
-                max={MAX_LENGTH.name}
-                form={form}
-                errorOf={errorOf}
-              />
-            </div>
+            <NameFields names={['perpetratorFirstName', 'perpetratorLastName']} form={form} errorOf={errorOf} />
             <RadioGroup
               name="perpetratorGender"
               legend={t('referralForm.perpetratorGender')}

@@ -1,33 +1,26 @@
 import { describe, expect, it } from 'vitest';
 
 import { alsoChecking, lazySchemaResolver, schemaResolver, type Schema } from '@/components/forms/schema-resolver';
-import { referralCrossFieldRules, referralSubmission, type ReferralFormConfig } from '@/lib/referrals/schema';
+import { referralCrossFieldRules, referralSubmission } from '@/lib/referrals/schema';
 import { instantToBerlinLocal } from '@/lib/time/berlin';
 
-const CONFIG: ReferralFormConfig = { caseNumberPattern: '[0-9](?:[0-9]|[/-](?=[0-9])){5,19}', legalBases: [] };
+import { DEFAULT_CONFIG, validForm } from '../referrals/form-fixture';
+
+const CONFIG = DEFAULT_CONFIG;
 const schema = referralSubmission(CONFIG);
 const options = { fields: {}, shouldUseNativeValidation: false } as const;
 
 const resolve = (values: Record<string, unknown>, s: Schema = schema) => schemaResolver(s)(values, undefined, options);
 
-/** A valid referral with consent, as the form sends it (consentedSubmission() in prisma/factories.ts). */
+/** A valid referral with consent as the form sends it, not yet normalised (the server does that). */
 function formValues(): Record<string, unknown> {
   return {
-    consent: 'yes',
-    consentMethod: 'VERBAL',
-    consentAt: instantToBerlinLocal(new Date(Date.now() - 1_800_000)),
+    ...validForm({
+      incidentAt: instantToBerlinLocal(new Date(Date.now() - 3_600_000)),
+      consentAt: instantToBerlinLocal(new Date(Date.now() - 1_800_000)),
+    }),
     idempotencyKey: '0B9C3A4E-1F2D-4C5B-8A9E-123456789ABC',
-    incidentAt: instantToBerlinLocal(new Date(Date.now() - 3_600_000)),
-    municipalityId: '7d0a6a0e-5a55-4a7b-9a3e-2b1c0d9e8f7a',
-    gender: 'FEMALE',
     caseNumber: ' 2026/004711 ',
-    firstName: 'Marie',
-    lastName: 'Schneider',
-    ageBand: 'FROM_27_TO_39',
-    language: 'de',
-    phone: '0511 9876543',
-    safeTimes: ['ANYTIME'],
-    otherPartyMayAnswer: 'no',
   };
 }
 

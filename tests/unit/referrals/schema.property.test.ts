@@ -21,12 +21,14 @@ import {
 import { OVERRIDE_REASONS } from '@/lib/routing/values';
 import { berlinDateOf, berlinLocalToInstant, instantOf, instantToBerlinLocal } from '@/lib/time/berlin';
 
+import { DEFAULT_CONFIG, MUNICIPALITY, validForm } from './form-fixture';
+
 /**
  * Properties of the referral schema over generated input: whatever arrives (a hostile client, a broken
  * form), validation answers with message keys and never throws, and what it lets through is clean.
  */
 
-const CONFIG: ReferralFormConfig = { caseNumberPattern: '[0-9](?:[0-9]|[/-](?=[0-9])){5,19}', legalBases: [] };
+const CONFIG = DEFAULT_CONFIG;
 const WITH_LEGAL_BASIS: ReferralFormConfig = { ...CONFIG, legalBases: ['§ 41 NPOG'] };
 /** A new referral (0), one with a statutory basis configured (1), the correction of an own referral (2). */
 const SCHEMAS = [
@@ -58,26 +60,9 @@ type FieldName = keyof ReferralFormInput;
 /** Every field the form can send, as the schema declares them. */
 const FIELDS = Object.keys(SCHEMAS[0].def.in.shape) as FieldName[];
 
-const MUNICIPALITY = '7d0a6a0e-5a55-4a7b-9a3e-2b1c0d9e8f7a';
 const PARTNER = '3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
 
-const valid = {
-  consent: 'yes',
-  consentMethod: 'VERBAL',
-  consentAt: '2026-10-26T11:00',
-  idempotencyKey: '0b9c3a4e-1f2d-4c5b-8a9e-123456789abc',
-  incidentAt: '2026-10-26T10:00',
-  municipalityId: MUNICIPALITY,
-  gender: 'FEMALE',
-  caseNumber: '2026/004711',
-  firstName: 'Marie',
-  lastName: 'Schneider',
-  ageBand: 'FROM_27_TO_39',
-  language: 'de',
-  phone: '0511 9876543',
-  safeTimes: ['ANYTIME'],
-  otherPartyMayAnswer: 'no',
-} as const satisfies ReferralFormInput;
+const valid = validForm({ incidentAt: '2026-10-26T10:00', consentAt: '2026-10-26T11:00' });
 
 const complete = {
   ...valid,

@@ -9,34 +9,18 @@ import {
 } from '@/lib/referrals/schema';
 import { instantOf } from '@/lib/time/berlin';
 
+import { DEFAULT_CONFIG, MUNICIPALITY, validForm } from './form-fixture';
+
 /** The directorate's default Vorgangsnummer format, without statutory bases (consent only). */
-const CONFIG: ReferralFormConfig = { caseNumberPattern: '[0-9](?:[0-9]|[/-](?=[0-9])){5,19}', legalBases: [] };
+const CONFIG = DEFAULT_CONFIG;
 const WITH_LEGAL_BASIS: ReferralFormConfig = { ...CONFIG, legalBases: ['§ 41 NPOG'] };
 const schema = referralSubmission(CONFIG);
 
 const NOW = new Date('2026-06-10T12:00:00Z'); // 14:00 in Berlin (CEST)
-const MUNICIPALITY = '7d0a6a0e-5a55-4a7b-9a3e-2b1c0d9e8f7a';
 const PARTNER = '3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
 const OTHER_PARTNER = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 
-/** consentedSubmission() of prisma/factories.ts with fixed times (the factory pulls in server code). */
-const valid = {
-  consent: 'yes',
-  consentMethod: 'VERBAL',
-  consentAt: '2026-06-10T02:00',
-  idempotencyKey: '0b9c3a4e-1f2d-4c5b-8a9e-123456789abc',
-  incidentAt: '2026-06-10T01:15',
-  municipalityId: MUNICIPALITY,
-  gender: 'FEMALE',
-  caseNumber: '2026/004711',
-  firstName: 'Marie',
-  lastName: 'Schneider',
-  ageBand: 'FROM_27_TO_39',
-  language: 'de',
-  phone: '0511 9876543',
-  safeTimes: ['ANYTIME'],
-  otherPartyMayAnswer: 'no',
-} as const satisfies ReferralFormInput;
+const valid = validForm({ incidentAt: '2026-06-10T01:15', consentAt: '2026-06-10T02:00' });
 
 /** Every section filled, the perpetrator part included. */
 const complete = {
