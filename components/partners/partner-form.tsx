@@ -7,7 +7,8 @@ import { useForm, useWatch } from 'react-hook-form';
 
 import { useStepUp } from '@/components/auth/step-up-prompt';
 import { showServerFieldErrors } from '@/components/forms/server-field-errors';
-import { alsoChecking, schemaResolver } from '@/components/forms/schema-resolver';
+import { alsoChecking } from '@/components/forms/also-checking';
+import { schemaResolver } from '@/components/forms/schema-resolver';
 import { useErrorMessage } from '@/components/forms/use-error-message';
 import { useHydrated } from '@/components/forms/use-hydrated';
 import { Alert } from '@/components/ui/alert';

@@ -1,6 +1,7 @@
 'use client';
 
-import { useWatch, type UseFormReturn } from 'react-hook-form';
+import { useEffect } from 'react';
+import { useFormState, useWatch, type UseFormReturn } from 'react-hook-form';
 
 import { useText } from '@/components/i18n/client-texts';
 import { DateTimeField } from '@/components/referral-form/date-time-field';
@@ -243,6 +244,7 @@ export function FurtherSections({
 }: SectionProps & { duplicateWarning: boolean }) {
   const t = useText();
   const { register, control } = form;
+  useLeaveWarning(form);
   const [consent, channels, childrenCount, wegweisung, indicators, judgesHighRisk, perpetrator, note, incidentAt] =
     useWatch({
       control,
@@ -434,7 +436,12 @@ export function FurtherSections({
         </p>
       </Section>
 
-      <Section id="consent-details" title={t('referralForm.consentSection')}>
+      <Section
+        id="consent-details"
+        title={t(
+          options.config.legalBases.length ? 'referralForm.consentAndBasisSection' : 'referralForm.consentSection',
+        )}
+      >
         {consent === 'legalBasis' ? (
           <Field
             id="legalBasis"
@@ -529,6 +536,20 @@ export function FurtherSections({
       )}
     </>
   );
+}
+
+/**
+ * Leaving the page (reload, another link, closing the tab) with answers typed asks first: nothing is kept
+ * anywhere else, by design (no personal data in the browser's storage). Gone with the form once it is sent.
+ */
+function useLeaveWarning(form: UseFormReturn<FormValues>) {
+  const { isDirty } = useFormState({ control: form.control });
+  useEffect(() => {
+    if (!isDirty) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [isDirty]);
 }
 
 /** How and when a person consented (the time they stated, not the time of sending). */

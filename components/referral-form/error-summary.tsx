@@ -5,6 +5,8 @@ import type { FieldErrors } from 'react-hook-form';
 import { useText } from '@/components/i18n/client-texts';
 import type { FormValues } from '@/components/referral-form/form-values';
 
+export { showServerFieldErrors } from '@/components/forms/server-field-errors';
+
 export const ERROR_SUMMARY_ID = 'error-summary';
 
 /** The control a field's error belongs to: the field itself, or the first option of a group. */

@@ -3,8 +3,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 
-import { alsoChecking, lazySchemaResolver, type Schema } from '@/components/forms/schema-resolver';
-import { showServerFieldErrors } from '@/components/forms/server-field-errors';
+import { lazySchemaResolver } from '@/components/forms/schema-resolver';
 import { useText } from '@/components/i18n/client-texts';
 import { DateTimeField } from '@/components/referral-form/date-time-field';
 import type { FieldName, FormValues } from '@/components/referral-form/form-values';
@@ -35,9 +34,7 @@ const ErrorSummary = lazy(() => loadErrorSummary().then((m) => ({ default: m.Err
 /** Validation (zod, the schema and the phone number library) loads once the form is interactive. */
 function validationFor(config: ReferralFormOptions['config'], mode: 'create' | 'correction') {
   return lazySchemaResolver<FormValues>(() =>
-    import('@/lib/referrals/schema').then(
-      (m) => alsoChecking(m.referralSubmission(config, mode), m.referralCrossFieldRules(config, mode)) as Schema,
-    ),
+    import('@/components/referral-form/form-schema').then((m) => m.formSchema(config, mode)),
   );
 }
 
@@ -46,7 +43,6 @@ export type Correction = { values: FormValues; referralId: string };
 
 const FORM_ERROR_ID = 'form-error';
 const RESULT_ID = 'form-result';
-const REVIEW_ID = 'transmission-preview';
 
 const SubmissionResult = lazy(() => import('@/components/referral-form/submission-result'));
 
@@ -100,8 +96,8 @@ export function ReferralForm({
   const [review, setReview] = useState<{ values: FormValues; draft: ReferralDraft } | null>(null);
   // Where focus goes once the view has changed (WCAG 2.4.3). A new object each time, so that asking for the
   // same place twice (two failed submits) moves the focus twice.
-  const [focusRequest, setFocusRequest] = useState<{ target: 'result' | 'form' | 'review' | 'errors' } | null>(null);
-  const setFocusTarget = (target: 'result' | 'form' | 'review' | 'errors') => setFocusRequest({ target });
+  const [focusRequest, setFocusRequest] = useState<{ target: 'form' | 'errors' } | null>(null);
+  const setFocusTarget = (target: 'form' | 'errors') => setFocusRequest({ target });
   const [formError, setFormError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   // What the routing part says about the destination, for the live region (set by RoutingChoice).
@@ -125,8 +121,7 @@ export function ReferralForm({
 
   useEffect(() => {
     const target = focusRequest?.target;
-    if (target === 'result') document.getElementById(RESULT_ID)?.focus();
-    if (target === 'review') document.getElementById(REVIEW_ID)?.focus();
+    // The preview and the result take the focus themselves when they appear.
     if (target === 'form') document.getElementById('consent-yes')?.focus();
     // After react-hook-form has rendered the errors it has just set.
     if (target === 'errors') void loadErrorSummary().then((m) => requestAnimationFrame(m.focusFirstError));
@@ -147,16 +142,15 @@ export function ReferralForm({
     try {
       result = await (correction ? correctReferralAction(values) : submitReferralAction(values));
     } catch {
-      // Offline or the server unreachable: nothing is lost, the same idempotency key makes a retry safe.
+      // Offline or the server unreachable: nothing is lost, the same idempotency key makes a retry safe. The
+      // message is announced (role alert); the focus stays on the button, to send again.
       setFormError(t('referralForm.networkError'));
-      setFocusTarget(review ? 'review' : 'form');
       return;
     } finally {
       setSending(false);
     }
     if (result.ok) {
       setReview(null);
-      setFocusTarget('result');
       setDone(
         result.data.kind === 'REFERRAL'
           ? { kind: 'REFERRAL', partners: result.data.tracks.map((track) => track.partnerName) }
@@ -167,8 +161,11 @@ export function ReferralForm({
     setReview(null);
     setFormError(result.message);
     if (result.fieldErrors?.confirmDuplicate) setDuplicateWarning(true);
-    showServerFieldErrors(result.fieldErrors, setError);
-    setFocusTarget(result.fieldErrors ? 'errors' : 'form');
+    const { fieldErrors } = result;
+    if (!fieldErrors) return setFocusTarget('form');
+    // The fields' messages, with the summary's module (loaded only once something failed).
+    (await loadErrorSummary()).showServerFieldErrors(fieldErrors, setError);
+    setFocusTarget('errors');
   }
 
   async function onValid(values: FormValues) {
@@ -179,7 +176,6 @@ export function ReferralForm({
     if (!parsed?.success) return send(values); // offline before validation loaded: the server decides
     setFormError(null);
     setReview({ values, draft: parsed.data as ReferralDraft });
-    setFocusTarget('review');
   }
 
   /** A new callout: a new idempotency key, and the current time (the page may have been open a while). */
@@ -220,10 +216,11 @@ export function ReferralForm({
       {review && (
         <Suspense fallback={pending}>
           <TransmissionPreview
-            id={REVIEW_ID}
+            id="transmission-preview"
             draft={review.draft}
             options={options}
             sending={sending}
+            correction={!!correction}
             onSend={() => void send(review.values)}
             onEdit={() => {
               setReview(null);

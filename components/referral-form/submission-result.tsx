@@ -1,5 +1,7 @@
 'use client';
 
+import { useCallback } from 'react';
+
 import { useText } from '@/components/i18n/client-texts';
 import { Alert } from '@/components/ui/alert';
 import { Button, buttonClass } from '@/components/ui/button';
@@ -25,9 +27,11 @@ export default function SubmissionResult({
   onAnother: (now: string) => void;
 }) {
   const t = useText();
+  // Shown in place of the form: the focus moves here, so that screen readers and keyboards follow.
+  const focusOnMount = useCallback((element: HTMLDivElement | null) => element?.focus(), []);
   return (
     <div className="space-y-4">
-      <div id={id} tabIndex={-1} className="outline-none">
+      <div id={id} ref={focusOnMount} tabIndex={-1} className="outline-none">
         <Alert tone="success" announce testId="submit-success">
           {done.kind === 'REFERRAL'
             ? `${t(correctionOf ? 'referralForm.successCorrection' : 'referralForm.successReferral')} ${done.partners.join(', ')}`

@@ -4,6 +4,7 @@ import { useText } from '@/components/i18n/client-texts';
 import { PROJECTION_FIELDS, type ProjectedLawfulBasis, type ProjectionValues } from '@/lib/referrals/projection';
 import type { Track } from '@/lib/routing/values';
 import { TIME_ZONE } from '@/lib/time/berlin';
+import { displayPhone } from '@/lib/validation/phone';
 
 const dateTime = new Intl.DateTimeFormat('de-DE', { timeZone: TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' });
 const date = (iso: string) => {
@@ -21,12 +22,15 @@ export function TrackProjection({
   heading,
   projection,
   languages,
+  hideEmpty = false,
 }: {
   track: Track;
   heading: string;
   /** Null when the personal data can no longer be opened (erased). */
   projection: Partial<ProjectionValues> | null;
   languages: { code: string; name: string }[];
+  /** Lists the fields without a value in one line instead of a row each (the officer's preview). */
+  hideEmpty?: boolean;
 }) {
   const t = useText();
   const none = t('referralForm.preview.none');
@@ -45,6 +49,8 @@ export function TrackProjection({
         return t(`gender.${value as string}`);
       case 'ageBand':
         return t(`referralForm.ageBands.${value as string}`);
+      case 'phone':
+        return displayPhone(value as string);
       case 'language':
         return languages.find((l) => l.code === value)?.name ?? (value as string);
       case 'safeTimes':
@@ -73,12 +79,17 @@ export function TrackProjection({
     }
   };
 
+  const isEmpty = (value: unknown) =>
+    value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+  const fields: readonly (keyof ProjectionValues)[] = PROJECTION_FIELDS[track];
+  const shown = hideEmpty && projection ? fields.filter((f) => !isEmpty(projection[f]) || f === 'channels') : fields;
+  const empty = fields.filter((f) => !shown.includes(f));
   return (
     <div className="rounded-lg border border-slate-300 bg-white p-4" data-testid={`projection-${track.toLowerCase()}`}>
       <h3 className="text-brand-900 text-lg font-bold [overflow-wrap:anywhere]">{heading}</h3>
       {projection ? (
         <dl className="mt-2 grid grid-cols-1 gap-x-4 gap-y-1 sm:grid-cols-[auto_minmax(0,1fr)]">
-          {PROJECTION_FIELDS[track].map((field) => (
+          {shown.map((field) => (
             <div key={field} className="contents">
               <dt className="font-semibold">{t(`referralForm.preview.fields.${field}`)}</dt>
               <dd className="mb-2 [overflow-wrap:anywhere] whitespace-pre-line sm:mb-0">
@@ -86,6 +97,12 @@ export function TrackProjection({
               </dd>
             </div>
           ))}
+          {empty.length > 0 && (
+            <div className="contents">
+              <dt className="font-semibold">{t('referralForm.preview.empty')}</dt>
+              <dd className="text-slate-700">{empty.map((f) => t(`referralForm.preview.fields.${f}`)).join(', ')}</dd>
+            </div>
+          )}
         </dl>
       ) : (
         <p className="mt-2">{t('referralForm.preview.erased')}</p>

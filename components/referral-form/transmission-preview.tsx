@@ -1,5 +1,7 @@
 'use client';
 
+import { useCallback } from 'react';
+
 import { useText } from '@/components/i18n/client-texts';
 import { TrackProjection } from '@/components/referral-form/track-projection';
 import { Button } from '@/components/ui/button';
@@ -37,6 +39,7 @@ export function TransmissionPreview({
   draft,
   options,
   sending,
+  correction,
   onSend,
   onEdit,
 }: {
@@ -44,10 +47,14 @@ export function TransmissionPreview({
   draft: ReferralDraft;
   options: ReferralFormOptions;
   sending: boolean;
+  /** Correcting an own referral: the button saves the correction. */
+  correction: boolean;
   onSend: () => void;
   onEdit: () => void;
 }) {
   const t = useText();
+  // Shown in place of the form: the focus moves here, so that screen readers and keyboards follow.
+  const focusOnMount = useCallback((element: HTMLElement | null) => element?.focus(), []);
   const municipality = options.municipalities.find((m) => m.id === draft.municipalityId)?.name ?? '';
   const parts: [Track, TrackDraft<unknown>][] = [['VICTIM', draft.victim]];
   if (draft.perpetrator) parts.push(['PERPETRATOR', draft.perpetrator]);
@@ -55,6 +62,7 @@ export function TransmissionPreview({
   return (
     <section
       id={id}
+      ref={focusOnMount}
       tabIndex={-1}
       className="space-y-4 outline-none"
       aria-labelledby={`${id}-heading`}
@@ -70,13 +78,18 @@ export function TransmissionPreview({
           track={track}
           heading={`${t(`referralForm.preview.to.${track}`)} ${partnerOf(options, track, draft, part)}`}
           projection={projectionOf(draft, track, municipality)}
+          hideEmpty
           languages={options.languages}
         />
       ))}
-      <p className="text-sm text-slate-700">{t('referralForm.preview.notSent')}</p>
+      <p className="text-sm text-slate-700">
+        {t(draft.perpetrator ? 'referralForm.preview.notSent' : 'referralForm.preview.notSentVictimOnly')}
+      </p>
       <div className="flex flex-col gap-3 sm:flex-row">
         <Button type="button" onClick={onSend} disabled={sending} className="w-full sm:w-auto">
-          {sending ? t('referralForm.submitting') : t('referralForm.submitReferral')}
+          {sending
+            ? t('referralForm.submitting')
+            : t(correction ? 'referralForm.submitCorrection' : 'referralForm.submitReferral')}
         </Button>
         <Button type="button" variant="secondary" onClick={onEdit} disabled={sending} className="w-full sm:w-auto">
           {t('referralForm.preview.edit')}

@@ -137,6 +137,8 @@ export type OwnReferralView = {
   status: ReferralStatus;
   version: number;
   submittedAt: Date;
+  /** When it was last corrected; null while never corrected. */
+  correctedAt: Date | null;
   correctable: boolean;
   municipalityName: string;
   /** Null when the personal data can no longer be opened (erased). */
@@ -156,6 +158,7 @@ export async function ownReferral({ actor, id }: { actor: Actor; id: string }): 
       ...STORED_REFERRAL_SELECT,
       createdById: true,
       submittedAt: true,
+      updatedAt: true,
       municipality: { select: { name: true } },
     },
   });
@@ -182,6 +185,7 @@ export async function ownReferral({ actor, id }: { actor: Actor; id: string }): 
     status: row.status,
     version: row.version,
     submittedAt: row.submittedAt,
+    correctedAt: row.version > 1 ? row.updatedAt : null,
     correctable: (row.status === 'SUBMITTED' || row.status === 'RETURNED') && draft?.details != null,
     municipalityName: row.municipality.name,
     draft,

@@ -1,4 +1,3 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod/mini';
 
 import { isHighRisk } from '@/lib/referrals/risk';
@@ -25,6 +24,7 @@ import {
 } from '@/lib/referrals/values';
 import { OVERRIDE_REASONS, type OverrideReasonValue } from '@/lib/routing/values';
 import { berlinDateOf, berlinLocalToInstant, instantOf, type Fold } from '@/lib/time/berlin';
+import { toE164 } from '@/lib/validation/phone';
 import { cleanText, personName } from '@/lib/validation/text';
 import { LANGUAGE_CODES, type LanguageCode } from '@/lib/partners/languages';
 
@@ -102,27 +102,17 @@ const birthDate = calendarDate.check(
 );
 
 /**
- * A phone number in German or international notation, stored normalised (E.164, "+495111234567") by
- * libphonenumber-js: the most common failure in practice is a wrong number, so a number that cannot exist
- * is refused where it is typed.
+ * A phone number in German or international notation, stored normalised (E.164, "+495111234567"): the most
+ * common failure in practice is a wrong number, so a number that cannot exist is refused where it is typed.
  */
 export function phoneNumber(max: number = MAX_LENGTH.phone) {
-  return cleanText({
-    max,
-    format: {
-      test: (s) => {
-        if (!/^[+0-9 ()/.-]+$/.test(s)) return false;
-        const number = parsePhoneNumberFromString(s, 'DE');
-        // E.164 allows 15 digits at most; the metadata's patterns alone let some longer German ones through.
-        return number?.isValid() === true && number.number.length <= 16;
-      },
-      error: 'errors.phoneFormat',
-    },
-  }).check(z.overwrite((s: string) => parsePhoneNumberFromString(s, 'DE')?.number ?? s));
+  return cleanText({ max, format: { test: (s) => toE164(s) !== null, error: 'errors.phoneFormat' } }).check(
+    z.overwrite((s: string) => toE164(s) ?? s),
+  );
 }
 
 const uuid = (error: string) => z.uuid({ error }).check(z.toLowerCase());
-const yesNo = (error = 'errors.required') => z.enum(YES_NO, { error });
+const yesNo = (error = 'errors.choiceRequired') => z.enum(YES_NO, { error });
 
 /** A set of values from a list (checkboxes): no duplicates, nothing outside the list. */
 function setOf<const T extends readonly [string, ...string[]]>(values: T) {
@@ -342,6 +332,16 @@ type Values = Partial<Record<FieldName, unknown>>;
 /** Whether a field was answered: a radio group nobody answered sends null from the browser. */
 const isGiven = (values: Values, field: FieldName) => values[field] !== undefined && values[field] !== null;
 
+/** What a missing answer is told: a choice is chosen, a text is filled in. */
+const MISSING: Partial<Record<FieldName, string>> = {
+  language: 'errors.choiceRequired',
+  otherPartyMayAnswer: 'errors.choiceRequired',
+  youthOfficeInformed: 'errors.choiceRequired',
+  perpetratorGender: 'errors.genderRequired',
+  perpetratorConsentMethod: 'errors.consentMethodRequired',
+};
+const missing = (field: FieldName) => MISSING[field] ?? 'errors.required';
+
 const issue = (ctx: Ctx, field: FieldName, message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
 
 /** An ambiguous or out-of-range time; `notBefore` / `notAfter` bound it. */
@@ -413,7 +413,7 @@ function crossFieldRules(config: ReferralFormConfig, mode: Mode) {
       return;
     }
     if (values.consent !== 'yes' && values.consent !== 'legalBasis') return;
-    for (const field of REQUIRED_WITH_CONSENT) if (!present(field)) issue(ctx, field, 'errors.required');
+    for (const field of REQUIRED_WITH_CONSENT) if (!present(field)) issue(ctx, field, missing(field));
 
     // Consent with its method and stated time, or a configured statutory basis.
     if (values.consent === 'yes') {
@@ -461,7 +461,7 @@ function crossFieldRules(config: ReferralFormConfig, mode: Mode) {
       if (!Array.isArray(values.childAgeBands) || values.childAgeBands.length === 0) {
         issue(ctx, 'childAgeBands', 'errors.childAgeBandsRequired');
       }
-      if (!present('youthOfficeInformed')) issue(ctx, 'youthOfficeInformed', 'errors.required');
+      if (!present('youthOfficeInformed')) issue(ctx, 'youthOfficeInformed', missing('youthOfficeInformed'));
     } else {
       if (Array.isArray(values.childAgeBands) && values.childAgeBands.length > 0) {
         issue(ctx, 'childAgeBands', 'errors.onlyWithChildren');
@@ -484,7 +484,7 @@ function crossFieldRules(config: ReferralFormConfig, mode: Mode) {
 
     // The perpetrator part: complete with that person's own consent, or absent.
     if (values.perpetrator === true) {
-      for (const field of REQUIRED_FOR_PERPETRATOR) if (!present(field)) issue(ctx, field, 'errors.required');
+      for (const field of REQUIRED_FOR_PERPETRATOR) if (!present(field)) issue(ctx, field, missing(field));
       checkTime(ctx, values, 'perpetratorConsentAt', {
         notBefore: incident,
         notAfter: new Date(now + CLOCK_SKEW_MS),

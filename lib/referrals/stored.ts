@@ -13,6 +13,7 @@ import type {
 } from '@/lib/referrals/schema';
 import { openReferral } from '@/lib/referrals/sealed';
 import { berlinLocalToInstant, instantToBerlinLocal, type Fold } from '@/lib/time/berlin';
+import { displayPhone } from '@/lib/validation/phone';
 
 /**
  * A stored referral read back (ADR 0009): opened with its data key into the structure the form produced,
@@ -161,7 +162,7 @@ export function formValuesOf(
     ...(person.birthDate ? { birthDate: person.birthDate } : { ageBand: person.ageBand ?? undefined }),
     language: person.language,
     interpreter: person.interpreter,
-    phone: person.phone,
+    phone: displayPhone(person.phone),
     safeTimes: person.safeTimes,
     otherPartyMayAnswer: yesNo(person.otherPartyMayAnswer),
     channels: victim.channels,
@@ -193,7 +194,7 @@ export function formValuesOf(
           perpetratorFirstName: perpetrator.person.firstName,
           perpetratorLastName: perpetrator.person.lastName,
           perpetratorGender: perpetrator.gender,
-          perpetratorPhone: perpetrator.person.phone,
+          perpetratorPhone: displayPhone(perpetrator.person.phone),
           perpetratorConsentMethod: perpetrator.lawfulBasis.method,
           perpetratorConsentAt: perpetrator.lawfulBasis.givenAt,
           ...(perpetrator.lawfulBasis.fold && { perpetratorConsentAtFold: perpetrator.lawfulBasis.fold }),

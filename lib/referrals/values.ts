@@ -8,6 +8,20 @@ import type { ConsentMethod, ContactChannel } from '@/lib/generated/prisma/enums
 
 export * from '@/lib/referrals/first-screen';
 
+/** Longest accepted texts: the schema refuses longer ones, the form's fields stop typing there. */
+export const MAX_LENGTH = {
+  caseNumber: 20,
+  name: 100,
+  phone: 30,
+  street: 100,
+  city: 60,
+  note: 500,
+} as const;
+
+/** Consent of the affected person; `legalBasis` only where the directorate configured one (LEGAL_BASES). */
+export const CONSENT_ANSWERS = ['yes', 'no', 'legalBasis'] as const;
+export type ConsentAnswer = (typeof CONSENT_ANSWERS)[number];
+
 export const CONSENT_METHODS = enumList<ConsentMethod>()(['VERBAL', 'SIGNED']);
 export type { ConsentMethod, ContactChannel };
 

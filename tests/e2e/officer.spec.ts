@@ -74,7 +74,7 @@ test.describe('the officer on a phone', () => {
     await page.getByLabel('Telefonnummer für die Kontaktaufnahme').fill('0171 2345678');
     await page.getByRole('checkbox', { name: 'Abends (18–21 Uhr)' }).check();
     await page
-      .getByRole('group', { name: /andere Partei an dieses Telefon/ })
+      .getByRole('group', { name: /gefährdende Person an dieses Telefon/ })
       .getByRole('radio', { name: 'Nein' })
       .check();
     await page.getByRole('checkbox', { name: 'Brief schicken' }).check();
@@ -120,13 +120,14 @@ test.describe('the officer on a phone', () => {
     const victimBlock = page.getByTestId('projection-victim');
     const perpetratorBlock = page.getByTestId('projection-perpetrator');
     await expect(victimBlock).toContainText(BISS_REGION);
-    await expect(victimBlock).toContainText('+491712345678');
+    // Numbers as people read them: a wrong digit stands out.
+    await expect(victimBlock).toContainText('0171 2345678');
     await expect(victimBlock).toContainText(`${street}, 30823 Garbsen`);
     await expect(victimBlock).toContainText('Anruf, Brief schicken');
     await expect(victimBlock).toContainText(note!);
     await expect(perpetratorBlock).toContainText('Die Gruppe Jugendhilfe gGmbH');
     await expect(perpetratorBlock).toContainText(perpLast!);
-    for (const secret of [first!, '+491712345678', street!, note!, 'Würgen']) {
+    for (const secret of [first!, '0171 2345678', street!, note!, 'Würgen']) {
       await expect(perpetratorBlock).not.toContainText(secret);
     }
     await expect(victimBlock).not.toContainText('Würgen');
@@ -188,14 +189,15 @@ test.describe('the officer on a phone', () => {
     await expect(page.getByRole('heading', { name: 'Vermittlung korrigieren' })).toBeVisible();
     // The stored values are in the form; the person gave the wrong number.
     await expect(page.locator('#lastName')).toHaveValue('Hollerbach');
-    await expect(page.getByLabel('Telefonnummer für die Kontaktaufnahme')).toHaveValue('+495113344556');
+    await expect(page.getByLabel('Telefonnummer für die Kontaktaufnahme')).toHaveValue('0511 3344556');
     await page.getByLabel('Telefonnummer für die Kontaktaufnahme').fill('0176 55544433');
     await expectNoAxeViolations(page);
     await submitWithPreview(page);
     await expect(page.getByTestId('submit-success')).toContainText('Die Korrektur ist gespeichert');
     await page.getByRole('link', { name: 'Zurück zur Vermittlung' }).last().click();
-    await expect(page.getByTestId('projection-victim')).toContainText('+4917655544433');
-    await expect(page.getByTestId('projection-victim')).not.toContainText('+495113344556');
+    await expect(page.getByTestId('projection-victim')).toContainText('0176 55544433');
+    await expect(page.getByTestId('projection-victim')).not.toContainText('0511 3344556');
+    await expect(page.getByTestId('referral-corrected')).toBeVisible();
 
     const [audit] = await queryDb<{ details: Record<string, unknown> }>(
       `SELECT details FROM "AuditEvent" WHERE action = 'REFERRAL_CORRECTED' ORDER BY id DESC LIMIT 1`,

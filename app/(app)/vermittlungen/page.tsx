@@ -62,6 +62,10 @@ export default async function MyReferralsPage({
                 className="mt-2 inline-flex min-h-11 items-center font-semibold underline underline-offset-4"
               >
                 {t('referralList.open')}
+                <span className="sr-only">
+                  {' '}
+                  ({t('referralList.caseNumber')} {r.caseNumber ?? r.id})
+                </span>
               </a>
             </li>
           ))}

@@ -27,7 +27,7 @@ export async function fillRequiredReferral(page: Page, person: Person): Promise<
   await page.getByLabel('Telefonnummer für die Kontaktaufnahme').fill(person.phone);
   await page.getByRole('checkbox', { name: 'Jederzeit' }).check();
   await page
-    .getByRole('group', { name: /andere Partei an dieses Telefon/ })
+    .getByRole('group', { name: /gefährdende Person an dieses Telefon/ })
     .getByRole('radio', { name: 'Nein' })
     .check();
   await page
@@ -36,11 +36,11 @@ export async function fillRequiredReferral(page: Page, person: Person): Promise<
     .check();
 }
 
-/** "Übermittlung prüfen", then "Vermittlung einreichen" in the transmission preview. */
+/** "Übermittlung prüfen", then "Vermittlung einreichen" (or "Korrektur speichern") in the preview. */
 export async function submitWithPreview(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Übermittlung prüfen' }).click();
   await expect(page.getByTestId('transmission-preview')).toBeVisible();
-  await page.getByRole('button', { name: 'Vermittlung einreichen' }).click();
+  await page.getByRole('button', { name: /^(Vermittlung einreichen|Korrektur speichern)$/ }).click();
 }
 
 export type StoredTrack = {

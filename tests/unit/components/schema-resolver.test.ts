@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { alsoChecking, lazySchemaResolver, schemaResolver, type Schema } from '@/components/forms/schema-resolver';
+import { alsoChecking } from '@/components/forms/also-checking';
+import { lazySchemaResolver, schemaResolver, type Schema } from '@/components/forms/schema-resolver';
 import { referralCrossFieldRules, referralSubmission } from '@/lib/referrals/schema';
 import { instantToBerlinLocal } from '@/lib/time/berlin';
 

@@ -207,12 +207,17 @@ describe('a referral with consent', () => {
     });
   });
 
-  it.each(['caseNumber', 'firstName', 'lastName', 'language', 'phone', 'otherPartyMayAnswer', 'consentAt'])(
-    'requires %s when the person consents',
-    (field) => {
-      expect(errorFor(without(valid, field), field)).toBe('errors.required');
-    },
-  );
+  it.each([
+    ['caseNumber', 'errors.required'],
+    ['firstName', 'errors.required'],
+    ['lastName', 'errors.required'],
+    ['language', 'errors.choiceRequired'],
+    ['phone', 'errors.required'],
+    ['otherPartyMayAnswer', 'errors.choiceRequired'],
+    ['consentAt', 'errors.required'],
+  ])('requires %s when the person consents (%s)', (field, message) => {
+    expect(errorFor(without(valid, field), field)).toBe(message);
+  });
 
   it('requires the way consent was given', () => {
     expect(errorFor(without(valid, 'consentMethod'), 'consentMethod')).toBe('errors.consentMethodRequired');
@@ -426,7 +431,7 @@ describe('household', () => {
       'errors.childAgeBandsRequired',
     );
     expect(errorFor({ ...valid, childrenCount: '2', childAgeBands: ['UNDER_3'] }, 'youthOfficeInformed')).toBe(
-      'errors.required',
+      'errors.choiceRequired',
     );
     expect(
       parse({ ...valid, childrenCount: '1', childAgeBands: ['FROM_12_TO_17'], youthOfficeInformed: 'no' }),
@@ -626,14 +631,14 @@ describe('the perpetrator part', () => {
   });
 
   it.each([
-    'perpetratorFirstName',
-    'perpetratorLastName',
-    'perpetratorGender',
-    'perpetratorPhone',
-    'perpetratorConsentMethod',
-    'perpetratorConsentAt',
-  ])('requires %s with the perpetrator part', (field) => {
-    expect(errorFor(without(complete, field), field)).toBe('errors.required');
+    ['perpetratorFirstName', 'errors.required'],
+    ['perpetratorLastName', 'errors.required'],
+    ['perpetratorGender', 'errors.genderRequired'],
+    ['perpetratorPhone', 'errors.required'],
+    ['perpetratorConsentMethod', 'errors.consentMethodRequired'],
+    ['perpetratorConsentAt', 'errors.required'],
+  ])('requires %s with the perpetrator part (%s)', (field, message) => {
+    expect(errorFor(without(complete, field), field)).toBe(message);
   });
 
   it('refuses perpetrator fields of the wrong kind', () => {

@@ -39,6 +39,12 @@ export default async function OwnReferralPage({ params }: { params: Promise<{ id
       <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1">
         <dt className="font-semibold">{t('referralDetail.submittedAt')}</dt>
         <dd>{when(referral.submittedAt)}</dd>
+        {referral.correctedAt && (
+          <>
+            <dt className="font-semibold">{t('referralDetail.correctedAt')}</dt>
+            <dd data-testid="referral-corrected">{when(referral.correctedAt)}</dd>
+          </>
+        )}
         <dt className="font-semibold">{t('referralDetail.status')}</dt>
         <dd data-testid="referral-status">{t(`status.${referral.status}`)}</dd>
       </dl>
