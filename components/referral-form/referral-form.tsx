@@ -114,10 +114,13 @@ export function ReferralForm({
   });
   const { register, handleSubmit, setError, setValue, reset, control, formState } = form;
 
-  useEffect(() => {
+  // The rest of the form and its validation load at the officer's first touch or key: by then the page is
+  // usable, and their parsing (the phone number plans above all) does not hold up the page becoming
+  // interactive on a slow phone. Loading twice is harmless: each loads once.
+  const warmUp = () => {
     void validation.preload();
     void loadSections();
-  }, [validation]);
+  };
 
   useEffect(() => {
     const target = focusRequest?.target;
@@ -231,6 +234,8 @@ export function ReferralForm({
       )}
       <form
         method="post"
+        onPointerDownCapture={warmUp}
+        onFocusCapture={warmUp}
         onSubmit={handleSubmit(onValid, () => setFocusTarget('errors'))}
         noValidate
         className={review ? 'hidden' : 'space-y-5'}
