@@ -1,11 +1,12 @@
 'use client';
 
 import { useEffect } from 'react';
-import { useFormState, useWatch, type UseFormReturn } from 'react-hook-form';
+import { useFormState, type UseFormReturn } from 'react-hook-form';
 
 import { useText } from '@/components/i18n/client-texts';
 import { DateTimeField } from '@/components/referral-form/date-time-field';
 import type { ErrorOf, FormValues } from '@/components/referral-form/form-values';
+import { useFieldValues } from '@/components/referral-form/use-field-values';
 import { RoutingChoice } from '@/components/referral-form/routing-choice';
 import { Checkbox } from '@/components/ui/checkbox';
 import { Field, inputClass, RadioGroup } from '@/components/ui/field';
@@ -243,23 +244,20 @@ export function FurtherSections({
   duplicateWarning,
 }: SectionProps & { duplicateWarning: boolean }) {
   const t = useText();
-  const { register, control } = form;
+  const { register } = form;
   useLeaveWarning(form);
   const [consent, channels, childrenCount, wegweisung, indicators, judgesHighRisk, perpetrator, note, incidentAt] =
-    useWatch({
-      control,
-      name: [
-        'consent',
-        'channels',
-        'childrenCount',
-        'wegweisung',
-        'riskIndicators',
-        'officerJudgesHighRisk',
-        'perpetrator',
-        'note',
-        'incidentAt',
-      ],
-    });
+    useFieldValues(form, [
+      'consent',
+      'channels',
+      'childrenCount',
+      'wegweisung',
+      'riskIndicators',
+      'officerJudgesHighRisk',
+      'perpetrator',
+      'note',
+      'incidentAt',
+    ]);
   const letters = Array.isArray(channels) && channels.includes('LETTER');
   const children = Number(childrenCount ?? '0') > 0;
   const highRisk = isHighRisk(

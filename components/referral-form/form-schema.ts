@@ -1,6 +1,11 @@
 import { alsoChecking } from '@/components/forms/also-checking';
 import type { Schema } from '@/components/forms/schema-resolver';
-import { referralCrossFieldRules, referralSubmission, type Mode, type ReferralFormConfig } from '@/lib/referrals/schema';
+import {
+  referralCrossFieldRules,
+  referralSubmission,
+  type Mode,
+  type ReferralFormConfig,
+} from '@/lib/referrals/schema';
 
 /**
  * The form's validation: the server's schema, plus the rules between fields over the raw values while

@@ -1,10 +1,11 @@
 'use client';
 
 import { useEffect, useMemo, useState } from 'react';
-import { useWatch, type UseFormReturn } from 'react-hook-form';
+import type { UseFormReturn } from 'react-hook-form';
 
 import { useText } from '@/components/i18n/client-texts';
 import { TRACK_FIELDS, type ErrorOf, type FormValues } from '@/components/referral-form/form-values';
+import { useFieldValues } from '@/components/referral-form/use-field-values';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field, inputClass, RadioGroup } from '@/components/ui/field';
@@ -41,7 +42,7 @@ export function RoutingChoice({
   const t = useText();
   const f = TRACK_FIELDS[track];
   const texts = track === 'VICTIM' ? 'referralForm' : 'referralForm.perpetratorRouting';
-  const { register, control, setFocus } = form;
+  const { register, setFocus } = form;
   const [overriding, setOverriding] = useState(false);
   // The officer asked for another partner: the choice is the next thing to do.
   useEffect(() => {
@@ -49,11 +50,15 @@ export function RoutingChoice({
   }, [overriding, setFocus, f.overridePartner]);
   const rules = useMemo(() => options.rules.map(fromRoutingRuleDto), [options.rules]);
   const partnerName = (id: string) => options.partners.find((p) => p.id === id)?.name ?? '';
-  const [rawGender, municipalityId, incidentAt, fold] = useWatch({
-    control,
-    name: [f.gender, 'municipalityId', 'incidentAt', 'incidentAtFold'],
-  });
-  const gender = rawGender as GenderValue | undefined;
+  const [rawGender, municipalityId, incidentAt, fold, preferred, overridden] = useFieldValues(form, [
+    f.gender,
+    'municipalityId',
+    'incidentAt',
+    'incidentAtFold',
+    f.preferred,
+    f.overridePartner,
+  ]);
+  const gender = (rawGender ?? undefined) as GenderValue | undefined;
 
   const at = incidentAt ? instantOf(incidentAt, fold === 'later' ? 'later' : 'earlier') : null;
   const context = at && municipalityId ? { track, municipalityId, at } : null;
@@ -71,7 +76,6 @@ export function RoutingChoice({
       : t(`${texts}.routingPreviewNone`);
   const destination = gap ? t(`${texts}.gapNotice`) : gender && gender !== 'NOT_STATED' ? previewText : '';
   // What the person is told happens next: the description of the partner the referral goes to.
-  const [preferred, overridden] = useWatch({ control, name: [f.preferred, f.overridePartner] });
   const chosen = open ? overridden : gender === 'NOT_STATED' ? preferred : ruled;
   const description = options.partners.find((p) => p.id === chosen)?.description;
   useEffect(() => onDestination?.(destination), [destination, onDestination]);
