@@ -7,7 +7,7 @@ import type { FormValues } from '@/components/referral-form/form-values';
 
 export { showServerFieldErrors } from '@/components/forms/server-field-errors';
 
-export const ERROR_SUMMARY_ID = 'error-summary';
+const ERROR_SUMMARY_ID = 'error-summary';
 
 /** The control a field's error belongs to: the field itself, or the first option of a group. */
 function controlOf(name: string): HTMLElement | null {

@@ -1,7 +1,6 @@
 'use server';
 
 import { action } from '@/lib/actions';
-import { failure } from '@/lib/result';
 import { serverReferralCorrection, serverReferralSubmission } from '@/lib/referrals/config';
 import { correctReferral, submitReferral } from '@/lib/referrals/service';
 
@@ -14,10 +13,5 @@ export const submitReferralAction = action(
 /** "Korrigieren": the officer's own referral, until the supervisor approved it. */
 export const correctReferralAction = action(
   { permission: 'referral:correct-own', input: serverReferralCorrection },
-  ({ actor, input }) =>
-    input.consent === 'yes'
-      ? correctReferral({ actor, input })
-      : Promise.resolve(
-          failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { consent: ['errors.correctionCannotDecline'] }),
-        ),
+  ({ actor, input }) => correctReferral({ actor, input }),
 );

@@ -35,7 +35,7 @@ export function openReferral(row: { id: string; dataKey: string | null; details:
 }
 
 /** The Vorgangsnummer as compared: separators do not make another case ("2026/4711" is "20264711"). */
-export function normaliseCaseNumber(caseNumber: string): string {
+function normaliseCaseNumber(caseNumber: string): string {
   return caseNumber.replace(/[^0-9A-Za-z]/g, '').toUpperCase();
 }
 

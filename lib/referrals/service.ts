@@ -450,8 +450,12 @@ export async function correctReferral({
   input,
 }: {
   actor: Actor;
-  input: ReferralDraft;
+  input: ReferralSubmission;
 }): Promise<ActionResult<SubmissionOutcome>> {
+  // The correction schema refuses both already (a correction names its referral and cannot decline).
+  if (input.consent === 'no') {
+    return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { consent: ['errors.correctionCannotDecline'] });
+  }
   const correction = input.correction;
   if (!correction) return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { referralId: ['errors.reload'] });
   const incidentAt = instant(input.incidentAt, input.incidentAtFold);
