@@ -66,6 +66,14 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
  * OIDC_ROLE_MAP: "idp-value=ROLE,other-value=ROLE". Split at the last "=", so a value may contain "="
  * (e.g. a group DN) but not ",".
  */
+/** A timeliness target: a quarter of an hour up to four weeks. */
+const targetHours = (fallback: number) =>
+  z.coerce
+    .number()
+    .min(0.25)
+    .max(24 * 28)
+    .default(fallback);
+
 const roleMap = z.string().transform((value, ctx): Record<string, Role> | undefined => {
   const pairs = value
     .split(',')
@@ -170,6 +178,17 @@ const schema = z
           .filter(Boolean),
       )
       .refine((list) => list.every((item) => item.length <= 100), 'each reference at most 100 characters'),
+    /**
+     * Timeliness targets in hours (DESIGN.md section 3), each with a shorter one for high-risk referrals: the
+     * supervisor's approval after submission; the partner's acknowledgement and the first contact attempt,
+     * both counted from the approval. A referral is overdue once its current step's target has passed.
+     */
+    TARGET_APPROVE_HOURS: targetHours(4),
+    TARGET_APPROVE_HIGH_RISK_HOURS: targetHours(1),
+    TARGET_ACKNOWLEDGE_HOURS: targetHours(24),
+    TARGET_ACKNOWLEDGE_HIGH_RISK_HOURS: targetHours(4),
+    TARGET_FIRST_CONTACT_HOURS: targetHours(72),
+    TARGET_FIRST_CONTACT_HIGH_RISK_HOURS: targetHours(24),
     /** 'disabled': e-mail/password sign-in is switched off (production with OIDC). */
     LOCAL_ACCOUNTS: z.enum(['enabled', 'disabled']).default('enabled'),
   })

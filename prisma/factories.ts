@@ -320,6 +320,26 @@ export const DEMO_USERS: UserSpec[] = [
     inspectionCode: 'PI-GAR',
   },
   {
+    // A second supervisor for the four-eyes journey: scoped to one station of the same inspection.
+    email: 'schichtleitung@polizei.example',
+    displayName: 'PHKin Nadine Roth (Demo)',
+    role: 'SUPERVISOR',
+    password: DEMO_PASSWORD,
+    totpSecret: DEMO_TOTP_SECRET,
+    recoveryCodes: DEMO_RECOVERY_CODES,
+    stationCode: 'PK-GARBSEN',
+  },
+  {
+    // A supervisor of another inspection: sees none of Garbsen's referrals.
+    email: 'supervisor.hannover@polizei.example',
+    displayName: 'PHK Stefan Brandes (Demo)',
+    role: 'SUPERVISOR',
+    password: DEMO_PASSWORD,
+    totpSecret: DEMO_TOTP_SECRET,
+    recoveryCodes: DEMO_RECOVERY_CODES,
+    inspectionCode: 'PI-H',
+  },
+  {
     email: 'admin@polizei.example',
     displayName: 'Sabine Wolff (Demo)',
     role: 'ADMIN',

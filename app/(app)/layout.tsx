@@ -10,10 +10,14 @@ export default async function SignedInLayout({ children }: { children: ReactNode
   const navItems: NavItem[] = [
     ...(can(actor.role, 'referral:create') ? [{ href: '/vermittlungen/neu', labelKey: 'newReferral' } as const] : []),
     ...(can(actor.role, 'referral:read-own') ? [{ href: '/vermittlungen', labelKey: 'myReferrals' } as const] : []),
+    ...(can(actor.role, 'review:read') ? [{ href: '/pruefung', labelKey: 'review' } as const] : []),
     ...(can(actor.role, 'users:manage') ? [{ href: '/verwaltung/benutzer', labelKey: 'users' } as const] : []),
     ...(can(actor.role, 'partners:manage') ? [{ href: '/verwaltung/partner', labelKey: 'partners' } as const] : []),
     ...(can(actor.role, 'routing:manage')
       ? [{ href: '/verwaltung/zustaendigkeit', labelKey: 'responsibilities' } as const]
+      : []),
+    ...(can(actor.role, 'stations:manage')
+      ? [{ href: '/verwaltung/dienststellen', labelKey: 'stations' } as const]
       : []),
     ...(can(actor.role, 'routing:read')
       ? [{ href: '/wer-ist-zustaendig', labelKey: 'whoIsResponsible' } as const]

@@ -3,7 +3,8 @@ import { getTranslations } from 'next-intl/server';
 import { Alert } from '@/components/ui/alert';
 import { buttonClass } from '@/components/ui/button';
 import { can } from '@/lib/auth/permissions';
-import { requireUser } from '@/lib/auth/guards';
+import { requireUser, type Actor } from '@/lib/auth/guards';
+import { reviewSummary } from '@/lib/review/queries';
 import { coverageReport } from '@/lib/routing/queries';
 
 /** The admin's start page warns while any person would fall through a gap in the responsibilities. */
@@ -18,6 +19,46 @@ async function CoverageWarning() {
         {t('coverageGapLink')}
       </a>
     </Alert>
+  );
+}
+
+/** The supervisor's start page: what waits for review and what is overdue, at a glance. */
+async function SupervisorSummary({ actor }: { actor: Actor }) {
+  const [summary, t] = await Promise.all([reviewSummary(actor), getTranslations()]);
+  if (!summary) return <Alert tone="warning">{t('review.noScope')}</Alert>;
+  return (
+    <>
+      <div className="grid gap-3 sm:grid-cols-2">
+        <a
+          href="/pruefung"
+          className="rounded-lg border border-slate-300 bg-white p-4 hover:bg-slate-50"
+          data-testid="summary-to-review"
+        >
+          <span className="block text-3xl font-bold">{summary.toReview}</span>
+          <span className="font-semibold underline underline-offset-4">
+            {t('home.toReview', { count: summary.toReview })}
+          </span>
+        </a>
+        <a
+          href={summary.overdueToReview > 0 ? '/pruefung?overdue=1' : '/pruefung'}
+          className={`rounded-lg border p-4 ${summary.overdue > 0 ? 'border-l-8 border-red-800 bg-red-50' : 'border-slate-300 bg-white'}`}
+          data-testid="summary-overdue"
+        >
+          <span className="block text-3xl font-bold">{summary.overdue}</span>
+          <span className="font-semibold underline underline-offset-4">
+            {t('home.overdue', { count: summary.overdue })}
+          </span>
+        </a>
+      </div>
+      <div className="flex flex-col gap-3 sm:flex-row">
+        <a href="/pruefung" className={buttonClass('primary')}>
+          {t('home.openQueue')}
+        </a>
+        <a href="/wer-ist-zustaendig" className={buttonClass('secondary')}>
+          {t('routing.who.title')}
+        </a>
+      </div>
+    </>
   );
 }
 
@@ -60,18 +101,13 @@ export default async function HomePage() {
             <a href="/verwaltung/benutzer" className={buttonClass('secondary')}>
               {t('users.title')}
             </a>
+            <a href="/verwaltung/dienststellen" className={buttonClass('secondary')}>
+              {t('stations.title')}
+            </a>
           </div>
         </>
-      ) : can(actor.role, 'routing:read') ? (
-        <>
-          <p className="max-w-prose">{t('home.supervisorIntro')}</p>
-          <a href="/wer-ist-zustaendig" className={buttonClass('primary')}>
-            {t('routing.who.title')}
-          </a>
-          <p className="max-w-prose">
-            {t('home.noFunctionsYet')} {t('home.comingSoon.SUPERVISOR')}
-          </p>
-        </>
+      ) : can(actor.role, 'review:read') ? (
+        <SupervisorSummary actor={actor} />
       ) : (
         <p className="max-w-prose">
           {t('home.noFunctionsYet')}{' '}

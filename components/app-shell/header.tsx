@@ -5,7 +5,15 @@ import { SignOutButton } from '@/components/app-shell/sign-out-button';
 
 export type NavItem = {
   href: string;
-  labelKey: 'newReferral' | 'myReferrals' | 'users' | 'partners' | 'responsibilities' | 'whoIsResponsible';
+  labelKey:
+    | 'newReferral'
+    | 'myReferrals'
+    | 'review'
+    | 'users'
+    | 'stations'
+    | 'partners'
+    | 'responsibilities'
+    | 'whoIsResponsible';
 };
 
 /**

@@ -27,6 +27,14 @@ export const PERMISSIONS = [
   'routing:manage',
   /** "Wer ist zuständig?": which partner a referral would go to, by which rule (read-only). */
   'routing:read',
+  /** The review queue of one's station or inspection, and opening its referrals (an audited consultation). */
+  'review:read',
+  /** Four-eyes decision on a referral of one's scope: approve it, or return it to the officer with a comment. */
+  'review:decide',
+  /** Record that a person withdrew consent: the referral is withdrawn and its personal data erased at once. */
+  'review:record-withdrawal',
+  /** Switch a station between four-eyes review and direct dispatch. */
+  'stations:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -38,7 +46,14 @@ const TABLE: Record<Role, readonly Permission[]> = {
     'account:sign-out-everywhere',
     'account:change-password',
   ],
-  SUPERVISOR: ['account:sign-out-everywhere', 'account:change-password', 'routing:read'],
+  SUPERVISOR: [
+    'account:sign-out-everywhere',
+    'account:change-password',
+    'routing:read',
+    'review:read',
+    'review:decide',
+    'review:record-withdrawal',
+  ],
   ADMIN: [
     'account:sign-out-everywhere',
     'account:change-password',
@@ -46,6 +61,7 @@ const TABLE: Record<Role, readonly Permission[]> = {
     'partners:manage',
     'routing:manage',
     'routing:read',
+    'stations:manage',
   ],
   PARTNER: ['account:sign-out-everywhere', 'account:change-password'],
   AUDITOR: ['account:sign-out-everywhere', 'account:change-password'],

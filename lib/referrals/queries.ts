@@ -13,6 +13,8 @@ import { MAX_INCIDENT_AGE_DAYS, type VictimPerson } from '@/lib/referrals/schema
 import { referralFormConfig } from '@/lib/referrals/config';
 import { openReferral } from '@/lib/referrals/sealed';
 import { STORED_REFERRAL_SELECT, storedDraft, type StoredReferral } from '@/lib/referrals/stored';
+import { timelineOf, type TimelineEntry } from '@/lib/referrals/timeline';
+import { unwrapDataKey } from '@/lib/crypto/envelope';
 import { isUuid } from '@/lib/validation/uuid';
 import { listMunicipalities, loadRulesForPreview } from '@/lib/routing/queries';
 
@@ -144,6 +146,7 @@ export type OwnReferralView = {
   /** Null when the personal data can no longer be opened (erased). */
   draft: StoredReferral | null;
   tracks: { track: Track; status: ReferralStatus; partnerName: string }[];
+  timeline: TimelineEntry[];
 };
 
 /**
@@ -179,7 +182,8 @@ export async function ownReferral({ actor, id }: { actor: Actor; id: string }): 
     entityType: 'Referral',
     entityId: row.id,
   });
-  const draft = row.dataKey ? storedDraft(row) : null;
+  const dataKey = unwrapDataKey(row.dataKey, row.id);
+  const draft = dataKey ? storedDraft(row) : null;
   return {
     id: row.id,
     status: row.status,
@@ -190,5 +194,11 @@ export async function ownReferral({ actor, id }: { actor: Actor; id: string }): 
     municipalityName: row.municipality.name,
     draft,
     tracks: row.tracks.map((t) => ({ track: t.track, status: t.status, partnerName: t.partner.name })),
+    timeline: await timelineOf(db(), row.id, dataKey),
   };
+}
+
+/** How many of the officer's referrals wait for a correction (returned by a supervisor). */
+export async function countReturned(actor: Actor): Promise<number> {
+  return db().referral.count({ where: { createdById: actor.id, status: 'RETURNED' } });
 }

@@ -13,6 +13,7 @@ import {
   type TrackDraft,
   type VictimPerson,
 } from '@/lib/referrals/schema';
+import { approvalDue, recordStep, transition } from '@/lib/referrals/lifecycle';
 import { caseNumberIndex, openReferral, sealDetails, sealPerson } from '@/lib/referrals/sealed';
 import {
   contentOf,
@@ -127,15 +128,23 @@ async function createReferral({
       // Refusing rolls back the claim too: the officer may correct the form and send it again with the same key.
       const routes = await routeTracks(tx, input, incidentAt);
       if (!input.confirmDuplicate) await refuseLikelyDuplicate(tx, input);
+      // Read FOR SHARE: an admin's switch of the review mode waits for the submissions already under way.
+      const [station] = await tx.$queryRaw<{ inspectionId: string; reviewMode: 'FOUR_EYES' | 'DIRECT' }[]>`
+        SELECT "inspectionId", "reviewMode"::text AS "reviewMode" FROM "Station"
+         WHERE id = ${actor.stationId}::uuid FOR SHARE`;
+      if (!station) throw new Error("the officer's station does not exist");
       const referralId = uuid7();
       const { dataKey, wrapped } = newDataKey(referralId);
       const now = new Date();
       await tx.referral.create({
         data: {
           id: referralId,
+          statusChangedAt: now,
+          dueAt: approvalDue(now, input.highRisk),
           incidentAt,
           municipalityId: input.municipalityId,
           stationId: actor.stationId,
+          inspectionId: station.inspectionId,
           createdById: actor.id,
           highRisk: input.highRisk,
           caseNumberIndex: new Uint8Array(caseNumberIndex(input.details.caseNumber)),
@@ -156,6 +165,21 @@ async function createReferral({
         entityId: referralId,
         details: Object.fromEntries(routes.flatMap(routingAudit)),
       });
+      await recordStep(tx, {
+        referralId,
+        step: 'SUBMITTED',
+        track: null,
+        from: null,
+        to: 'SUBMITTED',
+        at: now,
+        actor,
+        comment: null,
+      });
+      // Direct dispatch: the system approves at once, recorded as such (DESIGN.md section 3).
+      if (station.reviewMode === 'DIRECT') {
+        const approved = await transition(tx, { referralId, from: 'SUBMITTED', to: 'APPROVED', by: 'SYSTEM' });
+        if (!approved.ok) throw new Error(`direct dispatch refused: ${approved.error}`);
+      }
       return {
         ok: true,
         referralId,
@@ -512,7 +536,6 @@ export async function correctReferral({
       await tx.referral.update({
         where: { id: referralId },
         data: {
-          status: 'SUBMITTED',
           incidentAt,
           municipalityId: input.municipalityId,
           highRisk: input.highRisk,
@@ -534,20 +557,20 @@ export async function correctReferral({
           select: { id: true },
         });
       }
-      await recordAudit(tx, {
-        actorId: actor.id,
-        actorRole: actor.role,
-        action: 'REFERRAL_CORRECTED',
-        entityType: 'Referral',
-        entityId: referralId,
+      // The row is locked and its version checked above: the lifecycle's step (corrected while waiting, or
+      // resubmitted after a return) with its timeline entry and audit event.
+      const moved = await transition(tx, {
+        referralId,
+        from: current.status as 'SUBMITTED' | 'RETURNED',
+        to: 'SUBMITTED',
+        by: actor,
         details: {
           version: correction.version + 1,
-          fromStatus: current.status,
-          toStatus: 'SUBMITTED',
           changed: changedSections(before, after).join(',') || 'none',
           ...Object.fromEntries(routes.flatMap(routingAudit)),
         },
       });
+      if (!moved.ok) throw new Error(`a locked correctable referral did not move: ${moved.error}`);
       return { ok: true, tracks: routes.map((route) => ({ track: route.track, partnerName: route.partnerName })) };
     })
     .catch(refusal);

@@ -4,7 +4,15 @@
  * DESIGN.md section 4 is the inventory: nothing outside these lists is collected.
  */
 import { enumList } from '@/lib/enum-list';
-import type { ConsentMethod, ContactChannel } from '@/lib/generated/prisma/enums';
+import type {
+  ConsentMethod,
+  ContactChannel,
+  OverrideReason,
+  ReferralStatus,
+  RoutingReason,
+} from '@/lib/generated/prisma/enums';
+
+export type { OverrideReason, ReferralStatus, RoutingReason };
 
 export * from '@/lib/referrals/first-screen';
 
@@ -60,3 +68,15 @@ export type YesNo = (typeof YES_NO)[number];
 
 /** A Wegweisung (§ 17 NPOG) lasts at most 14 days (§ 17 Abs. 2 NPOG). */
 export const MAX_WEGWEISUNG_DAYS = 14;
+
+/** The statuses of the lifecycle (lib/referrals/lifecycle.ts), in its order: the queue's tabs. */
+export const REFERRAL_STATUSES = enumList<ReferralStatus>()([
+  'SUBMITTED',
+  'RETURNED',
+  'APPROVED',
+  'DISPATCHED',
+  'ACKNOWLEDGED',
+  'CLOSED',
+  'WITHDRAWN',
+  'PURGED',
+]);

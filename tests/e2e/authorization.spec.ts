@@ -37,6 +37,14 @@ const adminsOnly: Record<Role, Outcome> = {
   AUDITOR: 'not-found',
 };
 
+const supervisorsOnly: Record<Role, Outcome> = {
+  OFFICER: 'not-found',
+  SUPERVISOR: 'ok',
+  ADMIN: 'not-found',
+  PARTNER: 'not-found',
+  AUDITOR: 'not-found',
+};
+
 /**
  * Signed-in pages; /anmelden is public and redirects signed-in users home; the second-factor step
  * (SIGN_IN_STEP) needs a session that has passed the password and sends complete sessions on.
@@ -84,6 +92,11 @@ const PAGES: Record<string, Record<Role, Outcome> | 'PUBLIC' | 'SIGN_IN_STEP'> =
   '/verwaltung/zustaendigkeit/aendern': adminsOnly,
   '/verwaltung/zustaendigkeit/[id]': adminsOnly,
   '/verwaltung/abdeckung': adminsOnly,
+  '/verwaltung/dienststellen': adminsOnly,
+  // The review queue and its referrals: supervisors of the referral's scope (review:read); the demo
+  // supervisor's inspection holds the demo officer's station. Another inspection's supervisor: see below.
+  '/pruefung': supervisorsOnly,
+  '/pruefung/[id]': supervisorsOnly,
   // "Wer ist zuständig?": admins, and supervisors read-only (routing:read).
   '/wer-ist-zustaendig': {
     OFFICER: 'not-found',
@@ -101,7 +114,7 @@ async function urlOf(route: string): Promise<string> {
     ? await queryDb<{ id: string }>(`SELECT id FROM "Partner" WHERE code = 'MB-H'`)
     : route.startsWith('/verwaltung/zustaendigkeit/')
       ? await queryDb<{ id: string }>(`SELECT id FROM "Municipality" WHERE name = 'Sehnde'`)
-      : route.startsWith('/vermittlungen/')
+      : route.startsWith('/vermittlungen/') || route.startsWith('/pruefung/')
         ? await queryDb<{ id: string }>(
             `SELECT r.id FROM "Referral" r JOIN "User" u ON u.id = r."createdById" WHERE u.email = $1 LIMIT 1`,
             [ROLE_ACCOUNTS.OFFICER],
@@ -143,6 +156,18 @@ test('a referral that is not the officer’s own, or none at all, is "not found"
     expect((await page.goto(`/vermittlungen/${id}`))?.status(), id).toBe(404);
     expect((await page.goto(`/vermittlungen/${id}/korrigieren`))?.status(), id).toBe(404);
   }
+});
+
+test('a supervisor of another inspection finds the referral "not found", like one that does not exist', async ({
+  page,
+}) => {
+  await signIn(page, 'supervisor.hannover@polizei.example');
+  const own = await urlOf('/pruefung/[id]');
+  for (const url of [own, '/pruefung/0199a7a2-0000-7000-8000-000000000000', '/pruefung/not-a-uuid']) {
+    expect((await page.goto(url))?.status(), url).toBe(404);
+  }
+  await page.goto('/pruefung');
+  await expect(page.locator(`a[href="${own}"]`)).toHaveCount(0);
 });
 
 test('every page has a row in the matrix', () => {

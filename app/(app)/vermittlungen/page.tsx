@@ -4,7 +4,8 @@ import { getFormatter, getTranslations } from 'next-intl/server';
 
 import { buttonClass } from '@/components/ui/button';
 import { requirePermission, titleFor } from '@/lib/auth/guards';
-import { listOwnReferrals } from '@/lib/referrals/queries';
+import { countReturned, listOwnReferrals } from '@/lib/referrals/queries';
+import { Alert } from '@/components/ui/alert';
 
 export function generateMetadata(): Promise<Metadata> {
   return titleFor('referral:read-own', 'referralList', 'title');
@@ -18,7 +19,10 @@ export default async function MyReferralsPage({
   const actor = await requirePermission('referral:read-own');
   const { nach } = await searchParams;
   const cursor = typeof nach === 'string' ? nach : undefined;
-  const { items, nextCursor } = await listOwnReferrals({ actor, cursor });
+  const [{ items, nextCursor }, returned] = await Promise.all([
+    listOwnReferrals({ actor, cursor }),
+    countReturned(actor),
+  ]);
   const t = await getTranslations();
   const format = await getFormatter();
   const when = (d: Date) => format.dateTime(d, { dateStyle: 'medium', timeStyle: 'short' });
@@ -31,12 +35,21 @@ export default async function MyReferralsPage({
           {t('referralList.new')}
         </a>
       </div>
+      {returned > 0 && (
+        <Alert tone="warning" testId="returned-banner">
+          {t('referralList.returnedBanner', { count: returned })}
+        </Alert>
+      )}
       {items.length === 0 ? (
         <p>{t('referralList.empty')}</p>
       ) : (
         <ul className="space-y-3" data-testid="referral-list">
           {items.map((r) => (
-            <li key={r.id} className="rounded-lg border border-slate-300 bg-white p-4" data-testid="referral-row">
+            <li
+              key={r.id}
+              className={`rounded-lg border bg-white p-4 ${r.status === 'RETURNED' ? 'border-l-8 border-amber-600' : 'border-slate-300'}`}
+              data-testid="referral-row"
+            >
               <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm sm:grid-cols-[auto_minmax(0,1fr)_auto_minmax(0,1fr)] [&_dd]:[overflow-wrap:anywhere]">
                 <dt className="font-semibold">{t('referralList.person')}</dt>
                 <dd>{r.personName ?? t('referralList.personErased')}</dd>
@@ -55,7 +68,9 @@ export default async function MyReferralsPage({
                   </Fragment>
                 ))}
                 <dt className="font-semibold">{t('referralList.status')}</dt>
-                <dd>{t(`status.${r.status}`)}</dd>
+                <dd className={r.status === 'RETURNED' ? 'font-semibold text-amber-950' : undefined}>
+                  {t(`status.${r.status}`)}
+                </dd>
               </dl>
               <a
                 href={`/vermittlungen/${r.id}`}

@@ -1,0 +1,124 @@
+import type { Metadata } from 'next';
+import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
+import { notFound } from 'next/navigation';
+
+import { ClientTextsProvider } from '@/components/i18n/client-texts';
+import { TrackProjection } from '@/components/referral-form/track-projection';
+import { DecisionPanel } from '@/components/review/decision-panel';
+import { UrgencyBadges } from '@/components/review/queue-list';
+import { Timeline } from '@/components/review/timeline';
+import { WithdrawalForm } from '@/components/review/withdrawal-form';
+import { Alert } from '@/components/ui/alert';
+import { can } from '@/lib/auth/permissions';
+import { requirePermission, titleFor } from '@/lib/auth/guards';
+import { clientTexts } from '@/lib/i18n/client-texts';
+import { languageOptions } from '@/lib/partners/languages';
+import { OPEN_STATUSES } from '@/lib/referrals/lifecycle';
+import { projectionOf } from '@/lib/referrals/projection';
+import { referralForReview } from '@/lib/review/queries';
+
+export function generateMetadata(): Promise<Metadata> {
+  return titleFor('review:read', 'review.detail', 'title');
+}
+
+const isOpen = (status: string) => (OPEN_STATUSES as readonly string[]).includes(status);
+
+/** One referral of the supervisor's scope: what each partner would receive, how it was routed, its steps. */
+export default async function ReviewReferralPage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requirePermission('review:read');
+  const { id } = await params;
+  const referral = await referralForReview({ actor, id });
+  if (!referral) notFound();
+  const [t, format, texts, locale] = await Promise.all([
+    getTranslations(),
+    getFormatter(),
+    clientTexts('referralForm', 'gender'),
+    getLocale(),
+  ]);
+  const now = new Date();
+  const when = (d: Date) => format.dateTime(d, { dateStyle: 'medium', timeStyle: 'short' });
+  const overdue = referral.dueAt !== null && referral.dueAt < now;
+  const decidable =
+    referral.status === 'SUBMITTED' && !referral.own && referral.draft !== null && can(actor.role, 'review:decide');
+  const withdrawable = isOpen(referral.status) && can(actor.role, 'review:record-withdrawal');
+  const perpetrator = referral.tracks.find((track) => track.track === 'PERPETRATOR');
+
+  return (
+    <div className="mx-auto max-w-2xl space-y-4">
+      <a href="/pruefung" className="inline-flex min-h-11 items-center underline underline-offset-4">
+        {t('review.detail.back')}
+      </a>
+      <h1 className="text-2xl font-bold">{t('review.detail.title')}</h1>
+      <UrgencyBadges highRisk={referral.highRisk} overdue={overdue} />
+      <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 [&_dd]:[overflow-wrap:anywhere]">
+        <dt className="font-semibold">{t('review.detail.status')}</dt>
+        <dd data-testid="review-status">{t(`status.${referral.status}`)}</dd>
+        <dt className="font-semibold">{t('review.detail.submittedAt')}</dt>
+        <dd>{when(referral.submittedAt)}</dd>
+        <dt className="font-semibold">{t('review.row.waiting')}</dt>
+        <dd>{format.relativeTime(referral.statusChangedAt, now)}</dd>
+        {referral.dueAt && (
+          <>
+            <dt className="font-semibold">{t('review.row.due')}</dt>
+            <dd className={overdue ? 'font-semibold text-red-900' : undefined}>
+              {when(referral.dueAt)} ({format.relativeTime(referral.dueAt, now)})
+            </dd>
+          </>
+        )}
+        <dt className="font-semibold">{t('review.row.officer')}</dt>
+        <dd>
+          {referral.officerName}, {referral.stationName}
+        </dd>
+      </dl>
+      {decidable && (
+        <a
+          href="#entscheidung"
+          className="inline-flex min-h-11 items-center font-semibold underline underline-offset-4"
+        >
+          {t('review.detail.toDecision')}
+        </a>
+      )}
+      {referral.own && referral.status === 'SUBMITTED' && (
+        <Alert tone="info" testId="own-referral">
+          {t('review.errors.ownReferral')}
+        </Alert>
+      )}
+      {!referral.draft && <Alert tone="info">{t('review.detail.erased')}</Alert>}
+      <h2 className="text-xl font-bold">{t('review.detail.sent')}</h2>
+      <ClientTextsProvider texts={texts}>
+        {referral.tracks.map((track) => (
+          <div key={track.track} className="space-y-2">
+            <p data-testid={`routing-${track.track}`} className="text-sm">
+              <span className="font-semibold">{t('review.detail.routing')}: </span>
+              {track.routingReason === 'OVERRIDE' && track.overrideReason ? (
+                <span className="font-semibold text-amber-900">
+                  {t('review.detail.routingReason.OVERRIDE', {
+                    reason: t(`referralForm.overrideReasons.${track.overrideReason}`),
+                  })}
+                </span>
+              ) : (
+                t(`review.detail.routingReason.${track.routingReason}`)
+              )}
+              {track.status === 'WITHDRAWN' && referral.status !== 'WITHDRAWN' && ` · ${t('status.WITHDRAWN')}`}
+            </p>
+            <TrackProjection
+              track={track.track}
+              heading={`${t(`referralForm.preview.to.${track.track}`)} ${track.partnerName}`}
+              projection={referral.draft && projectionOf(referral.draft, track.track, referral.municipalityName)}
+              languages={languageOptions(locale)}
+              hideEmpty
+            />
+          </div>
+        ))}
+      </ClientTextsProvider>
+      {decidable && <DecisionPanel referralId={referral.id} version={referral.version} />}
+      <Timeline entries={referral.timeline} />
+      {withdrawable && (
+        <WithdrawalForm
+          referralId={referral.id}
+          perpetratorOpen={perpetrator !== undefined && isOpen(perpetrator.status)}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,129 @@
+import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
+
+import { QueueFilterForm } from '@/components/review/queue-filter-form';
+import { QueueList } from '@/components/review/queue-list';
+import { Alert } from '@/components/ui/alert';
+import { buttonClass } from '@/components/ui/button';
+import { requirePermission, titleFor } from '@/lib/auth/guards';
+import { db } from '@/lib/db';
+import { listMunicipalities } from '@/lib/routing/queries';
+import { queueFilters, reviewQueue, type QueueFilters } from '@/lib/review/queries';
+import { REFERRAL_STATUSES } from '@/lib/referrals/values';
+
+export function generateMetadata(): Promise<Metadata> {
+  return titleFor('review:read', 'review', 'title');
+}
+
+/** The queue's URL for these filters (the cursor dropped unless given). */
+function queueHref(filters: QueueFilters, change: Partial<QueueFilters>): string {
+  const next = { ...filters, cursor: undefined, ...change };
+  const query = new URLSearchParams();
+  if (next.status !== 'SUBMITTED') query.set('status', next.status);
+  if (next.partner) query.set('partner', next.partner);
+  if (next.municipality) query.set('municipality', next.municipality);
+  if (next.highRisk) query.set('highRisk', '1');
+  if (next.overdue) query.set('overdue', '1');
+  if (next.cursor) query.set('nach', next.cursor);
+  const text = query.toString();
+  return text ? `/pruefung?${text}` : '/pruefung';
+}
+
+/** "Prüfung": the supervisor's queue, the most urgent first (DESIGN.md section 3). */
+export default async function ReviewQueuePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const actor = await requirePermission('review:read');
+  const params = await searchParams;
+  const filters = queueFilters.parse({ ...params, cursor: params.nach });
+  const now = new Date();
+  const [queue, t, partners, municipalities] = await Promise.all([
+    reviewQueue({ actor, filters, now }),
+    getTranslations(),
+    db().partner.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } }),
+    listMunicipalities(),
+  ]);
+  if (!queue.scoped) {
+    return (
+      <div className="space-y-4">
+        <h1 className="text-2xl font-bold">{t('review.title')}</h1>
+        <Alert tone="warning">{t('review.noScope')}</Alert>
+      </div>
+    );
+  }
+  const done =
+    typeof params.erledigt === 'string' && ['APPROVED', 'RETURNED', 'WITHDRAWN'].includes(params.erledigt)
+      ? params.erledigt
+      : null;
+  const counted = (status: string) =>
+    status in queue.counts ? queue.counts[status as keyof typeof queue.counts] : null;
+
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-bold">{t('review.title')}</h1>
+      {done && (
+        <Alert tone="success" announce testId="review-done">
+          {t(`review.done.${done}`)}
+        </Alert>
+      )}
+      <nav aria-label={t('review.statusNav')}>
+        <ul className="flex flex-wrap gap-2" data-testid="queue-tabs">
+          {REFERRAL_STATUSES.map((status) => {
+            const count = counted(status);
+            const current = filters.status === status;
+            return (
+              <li key={status}>
+                <a
+                  href={queueHref(filters, { status })}
+                  aria-current={current ? 'page' : undefined}
+                  className={`inline-flex min-h-11 items-center gap-2 rounded-md border px-3 text-sm font-semibold ${
+                    current ? 'border-brand-700 bg-brand-700 text-white' : 'border-slate-400 bg-white text-slate-900'
+                  }`}
+                >
+                  {t(`review.statusShort.${status}`)}
+                  {count && (
+                    <span data-testid={`count-${status}`}>
+                      {count.total}
+                      {count.overdue > 0 && (
+                        <span className={current ? 'text-white' : 'text-red-800'}>
+                          {' '}
+                          {t('review.overdueCount', { count: count.overdue })}
+                        </span>
+                      )}
+                    </span>
+                  )}
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+      <QueueFilterForm
+        status={filters.status}
+        values={filters}
+        partners={partners}
+        municipalities={municipalities}
+        resetHref={queueHref({ status: filters.status }, {})}
+      />
+      {queue.items.length === 0 ? (
+        <p data-testid="queue-empty">{t('review.empty')}</p>
+      ) : (
+        <QueueList items={queue.items} now={now} />
+      )}
+      <div className="flex flex-wrap gap-3">
+        {filters.cursor && (
+          <a href={queueHref(filters, {})} className={buttonClass('secondary')}>
+            {t('review.first')}
+          </a>
+        )}
+        {queue.nextCursor && (
+          <a href={queueHref(filters, { cursor: queue.nextCursor })} className={buttonClass('secondary')}>
+            {t('review.more')}
+          </a>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,88 @@
+'use client';
+
+import { useTranslations } from 'next-intl';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { recordWithdrawalAction } from '@/lib/review/actions';
+import type { WithdrawalInput } from '@/lib/review/schema';
+
+/**
+ * Recording that a person withdrew consent. Irreversible (the personal data is erased at once), so it asks
+ * whose consent and a confirmation first. Closed by default: it is rare, and not the decision at hand.
+ */
+export function WithdrawalForm({ referralId, perpetratorOpen }: { referralId: string; perpetratorOpen: boolean }) {
+  const t = useTranslations('review.withdrawal');
+  const router = useRouter();
+  const [track, setTrack] = useState<WithdrawalInput['track']>('VICTIM');
+  const [confirmed, setConfirmed] = useState(false);
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit() {
+    if (!confirmed) {
+      setError(t('confirmRequired'));
+      return;
+    }
+    setPending(true);
+    setError(null);
+    const result = await recordWithdrawalAction({ referralId, track, confirmed: true }).catch(() => null);
+    if (result?.ok) {
+      if (track === 'VICTIM') router.push('/pruefung?erledigt=WITHDRAWN');
+      else {
+        setPending(false);
+        setConfirmed(false);
+        router.refresh();
+      }
+      return;
+    }
+    setPending(false);
+    setError(result?.message ?? t('failed'));
+  }
+
+  return (
+    <details className="rounded-lg border border-slate-400 bg-white p-4" data-testid="withdrawal">
+      <summary className="min-h-11 cursor-pointer content-center text-lg font-bold">{t('heading')}</summary>
+      <div className="mt-3 space-y-3">
+        <p className="max-w-prose">{t('intro')}</p>
+        {perpetratorOpen && (
+          <fieldset className="space-y-2">
+            <legend className="font-semibold">{t('who')}</legend>
+            {(['VICTIM', 'PERPETRATOR'] as const).map((value) => (
+              <label key={value} className="flex min-h-12 items-center gap-3 rounded-md border border-slate-400 px-3">
+                <input
+                  type="radio"
+                  name="withdrawal-track"
+                  value={value}
+                  checked={track === value}
+                  onChange={() => setTrack(value)}
+                  className="accent-brand-700 size-5"
+                />
+                {t(value)}
+              </label>
+            ))}
+          </fieldset>
+        )}
+        <label className="flex min-h-12 items-center gap-3 rounded-md border border-slate-400 px-3 py-2">
+          <input
+            type="checkbox"
+            checked={confirmed}
+            onChange={(e) => setConfirmed(e.target.checked)}
+            className="accent-brand-700 size-5 shrink-0"
+          />
+          {t('confirm')}
+        </label>
+        {error && (
+          <Alert tone="error" announce testId="withdrawal-error">
+            {error}
+          </Alert>
+        )}
+        <Button type="button" variant="secondary" disabled={pending} onClick={() => void submit()}>
+          {t('submit')}
+        </Button>
+      </div>
+    </details>
+  );
+}

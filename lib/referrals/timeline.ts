@@ -1,0 +1,51 @@
+import 'server-only';
+
+import { openJson, type DataKey } from '@/lib/crypto/envelope';
+import type { Db, Tx } from '@/lib/db';
+import type { ReferralStatus, ReferralStep, Role, Track } from '@/lib/generated/prisma/enums';
+import { commentContext } from '@/lib/referrals/lifecycle';
+
+/** One step of a referral's life as people read it: what, when, by whom (null: the system), any comment. */
+export type TimelineEntry = {
+  step: ReferralStep;
+  track: Track | null;
+  toStatus: ReferralStatus;
+  at: Date;
+  actorName: string | null;
+  actorRole: Role | null;
+  /** The return's comment, opened; null when there is none or the personal data is erased. */
+  comment: string | null;
+};
+
+/** The referral's timeline, oldest first, its comments opened with the referral's data key (if it still exists). */
+export async function timelineOf(
+  client: Db | Tx,
+  referralId: string,
+  dataKey: DataKey | null,
+): Promise<TimelineEntry[]> {
+  const events = await client.referralEvent.findMany({
+    where: { referralId },
+    orderBy: [{ at: 'asc' }, { id: 'asc' }],
+    select: {
+      step: true,
+      track: true,
+      toStatus: true,
+      at: true,
+      actorRole: true,
+      comment: true,
+      actor: { select: { displayName: true } },
+    },
+  });
+  return events.map((e) => ({
+    step: e.step,
+    track: e.track,
+    toStatus: e.toStatus,
+    at: e.at,
+    actorName: e.actor?.displayName ?? null,
+    actorRole: e.actorRole,
+    comment:
+      dataKey && e.comment
+        ? ((openJson(dataKey, e.comment, commentContext(referralId, e.at)) as string | null) ?? null)
+        : null,
+  }));
+}

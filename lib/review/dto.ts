@@ -1,0 +1,24 @@
+import type { OverrideReason, ReferralStatus, RoutingReason } from '@/lib/referrals/values';
+import type { Track } from '@/lib/routing/values';
+
+/** A row of the queue: enough to decide which to open, nothing that reaches the person (no names, phones, notes). */
+export type QueueRow = {
+  id: string;
+  status: ReferralStatus;
+  highRisk: boolean;
+  statusChangedAt: Date;
+  submittedAt: Date;
+  incidentAt: Date;
+  dueAt: Date | null;
+  overdue: boolean;
+  municipality: string;
+  station: string;
+  officer: string;
+  tracks: {
+    track: Track;
+    partner: string;
+    routingReason: RoutingReason;
+    overrideReason: OverrideReason | null;
+    status: ReferralStatus;
+  }[];
+};

@@ -1,0 +1,251 @@
+import 'server-only';
+
+import { z } from 'zod';
+
+import { recordAudit } from '@/lib/audit/record';
+import type { Actor } from '@/lib/auth/guards';
+import { recordDenial } from '@/lib/audit/record';
+import { db } from '@/lib/db';
+import { Prisma } from '@/lib/generated/prisma/client';
+import type { OverrideReason, ReferralStatus, RoutingReason, Track } from '@/lib/generated/prisma/enums';
+import { OPEN_STATUSES } from '@/lib/referrals/lifecycle';
+import { STORED_REFERRAL_SELECT, storedDraft, type StoredReferral } from '@/lib/referrals/stored';
+import { timelineOf, type TimelineEntry } from '@/lib/referrals/timeline';
+import { unwrapDataKey } from '@/lib/crypto/envelope';
+import { inScope, reviewScope, type ReviewScope } from '@/lib/review/scope';
+import { REFERRAL_STATUSES } from '@/lib/referrals/values';
+import { isUuid } from '@/lib/validation/uuid';
+import type { QueueRow } from '@/lib/review/dto';
+
+export type { QueueRow };
+
+export const QUEUE_PAGE_SIZE = 25;
+
+/**
+ * The queue's filters, as they come from the URL: anything that is not one of ours is ignored (the default
+ * view), never an error page. Status defaults to "to review".
+ */
+export const queueFilters = z.object({
+  status: z.enum(REFERRAL_STATUSES).catch('SUBMITTED').default('SUBMITTED'),
+  partner: z.uuid().optional().catch(undefined),
+  municipality: z.uuid().optional().catch(undefined),
+  highRisk: z.literal('1').optional().catch(undefined),
+  overdue: z.literal('1').optional().catch(undefined),
+  cursor: z.string().max(200).optional().catch(undefined),
+});
+export type QueueFilters = z.infer<typeof queueFilters>;
+
+/** Where a page ends: the last row's place in the order (high risk first, then the longest waiting). */
+type Cursor = { highRisk: boolean; statusChangedAt: Date; id: string };
+const cursorParts = z.tuple([z.enum(['1', '0']), z.iso.datetime(), z.uuid()]);
+
+export function encodeQueueCursor(row: Cursor): string {
+  return Buffer.from(`${row.highRisk ? '1' : '0'}|${row.statusChangedAt.toISOString()}|${row.id}`).toString(
+    'base64url',
+  );
+}
+
+function decodeQueueCursor(cursor: string | undefined): Cursor | null {
+  if (!cursor) return null;
+  const parsed = cursorParts.safeParse(Buffer.from(cursor, 'base64url').toString('utf8').split('|'));
+  return parsed.success
+    ? { highRisk: parsed.data[0] === '1', statusChangedAt: new Date(parsed.data[1]), id: parsed.data[2] }
+    : null;
+}
+
+const scopeColumn = (scope: ReviewScope) =>
+  'stationId' in scope
+    ? Prisma.sql`r."stationId" = ${scope.stationId}::uuid`
+    : Prisma.sql`r."inspectionId" = ${scope.inspectionId}::uuid`;
+
+/**
+ * The queue's page as SQL (exported for the test that reads its plan): one status of one scope, high risk
+ * first, then the longest waiting. Each half (high risk, not high risk) is a range of the index on (scope,
+ * status, highRisk, statusChangedAt, id) starting at the cursor, so a page costs the same on the first day and
+ * with a million referrals; the filters narrow the range's rows.
+ */
+export function queuePageSql(scope: ReviewScope, filters: QueueFilters, now: Date, limit = QUEUE_PAGE_SIZE + 1) {
+  const after = decodeQueueCursor(filters.cursor) ?? {
+    highRisk: true,
+    statusChangedAt: new Date(0),
+    id: '00000000-0000-0000-0000-000000000000',
+  };
+  const narrow = Prisma.sql`${filters.municipality ? Prisma.sql`AND r."municipalityId" = ${filters.municipality}::uuid` : Prisma.empty}
+    ${filters.overdue ? Prisma.sql`AND r."dueAt" < ${now}` : Prisma.empty}
+    ${
+      filters.partner
+        ? Prisma.sql`AND EXISTS (SELECT 1 FROM "ReferralTrack" t WHERE t."referralId" = r.id AND t."partnerId" = ${filters.partner}::uuid)`
+        : Prisma.empty
+    }`;
+  const half = (highRisk: boolean, from: Prisma.Sql) => Prisma.sql`
+    (SELECT r.id, r."highRisk", r."statusChangedAt" FROM "Referral" r
+      WHERE ${scopeColumn(scope)} AND r.status = ${filters.status}::"ReferralStatus" AND r."highRisk" = ${highRisk}
+        ${from} ${narrow}
+      ORDER BY r."statusChangedAt", r.id LIMIT ${limit})`;
+  const continueAt = Prisma.sql`AND (r."statusChangedAt", r.id) > (${after.statusChangedAt}, ${after.id}::uuid)`;
+  const halves = after.highRisk
+    ? Prisma.sql`${half(true, continueAt)} ${filters.highRisk ? Prisma.empty : Prisma.sql`UNION ALL ${half(false, Prisma.empty)}`}`
+    : filters.highRisk
+      ? Prisma.sql`(SELECT NULL::uuid AS id, NULL::boolean AS "highRisk", NULL::timestamptz AS "statusChangedAt" WHERE false)`
+      : half(false, continueAt);
+  return Prisma.sql`
+    WITH page AS (${halves} LIMIT ${limit})
+    SELECT r.id, r.status::text AS status, r."highRisk", r."statusChangedAt", r."submittedAt", r."incidentAt",
+           r."dueAt", m.name AS municipality, s.name AS station, u."displayName" AS officer,
+           (SELECT json_agg(json_build_object('track', t.track, 'partner', p.name, 'routingReason', t."routingReason",
+                                              'overrideReason', t."overrideReason", 'status', t.status) ORDER BY t.track)
+              FROM "ReferralTrack" t JOIN "Partner" p ON p.id = t."partnerId" WHERE t."referralId" = r.id) AS tracks
+      FROM page JOIN "Referral" r ON r.id = page.id
+      JOIN "Municipality" m ON m.id = r."municipalityId"
+      JOIN "Station" s ON s.id = r."stationId"
+      JOIN "User" u ON u.id = r."createdById"
+     ORDER BY page."highRisk" DESC, page."statusChangedAt", page.id`;
+}
+
+/** Per open status: how many, and how many of them overdue. */
+export type QueueCounts = Record<(typeof OPEN_STATUSES)[number], { total: number; overdue: number }>;
+
+/** The counts of the scope's open referrals, backed by the same index as the queue (open statuses are few). */
+export async function queueCounts(scope: ReviewScope, now = new Date()): Promise<QueueCounts> {
+  const rows = await db().$queryRaw<{ status: ReferralStatus; total: number; overdue: number }[]>`
+    SELECT r.status::text AS status, count(*)::int AS total, count(*) FILTER (WHERE r."dueAt" < ${now})::int AS overdue
+      FROM "Referral" r
+     WHERE ${scopeColumn(scope)} AND r.status::text = ANY(${[...OPEN_STATUSES]})
+     GROUP BY r.status`;
+  const counts = Object.fromEntries(OPEN_STATUSES.map((s) => [s, { total: 0, overdue: 0 }])) as QueueCounts;
+  for (const row of rows) {
+    if (row.status in counts) counts[row.status as keyof QueueCounts] = { total: row.total, overdue: row.overdue };
+  }
+  return counts;
+}
+
+/**
+ * The supervisor's queue ("Prüfung"): one page of one status in the supervisor's scope, with the counts. It
+ * shows no personal data, so looking at it is not a consultation to audit; opening a referral is.
+ */
+export async function reviewQueue({
+  actor,
+  filters,
+  now = new Date(),
+}: {
+  actor: Actor;
+  filters: QueueFilters;
+  now?: Date;
+}) {
+  const scope = reviewScope(actor);
+  if (!scope) return { scoped: false as const };
+  type Raw = Omit<QueueRow, 'overdue'>;
+  const [rows, counts] = await Promise.all([
+    db().$queryRaw<Raw[]>(queuePageSql(scope, filters, now)),
+    queueCounts(scope, now),
+  ]);
+  const page = rows.slice(0, QUEUE_PAGE_SIZE);
+  const items: QueueRow[] = page.map((r) => ({ ...r, overdue: r.dueAt !== null && r.dueAt < now }));
+  const last = page.at(-1);
+  return {
+    scoped: true as const,
+    items,
+    counts,
+    nextCursor: rows.length > QUEUE_PAGE_SIZE && last ? encodeQueueCursor(last) : null,
+  };
+}
+
+/** The supervisor's start page: how many wait for review, how many of all open ones are overdue. */
+export async function reviewSummary(actor: Actor, now = new Date()) {
+  const scope = reviewScope(actor);
+  if (!scope) return null;
+  const counts = await queueCounts(scope, now);
+  return {
+    toReview: counts.SUBMITTED.total,
+    overdue: Object.values(counts).reduce((sum, c) => sum + c.overdue, 0),
+    overdueToReview: counts.SUBMITTED.overdue,
+  };
+}
+
+/** A referral as the supervisor checks it: everything each partner would receive, how it was routed, its steps. */
+export type ReviewView = {
+  id: string;
+  status: ReferralStatus;
+  version: number;
+  highRisk: boolean;
+  submittedAt: Date;
+  statusChangedAt: Date;
+  dueAt: Date | null;
+  municipalityName: string;
+  stationName: string;
+  officerName: string;
+  /** The supervisor filed it: four-eyes forbids deciding it. */
+  own: boolean;
+  draft: StoredReferral | null;
+  tracks: {
+    track: Track;
+    status: ReferralStatus;
+    partnerName: string;
+    routingReason: RoutingReason;
+    overrideReason: OverrideReason | null;
+  }[];
+  timeline: TimelineEntry[];
+};
+
+/**
+ * One referral of the supervisor's scope, opened: a consultation of personal data (audited). Outside the
+ * scope it is "not found", exactly like one that does not exist, and the attempt is audited.
+ */
+export async function referralForReview({ actor, id }: { actor: Actor; id: string }): Promise<ReviewView | null> {
+  if (!isUuid(id)) return null;
+  const row = await db().referral.findUnique({
+    where: { id: id.toLowerCase() },
+    select: {
+      ...STORED_REFERRAL_SELECT,
+      stationId: true,
+      inspectionId: true,
+      createdById: true,
+      submittedAt: true,
+      statusChangedAt: true,
+      dueAt: true,
+      municipality: { select: { name: true } },
+      station: { select: { name: true } },
+      createdBy: { select: { displayName: true } },
+    },
+  });
+  if (!row) return null;
+  if (!inScope(reviewScope(actor), row)) {
+    await recordDenial(db(), {
+      actor,
+      kind: 'review:read',
+      details: { permission: 'review:read', referral: row.id, reason: 'OUT_OF_SCOPE' },
+    });
+    return null;
+  }
+  await recordAudit(db(), {
+    actorId: actor.id,
+    actorRole: actor.role,
+    action: 'REFERRAL_VIEWED',
+    entityType: 'Referral',
+    entityId: row.id,
+    details: { purpose: 'REVIEW' },
+  });
+  const dataKey = unwrapDataKey(row.dataKey, row.id);
+  return {
+    id: row.id,
+    status: row.status,
+    version: row.version,
+    highRisk: row.highRisk,
+    submittedAt: row.submittedAt,
+    statusChangedAt: row.statusChangedAt,
+    dueAt: row.dueAt,
+    municipalityName: row.municipality.name,
+    stationName: row.station.name,
+    officerName: row.createdBy.displayName,
+    own: row.createdById === actor.id,
+    draft: dataKey ? storedDraft(row) : null,
+    tracks: row.tracks.map((t) => ({
+      track: t.track,
+      status: t.status,
+      partnerName: t.partner.name,
+      routingReason: t.routingReason,
+      overrideReason: t.overrideReason,
+    })),
+    timeline: await timelineOf(db(), row.id, dataKey),
+  };
+}

@@ -1,0 +1,183 @@
+import 'server-only';
+
+import { recordDenial } from '@/lib/audit/record';
+import type { Actor } from '@/lib/auth/guards';
+import type { Permission } from '@/lib/auth/permissions';
+import { unwrapDataKey } from '@/lib/crypto/envelope';
+import { db, type Tx } from '@/lib/db';
+import type { ReferralStatus } from '@/lib/generated/prisma/enums';
+import { eraseReferral, eraseTrack } from '@/lib/referrals/erasure';
+import { OPEN_STATUSES, transition, type TransitionResult } from '@/lib/referrals/lifecycle';
+import { failure, failureWith, success, type ActionResult } from '@/lib/result';
+import type { ApproveInput, ReturnInput, WithdrawalInput } from '@/lib/review/schema';
+import { inScope, reviewScope } from '@/lib/review/scope';
+
+/**
+ * The supervisor's steps on a referral of their scope (DESIGN.md section 3): approve it, return it to the
+ * officer with a comment, record that consent was withdrawn. The lifecycle (lib/referrals/lifecycle.ts)
+ * decides whether the step exists and makes it atomic; this module decides whether this supervisor may take
+ * it on this referral. A referral outside the scope looks exactly like none, and trying is audited.
+ */
+
+type Target = {
+  id: string;
+  status: ReferralStatus;
+  version: number;
+  createdById: string;
+  dataKey: string | null;
+  tracks: { track: 'VICTIM' | 'PERPETRATOR'; status: ReferralStatus }[];
+};
+
+/** The referral, if it lies in the actor's scope; a denial (audited) otherwise. */
+async function targetInScope(tx: Tx, actor: Actor, referralId: string, permission: Permission): Promise<Target | null> {
+  const row = await tx.referral.findUnique({
+    where: { id: referralId },
+    select: {
+      id: true,
+      status: true,
+      version: true,
+      createdById: true,
+      stationId: true,
+      inspectionId: true,
+      dataKey: true,
+      tracks: { select: { track: true, status: true } },
+    },
+  });
+  if (!row) return null;
+  if (!inScope(reviewScope(actor), row)) {
+    await recordDenial(tx, {
+      actor,
+      kind: permission,
+      details: { permission, referral: row.id, reason: 'OUT_OF_SCOPE' },
+    });
+    return null;
+  }
+  return row;
+}
+
+const notFound = () => failure('NOT_FOUND', 'errors.codes.NOT_FOUND');
+
+/** A refused step as the supervisor reads it: who was first, or that it changed, or that it cannot be. */
+export function refusalOf(result: Exclude<TransitionResult, { ok: true }>): ActionResult<never> {
+  switch (result.error) {
+    case 'NOT_FOUND':
+      return notFound();
+    case 'CHANGED':
+      return failure('CONFLICT', 'review.errors.changed');
+    case 'NOT_ALLOWED':
+      return failure('INVALID_STATE', 'review.errors.notAllowed');
+    case 'ALREADY_HANDLED':
+      return result.by
+        ? failureWith('CONFLICT', 'review.errors.alreadyHandled', {
+            status: result.status,
+            by: result.by,
+            at: result.at?.getTime() ?? Date.now(),
+          })
+        : failureWith('CONFLICT', 'review.errors.alreadyHandledBySystem', {
+            status: result.status,
+            at: result.at?.getTime() ?? Date.now(),
+          });
+  }
+}
+
+type Decided = { status: ReferralStatus };
+
+/** Four-eyes: the approval of what the supervisor saw (its version), never of their own referral. */
+export async function approveReferral({
+  actor,
+  input,
+}: {
+  actor: Actor;
+  input: ApproveInput;
+}): Promise<ActionResult<Decided>> {
+  return db().$transaction(async (tx) => {
+    const target = await targetInScope(tx, actor, input.referralId, 'review:decide');
+    if (!target) return notFound();
+    if (target.createdById === actor.id) return failure('FORBIDDEN', 'review.errors.ownReferral');
+    const moved = await transition(tx, {
+      referralId: target.id,
+      from: 'SUBMITTED',
+      to: 'APPROVED',
+      by: actor,
+      version: input.version,
+      details: { version: input.version },
+    });
+    return moved.ok ? success({ status: 'APPROVED' as const }) : refusalOf(moved);
+  });
+}
+
+/** Back to the officer, with what to correct (sealed: it may name the person). */
+export async function returnReferral({
+  actor,
+  input,
+}: {
+  actor: Actor;
+  input: ReturnInput;
+}): Promise<ActionResult<Decided>> {
+  return db().$transaction(async (tx) => {
+    const target = await targetInScope(tx, actor, input.referralId, 'review:decide');
+    if (!target) return notFound();
+    if (target.createdById === actor.id) return failure('FORBIDDEN', 'review.errors.ownReferral');
+    const dataKey = unwrapDataKey(target.dataKey, target.id);
+    if (!dataKey) return failure('INVALID_STATE', 'review.errors.notAllowed');
+    const moved = await transition(tx, {
+      referralId: target.id,
+      from: 'SUBMITTED',
+      to: 'RETURNED',
+      by: actor,
+      version: input.version,
+      comment: { text: input.comment, dataKey },
+      details: { version: input.version, commentLength: input.comment.length },
+    });
+    return moved.ok ? success({ status: 'RETURNED' as const }) : refusalOf(moved);
+  });
+}
+
+const isOpen = (status: ReferralStatus) => (OPEN_STATUSES as readonly ReferralStatus[]).includes(status);
+
+/**
+ * The person withdrew consent (DESIGN.md sections 3 and 7). The affected person's withdrawal ends the whole
+ * referral: every open track WITHDRAWN, the data key destroyed and every sealed column emptied, in the same
+ * transaction. The perpetrator's withdrawal ends only that delivery and erases that person. Any open state
+ * will do: the partner is told to delete its copy once delivery exists (issue 12). Never undone.
+ */
+export async function recordWithdrawal({
+  actor,
+  input,
+}: {
+  actor: Actor;
+  input: WithdrawalInput;
+}): Promise<ActionResult<Decided>> {
+  return db().$transaction(async (tx) => {
+    const target = await targetInScope(tx, actor, input.referralId, 'review:record-withdrawal');
+    if (!target) return notFound();
+    if (input.track === 'VICTIM') {
+      if (!isOpen(target.status)) return failure('INVALID_STATE', 'review.errors.notWithdrawable');
+      const moved = await transition(tx, {
+        referralId: target.id,
+        from: target.status,
+        to: 'WITHDRAWN',
+        by: actor,
+        details: { withdrawnBy: 'VICTIM', erased: true },
+      });
+      if (!moved.ok) return refusalOf(moved);
+      await eraseReferral(tx, target.id);
+      return success({ status: 'WITHDRAWN' as const });
+    }
+    const track = target.tracks.find((t) => t.track === 'PERPETRATOR');
+    if (!track)
+      return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { track: ['review.errors.noPerpetrator'] });
+    if (!isOpen(track.status)) return failure('INVALID_STATE', 'review.errors.notWithdrawable');
+    const moved = await transition(tx, {
+      referralId: target.id,
+      track: 'PERPETRATOR',
+      from: track.status,
+      to: 'WITHDRAWN',
+      by: actor,
+      details: { withdrawnBy: 'PERPETRATOR', erased: true },
+    });
+    if (!moved.ok) return refusalOf(moved);
+    await eraseTrack(tx, target.id, 'PERPETRATOR');
+    return success({ status: target.status });
+  });
+}

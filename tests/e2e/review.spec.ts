@@ -1,0 +1,134 @@
+/**
+ * The four-eyes review (issue 11), at phone width, with three people in their own browsers: the officer
+ * files, a supervisor approves and the officer sees it; a supervisor returns one with a comment, the
+ * officer corrects and resubmits, another supervisor approves; two supervisors deciding the same referral
+ * at once, where the second is told who was first.
+ */
+import { expect, test, type Browser, type Page } from '@playwright/test';
+
+import { expectNoAxeViolations, signIn, uniqueCaseNumber } from './support/fixtures';
+import { fillRequiredReferral, newestReferralTracks, submitWithPreview } from './support/referral-form';
+
+const OFFICER = 'officer@polizei.example';
+/** Inspection Garbsen (the officer's station belongs to it). */
+const SUPERVISOR = 'supervisor@polizei.example';
+const SUPERVISOR_NAME = 'PHK Tobias Keller (Demo)';
+/** Station Garbsen only. */
+const SHIFT_LEAD = 'schichtleitung@polizei.example';
+
+async function signedIn(browser: Browser, email: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'de-DE' });
+  const page = await context.newPage();
+  await signIn(page, email);
+  return page;
+}
+
+/** The officer files a referral for a new case; returns its id. */
+async function fileReferral(officer: Page, lastName: string): Promise<string> {
+  await officer.goto('/vermittlungen/neu');
+  await fillRequiredReferral(officer, {
+    municipality: 'Garbsen',
+    gender: 'weiblich',
+    caseNumber: uniqueCaseNumber(),
+    firstName: 'Ilka',
+    lastName,
+    phone: '0151 22334455',
+  });
+  await submitWithPreview(officer);
+  await expect(officer.getByTestId('submit-success')).toBeVisible();
+  const [victim] = await newestReferralTracks(OFFICER);
+  return victim!.referralId;
+}
+
+/** The supervisor finds the referral in the queue (by its link) and opens it. */
+async function openFromQueue(supervisor: Page, referralId: string): Promise<void> {
+  await supervisor.goto('/pruefung');
+  const link = supervisor.locator(`a[href="/pruefung/${referralId}"]`);
+  await expect(link).toBeVisible();
+  await link.click();
+  await expect(supervisor.getByRole('heading', { name: 'Vermittlung prüfen' })).toBeVisible();
+}
+
+test.describe('four-eyes review', () => {
+  test.describe.configure({ mode: 'serial' });
+  let officer: Page;
+  let supervisor: Page;
+  let shiftLead: Page;
+
+  test.beforeAll(async ({ browser }) => {
+    [officer, supervisor, shiftLead] = await Promise.all([
+      signedIn(browser, OFFICER),
+      signedIn(browser, SUPERVISOR),
+      signedIn(browser, SHIFT_LEAD),
+    ]);
+  });
+
+  test.afterAll(async () => {
+    await Promise.all([officer, supervisor, shiftLead].map((page) => page.context().close()));
+  });
+
+  test('the officer submits, the supervisor approves, the officer sees it approved', async () => {
+    const id = await fileReferral(officer, 'Freigabetest');
+
+    await supervisor.goto('/');
+    await expect(supervisor.getByTestId('summary-to-review')).toContainText(/warte/);
+    await openFromQueue(supervisor, id);
+    // What each partner receives, and nothing to decide on blindly.
+    await expect(supervisor.getByText('Freigabetest')).toBeVisible();
+    await expect(supervisor.getByTestId('routing-VICTIM')).toContainText('Zuständigkeitsregel');
+    await expectNoAxeViolations(supervisor);
+    await supervisor.getByRole('button', { name: 'Freigeben' }).click();
+    await expect(supervisor.getByTestId('review-done')).toContainText('Freigegeben');
+    await expect(supervisor.locator(`a[href="/pruefung/${id}"]`)).toHaveCount(0);
+    await expectNoAxeViolations(supervisor);
+
+    await officer.goto(`/vermittlungen/${id}`);
+    await expect(officer.getByTestId('referral-status')).toHaveText('Freigegeben');
+    const approved = officer.locator('[data-testid="timeline-entry"][data-step="APPROVED"]');
+    await expect(approved).toContainText(SUPERVISOR_NAME);
+  });
+
+  test('returned with a comment, corrected and resubmitted, approved by another supervisor', async () => {
+    const id = await fileReferral(officer, 'Rückgabetest');
+
+    await openFromQueue(supervisor, id);
+    await supervisor.getByRole('button', { name: 'Zurückgeben' }).click();
+    await expect(supervisor.getByText('Bitte schreiben Sie, was korrigiert werden soll.')).toBeVisible();
+    await supervisor.getByLabel('Was soll korrigiert werden?').fill('Telefonnummer bitte mit der Person prüfen.');
+    await supervisor.getByRole('button', { name: 'Zurückgeben' }).click();
+    await expect(supervisor.getByTestId('review-done')).toContainText('Zurückgegeben');
+
+    await officer.goto('/vermittlungen');
+    await expect(officer.getByTestId('returned-banner')).toBeVisible();
+    await officer.goto(`/vermittlungen/${id}`);
+    await expect(officer.getByTestId('returned-comment')).toContainText('Telefonnummer bitte mit der Person prüfen.');
+    await expect(officer.getByTestId('returned-comment')).toContainText(SUPERVISOR_NAME);
+    await expectNoAxeViolations(officer);
+    await officer.getByRole('link', { name: 'Korrigieren' }).click();
+    await officer.getByLabel('Telefonnummer für die Kontaktaufnahme').fill('0151 22334466');
+    await submitWithPreview(officer);
+    await expect(officer.getByTestId('submit-success')).toBeVisible();
+    await officer.goto(`/vermittlungen/${id}`);
+    await expect(officer.getByTestId('referral-status')).toHaveText('Eingereicht – wartet auf Freigabe');
+    await expect(officer.locator('[data-testid="timeline-entry"][data-step="RESUBMITTED"]')).toBeVisible();
+
+    await openFromQueue(shiftLead, id);
+    await expect(shiftLead.getByText('01512 2334466')).toBeVisible();
+    await shiftLead.getByRole('button', { name: 'Freigeben' }).click();
+    await expect(shiftLead.getByTestId('review-done')).toContainText('Freigegeben');
+    await officer.goto(`/vermittlungen/${id}`);
+    await expect(officer.getByTestId('referral-status')).toHaveText('Freigegeben');
+  });
+
+  test('two supervisors decide at once: the second learns who was first', async () => {
+    const id = await fileReferral(officer, 'Gleichzeitig');
+    await Promise.all([openFromQueue(supervisor, id), openFromQueue(shiftLead, id)]);
+
+    await supervisor.getByRole('button', { name: 'Freigeben' }).click();
+    await expect(supervisor.getByTestId('review-done')).toBeVisible();
+    await shiftLead.getByRole('button', { name: 'Freigeben' }).click();
+    await expect(shiftLead.getByTestId('decision-error')).toContainText(
+      `bereits bearbeitet: freigegeben von ${SUPERVISOR_NAME}`,
+    );
+  });
+});
