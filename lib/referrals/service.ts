@@ -500,14 +500,27 @@ export async function correctReferral({
         }
         return { ok: false, failure: failure('NOT_FOUND', 'errors.codes.NOT_FOUND') };
       }
-      // Every track must still wait for review too: a withdrawn one is never brought back by a correction.
+      // Every other track must still wait for review too. A withdrawn one is over: the correction leaves it
+      // as it is and cannot bring it back (that person withdrew consent).
       const tracks = await tx.referralTrack.findMany({
         where: { referralId: correction.referralId },
-        select: { status: true },
+        select: { track: true, status: true },
       });
       const correctable = (status: string) => (CORRECTABLE as readonly string[]).includes(status);
-      if (!correctable(current.status) || !tracks.every((track) => correctable(track.status))) {
+      const withdrawn = tracks.filter((track) => track.status === 'WITHDRAWN').map((track) => track.track);
+      if (
+        !correctable(current.status) ||
+        !tracks.every((track) => correctable(track.status) || track.status === 'WITHDRAWN')
+      ) {
         return { ok: false, failure: failure('INVALID_STATE', 'errors.codes.NOT_CORRECTABLE') };
+      }
+      if (input.perpetrator && withdrawn.includes('PERPETRATOR')) {
+        return {
+          ok: false,
+          failure: failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', {
+            perpetrator: ['errors.perpetratorWithdrawn'],
+          }),
+        };
       }
       const dataKey = unwrapDataKey(current.dataKey, correction.referralId);
       if (!dataKey) return { ok: false, failure: failure('INVALID_STATE', 'errors.codes.NOT_CORRECTABLE') };
@@ -547,7 +560,9 @@ export async function correctReferral({
         select: { id: true },
       });
       // A track the correction drops (the perpetrator part) goes; the others are written anew.
-      await tx.referralTrack.deleteMany({ where: { referralId, track: { notIn: routes.map((r) => r.track) } } });
+      await tx.referralTrack.deleteMany({
+        where: { referralId, track: { notIn: [...routes.map((r) => r.track), ...withdrawn] } },
+      });
       for (const route of routes) {
         const columns = trackColumns(route, dataKey, referralId);
         await tx.referralTrack.upsert({

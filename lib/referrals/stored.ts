@@ -102,7 +102,10 @@ export function storedDraft(row: StoredRow): StoredReferral {
     confirmDuplicate: false,
     details: opened.details,
     victim: trackOf<VictimPerson>(row.tracks.find((t) => t.track === 'VICTIM')),
-    perpetrator: trackOf<PerpetratorPerson>(row.tracks.find((t) => t.track === 'PERPETRATOR')),
+    // A delivery whose consent was withdrawn is over: its person is erased, and a correction leaves it alone.
+    perpetrator: trackOf<PerpetratorPerson>(
+      row.tracks.find((t) => t.track === 'PERPETRATOR' && t.status !== 'WITHDRAWN'),
+    ),
   };
 }
 
