@@ -1,14 +1,14 @@
 'use client';
 
-import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
 
+import { useText } from '@/components/i18n/client-texts';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { inputClass } from '@/components/ui/field';
 import { approveReferralAction, returnReferralAction } from '@/lib/review/actions';
-import { RETURN_COMMENT_MAX } from '@/lib/review/schema';
+import { RETURN_COMMENT_MAX } from '@/lib/review/values';
 import type { ActionResult } from '@/lib/result';
 
 /**
@@ -17,7 +17,8 @@ import type { ActionResult } from '@/lib/result';
  * why (someone else was first, it changed since) and the page can be reloaded.
  */
 export function DecisionPanel({ referralId, version }: { referralId: string; version: number }) {
-  const t = useTranslations('review.decision');
+  const text = useText();
+  const t = (key: string) => text(`review.decision.${key}`);
   const router = useRouter();
   const [pending, setPending] = useState<'approve' | 'return' | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -88,7 +89,7 @@ export function DecisionPanel({ referralId, version }: { referralId: string; ver
           </span>
         </label>
         <p id={`${commentId}-hint`} className="text-sm text-slate-700">
-          {t('commentHint', { max: RETURN_COMMENT_MAX })}
+          {t('commentHint')}
         </p>
         <textarea
           id={commentId}
@@ -101,6 +102,9 @@ export function DecisionPanel({ referralId, version }: { referralId: string; ver
           aria-describedby={`${commentId}-hint${commentError ? ` ${commentId}-error` : ''}`}
           className={`${inputClass} py-2`}
         />
+        <p className="text-sm text-slate-700" aria-hidden="true">
+          {comment.length} / {RETURN_COMMENT_MAX}
+        </p>
         {commentError && (
           <p id={`${commentId}-error`} className="font-semibold text-red-800">
             {commentError}

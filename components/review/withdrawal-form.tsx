@@ -1,22 +1,23 @@
 'use client';
 
-import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 
+import { useText } from '@/components/i18n/client-texts';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { recordWithdrawalAction } from '@/lib/review/actions';
-import type { WithdrawalInput } from '@/lib/review/schema';
+type WithdrawingPerson = 'VICTIM' | 'PERPETRATOR';
 
 /**
  * Recording that a person withdrew consent. Irreversible (the personal data is erased at once), so it asks
  * whose consent and a confirmation first. Closed by default: it is rare, and not the decision at hand.
  */
 export function WithdrawalForm({ referralId, perpetratorOpen }: { referralId: string; perpetratorOpen: boolean }) {
-  const t = useTranslations('review.withdrawal');
+  const text = useText();
+  const t = (key: string) => text(`review.withdrawal.${key}`);
   const router = useRouter();
-  const [track, setTrack] = useState<WithdrawalInput['track']>('VICTIM');
+  const [track, setTrack] = useState<WithdrawingPerson>('VICTIM');
   const [confirmed, setConfirmed] = useState(false);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);

@@ -2,7 +2,7 @@ import 'server-only';
 
 import { z } from 'zod';
 
-import { recordAudit, recordDenial } from '@/lib/audit/record';
+import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/guards';
 import { db } from '@/lib/db';
 import { languageOptions } from '@/lib/partners/languages';
@@ -12,10 +12,10 @@ import { toRoutingRuleDto, type ReferralFormOptions } from '@/lib/referrals/dto'
 import { MAX_INCIDENT_AGE_DAYS, type VictimPerson } from '@/lib/referrals/schema';
 import { referralFormConfig } from '@/lib/referrals/config';
 import { openReferral } from '@/lib/referrals/sealed';
+import { consultReferral } from '@/lib/referrals/consultation';
 import { STORED_REFERRAL_SELECT, storedDraft, type StoredReferral } from '@/lib/referrals/stored';
 import { timelineOf, type TimelineEntry } from '@/lib/referrals/timeline';
 import { unwrapDataKey } from '@/lib/crypto/envelope';
-import { isUuid } from '@/lib/validation/uuid';
 import { listMunicipalities, loadRulesForPreview } from '@/lib/routing/queries';
 
 export const OWN_REFERRALS_PAGE_SIZE = 20;
@@ -154,34 +154,19 @@ export type OwnReferralView = {
  * referral is "not found", exactly like one that does not exist.
  */
 export async function ownReferral({ actor, id }: { actor: Actor; id: string }): Promise<OwnReferralView | null> {
-  if (!isUuid(id)) return null;
-  const row = await db().referral.findUnique({
-    where: { id: id.toLowerCase() },
-    select: {
+  const row = await consultReferral(
+    actor,
+    id,
+    {
       ...STORED_REFERRAL_SELECT,
       createdById: true,
       submittedAt: true,
       updatedAt: true,
       municipality: { select: { name: true } },
     },
-  });
+    { permission: 'referral:read-own', allowed: (r) => r.createdById === actor.id, refusal: 'NOT_OWN' },
+  );
   if (!row) return null;
-  if (row.createdById !== actor.id) {
-    // Looks exactly like a referral that does not exist; trying is a denied authorisation (audited).
-    await recordDenial(db(), {
-      actor,
-      kind: 'referral:read-own',
-      details: { permission: 'referral:read-own', referral: row.id, reason: 'NOT_OWN' },
-    });
-    return null;
-  }
-  await recordAudit(db(), {
-    actorId: actor.id,
-    actorRole: actor.role,
-    action: 'REFERRAL_VIEWED',
-    entityType: 'Referral',
-    entityId: row.id,
-  });
   const dataKey = unwrapDataKey(row.dataKey, row.id);
   const draft = dataKey ? storedDraft(row) : null;
   return {

@@ -2,19 +2,17 @@ import 'server-only';
 
 import { z } from 'zod';
 
-import { recordAudit } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/guards';
-import { recordDenial } from '@/lib/audit/record';
 import { db } from '@/lib/db';
 import { Prisma } from '@/lib/generated/prisma/client';
 import type { OverrideReason, ReferralStatus, RoutingReason, Track } from '@/lib/generated/prisma/enums';
 import { OPEN_STATUSES } from '@/lib/referrals/lifecycle';
+import { consultReferral } from '@/lib/referrals/consultation';
 import { STORED_REFERRAL_SELECT, storedDraft, type StoredReferral } from '@/lib/referrals/stored';
 import { timelineOf, type TimelineEntry } from '@/lib/referrals/timeline';
 import { unwrapDataKey } from '@/lib/crypto/envelope';
 import { inScope, reviewScope, type ReviewScope } from '@/lib/review/scope';
 import { REFERRAL_STATUSES } from '@/lib/referrals/values';
-import { isUuid } from '@/lib/validation/uuid';
 import type { QueueRow } from '@/lib/review/dto';
 
 export type { QueueRow };
@@ -89,7 +87,7 @@ export function queuePageSql(scope: ReviewScope, filters: QueueFilters, now: Dat
       ? Prisma.sql`(SELECT NULL::uuid AS id, NULL::boolean AS "highRisk", NULL::timestamptz AS "statusChangedAt" WHERE false)`
       : half(false, continueAt);
   return Prisma.sql`
-    WITH page AS (${halves} LIMIT ${limit})
+    WITH page AS (SELECT * FROM (${halves}) halves LIMIT ${limit})
     SELECT r.id, r.status::text AS status, r."highRisk", r."statusChangedAt", r."submittedAt", r."incidentAt",
            r."dueAt", m.name AS municipality, s.name AS station, u."displayName" AS officer,
            (SELECT json_agg(json_build_object('track', t.track, 'partner', p.name, 'routingReason', t."routingReason",
@@ -110,7 +108,7 @@ export async function queueCounts(scope: ReviewScope, now = new Date()): Promise
   const rows = await db().$queryRaw<{ status: ReferralStatus; total: number; overdue: number }[]>`
     SELECT r.status::text AS status, count(*)::int AS total, count(*) FILTER (WHERE r."dueAt" < ${now})::int AS overdue
       FROM "Referral" r
-     WHERE ${scopeColumn(scope)} AND r.status::text = ANY(${[...OPEN_STATUSES]})
+     WHERE ${scopeColumn(scope)} AND r.status = ANY(${[...OPEN_STATUSES]}::"ReferralStatus"[])
      GROUP BY r.status`;
   const counts = Object.fromEntries(OPEN_STATUSES.map((s) => [s, { total: 0, overdue: 0 }])) as QueueCounts;
   for (const row of rows) {
@@ -192,10 +190,10 @@ export type ReviewView = {
  * scope it is "not found", exactly like one that does not exist, and the attempt is audited.
  */
 export async function referralForReview({ actor, id }: { actor: Actor; id: string }): Promise<ReviewView | null> {
-  if (!isUuid(id)) return null;
-  const row = await db().referral.findUnique({
-    where: { id: id.toLowerCase() },
-    select: {
+  const row = await consultReferral(
+    actor,
+    id,
+    {
       ...STORED_REFERRAL_SELECT,
       stationId: true,
       inspectionId: true,
@@ -207,24 +205,14 @@ export async function referralForReview({ actor, id }: { actor: Actor; id: strin
       station: { select: { name: true } },
       createdBy: { select: { displayName: true } },
     },
-  });
+    {
+      permission: 'review:read',
+      allowed: (r) => inScope(reviewScope(actor), r),
+      refusal: 'OUT_OF_SCOPE',
+      purpose: 'REVIEW',
+    },
+  );
   if (!row) return null;
-  if (!inScope(reviewScope(actor), row)) {
-    await recordDenial(db(), {
-      actor,
-      kind: 'review:read',
-      details: { permission: 'review:read', referral: row.id, reason: 'OUT_OF_SCOPE' },
-    });
-    return null;
-  }
-  await recordAudit(db(), {
-    actorId: actor.id,
-    actorRole: actor.role,
-    action: 'REFERRAL_VIEWED',
-    entityType: 'Referral',
-    entityId: row.id,
-    details: { purpose: 'REVIEW' },
-  });
   const dataKey = unwrapDataKey(row.dataKey, row.id);
   return {
     id: row.id,

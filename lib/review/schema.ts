@@ -1,5 +1,8 @@
 import { z } from 'zod/mini';
 
+import { RETURN_COMMENT_MAX } from '@/lib/review/values';
+
+export { RETURN_COMMENT_MAX };
 import { cleanText } from '@/lib/validation/text';
 import { uuidField } from '@/lib/validation/uuid';
 
@@ -8,11 +11,12 @@ import { uuidField } from '@/lib/validation/uuid';
  * saw, so that a decision is never taken on content the supervisor has not read (an officer's correction in
  * between). Messages are keys of the `errors` namespace. Client-safe.
  */
-export const RETURN_COMMENT_MAX = 1000;
 
 const decision = {
   referralId: uuidField('errors.reload'),
-  version: z.int({ error: 'errors.reload' }).check(z.minimum(1, { error: 'errors.reload' })),
+  version: z
+    .int({ error: 'errors.reload' })
+    .check(z.minimum(1, { error: 'errors.reload' }), z.maximum(2_147_483_647, { error: 'errors.reload' })),
 };
 
 export const approveInput = z.strictObject(decision);

@@ -28,8 +28,18 @@ type Target = {
   tracks: { track: 'VICTIM' | 'PERPETRATOR'; status: ReferralStatus }[];
 };
 
-/** The referral, if it lies in the actor's scope; a denial (audited) otherwise. */
-async function targetInScope(tx: Tx, actor: Actor, referralId: string, permission: Permission): Promise<Target | null> {
+/**
+ * The referral, if it lies in the actor's scope; a denial (audited) otherwise. `lock`: the row is locked
+ * first (FOR UPDATE), so that what is read stays true until the transaction ends.
+ */
+async function targetInScope(
+  tx: Tx,
+  actor: Actor,
+  referralId: string,
+  permission: Permission,
+  { lock = false }: { lock?: boolean } = {},
+): Promise<Target | null> {
+  if (lock) await tx.$executeRaw`SELECT 1 FROM "Referral" WHERE id = ${referralId}::uuid FOR UPDATE`;
   const row = await tx.referral.findUnique({
     where: { id: referralId },
     select: {
@@ -56,6 +66,16 @@ async function targetInScope(tx: Tx, actor: Actor, referralId: string, permissio
 }
 
 const notFound = () => failure('NOT_FOUND', 'errors.codes.NOT_FOUND');
+
+/** Four-eyes: deciding one's own referral is a denied authorisation (audited) with its own message. */
+async function refuseOwn(tx: Tx, actor: Actor, referralId: string): Promise<ActionResult<never>> {
+  await recordDenial(tx, {
+    actor,
+    kind: 'review:decide',
+    details: { permission: 'review:decide', referral: referralId, reason: 'OWN_REFERRAL' },
+  });
+  return failure('FORBIDDEN', 'review.errors.ownReferral');
+}
 
 /** A refused step as the supervisor reads it: who was first, or that it changed, or that it cannot be. */
 export function refusalOf(result: Exclude<TransitionResult, { ok: true }>): ActionResult<never> {
@@ -93,7 +113,7 @@ export async function approveReferral({
   return db().$transaction(async (tx) => {
     const target = await targetInScope(tx, actor, input.referralId, 'review:decide');
     if (!target) return notFound();
-    if (target.createdById === actor.id) return failure('FORBIDDEN', 'review.errors.ownReferral');
+    if (target.createdById === actor.id) return refuseOwn(tx, actor, target.id);
     const moved = await transition(tx, {
       referralId: target.id,
       from: 'SUBMITTED',
@@ -117,7 +137,7 @@ export async function returnReferral({
   return db().$transaction(async (tx) => {
     const target = await targetInScope(tx, actor, input.referralId, 'review:decide');
     if (!target) return notFound();
-    if (target.createdById === actor.id) return failure('FORBIDDEN', 'review.errors.ownReferral');
+    if (target.createdById === actor.id) return refuseOwn(tx, actor, target.id);
     const dataKey = unwrapDataKey(target.dataKey, target.id);
     if (!dataKey) return failure('INVALID_STATE', 'review.errors.notAllowed');
     const moved = await transition(tx, {
@@ -149,7 +169,9 @@ export async function recordWithdrawal({
   input: WithdrawalInput;
 }): Promise<ActionResult<Decided>> {
   return db().$transaction(async (tx) => {
-    const target = await targetInScope(tx, actor, input.referralId, 'review:record-withdrawal');
+    // Locked first: a decision or correction at the same moment waits, and the withdrawal then applies to
+    // wherever the referral stands (it always applies); the lock order is the correction's (referral, tracks).
+    const target = await targetInScope(tx, actor, input.referralId, 'review:record-withdrawal', { lock: true });
     if (!target) return notFound();
     if (input.track === 'VICTIM') {
       if (!isOpen(target.status)) return failure('INVALID_STATE', 'review.errors.notWithdrawable');

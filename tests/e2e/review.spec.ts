@@ -131,4 +131,17 @@ test.describe('four-eyes review', () => {
       `bereits bearbeitet: freigegeben von ${SUPERVISOR_NAME}`,
     );
   });
+
+  test('the admin switches a station to direct dispatch and back', async ({ browser }) => {
+    const admin = await signedIn(browser, 'admin@polizei.example');
+    await admin.goto('/verwaltung/dienststellen');
+    const row = admin.getByTestId('station-row').filter({ hasText: 'Polizeikommissariat Burgdorf' });
+    await expect(row.getByTestId('station-mode')).toContainText('Vier-Augen-Prüfung');
+    await expectNoAxeViolations(admin);
+    await row.getByRole('button', { name: /Auf Direktübermittlung umstellen/ }).click();
+    await expect(row.getByTestId('station-mode')).toContainText('Direktübermittlung');
+    await row.getByRole('button', { name: /Auf Vier-Augen-Prüfung umstellen/ }).click();
+    await expect(row.getByTestId('station-mode')).toContainText('Vier-Augen-Prüfung');
+    await admin.context().close();
+  });
 });

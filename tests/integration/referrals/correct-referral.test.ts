@@ -127,9 +127,27 @@ describe("an officer's own referral", () => {
       where: { referralId, track: 'PERPETRATOR' },
       data: { status: 'WITHDRAWN', person: null },
     });
-    expect(await correctReferral({ actor: officer, input })).toMatchObject({ ok: false, code: 'INVALID_STATE' });
+    // Sent with the perpetrator part (a form opened before the withdrawal): refused, nothing changes.
+    expect(await correctReferral({ actor: officer, input })).toMatchObject({
+      ok: false,
+      code: 'INVALID_INPUT',
+      fieldErrors: { perpetrator: ['errors.perpetratorWithdrawn'] },
+    });
     const perpetrator = await db().referralTrack.findFirstOrThrow({ where: { referralId, track: 'PERPETRATOR' } });
     expect(perpetrator).toMatchObject({ status: 'WITHDRAWN', person: null });
+    // The correction form opened now has no perpetrator part; the victim's part can still be corrected, and the
+    // withdrawn track stays as it is.
+    const now = await ownReferral({ actor: officer, id: referralId });
+    const values = formValuesOf(now!.draft!, now!)!;
+    expect(values.perpetrator).toBe(false);
+    const victimOnly = z.parse(referralSubmission(referralFormConfig(), 'correction'), {
+      ...values,
+      phone: '0176 11122233',
+    });
+    expect(await correctReferral({ actor: officer, input: victimOnly })).toMatchObject({ ok: true });
+    expect(
+      await db().referralTrack.findFirstOrThrow({ where: { referralId, track: 'PERPETRATOR' } }),
+    ).toMatchObject({ status: 'WITHDRAWN', person: null });
   });
 
   it('cannot be turned into a declined offer, nor name a referral when filing a new one', async () => {

@@ -32,7 +32,7 @@ export default async function ReviewReferralPage({ params }: { params: Promise<{
   const [t, format, texts, locale] = await Promise.all([
     getTranslations(),
     getFormatter(),
-    clientTexts('referralForm', 'gender'),
+    clientTexts('referralForm', 'gender', 'review'),
     getLocale(),
   ]);
   const now = new Date();
@@ -110,15 +110,15 @@ export default async function ReviewReferralPage({ params }: { params: Promise<{
             />
           </div>
         ))}
+        {decidable && <DecisionPanel referralId={referral.id} version={referral.version} />}
+        <Timeline entries={referral.timeline} />
+        {withdrawable && (
+          <WithdrawalForm
+            referralId={referral.id}
+            perpetratorOpen={perpetrator !== undefined && isOpen(perpetrator.status)}
+          />
+        )}
       </ClientTextsProvider>
-      {decidable && <DecisionPanel referralId={referral.id} version={referral.version} />}
-      <Timeline entries={referral.timeline} />
-      {withdrawable && (
-        <WithdrawalForm
-          referralId={referral.id}
-          perpetratorOpen={perpetrator !== undefined && isOpen(perpetrator.status)}
-        />
-      )}
     </div>
   );
 }
