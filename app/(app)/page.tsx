@@ -4,6 +4,7 @@ import { Alert } from '@/components/ui/alert';
 import { buttonClass } from '@/components/ui/button';
 import { can } from '@/lib/auth/permissions';
 import { requireUser, type Actor } from '@/lib/auth/guards';
+import { countReturned } from '@/lib/referrals/queries';
 import { reviewSummary } from '@/lib/review/queries';
 import { coverageReport } from '@/lib/routing/queries';
 
@@ -17,6 +18,19 @@ async function CoverageWarning() {
       {partnersWithoutRules.length > 0 && <p>{t('coverageIdlePartners', { count: partnersWithoutRules.length })}</p>}
       <a href="/verwaltung/abdeckung" className="inline-flex min-h-11 items-center font-semibold underline">
         {t('coverageGapLink')}
+      </a>
+    </Alert>
+  );
+}
+
+/** An officer's referrals sent back for correction come first: they wait for that officer alone. */
+async function ReturnedNotice({ actor }: { actor: Actor }) {
+  const [returned, t] = await Promise.all([countReturned(actor), getTranslations('referralList')]);
+  if (returned === 0) return null;
+  return (
+    <Alert tone="warning" testId="returned-banner">
+      <a href="/vermittlungen" className="font-semibold underline underline-offset-4">
+        {t('returnedBanner', { count: returned })}
       </a>
     </Alert>
   );
@@ -72,6 +86,7 @@ export default async function HomePage() {
       <p>{t('home.roleLine', { role: t(`roles.${actor.role}`) })}</p>
       {mayRefer ? (
         <>
+          {can(actor.role, 'referral:read-own') && <ReturnedNotice actor={actor} />}
           <p className="max-w-prose">{t('home.officerIntro')}</p>
           <div className="flex flex-col gap-3 sm:flex-row">
             <a href="/vermittlungen/neu" className={buttonClass('primary')}>

@@ -98,6 +98,8 @@ test.describe('four-eyes review', () => {
     await supervisor.getByRole('button', { name: 'Zurückgeben' }).click();
     await expect(supervisor.getByTestId('review-done')).toContainText('Zurückgegeben');
 
+    await officer.goto('/');
+    await expect(officer.getByTestId('returned-banner')).toBeVisible();
     await officer.goto('/vermittlungen');
     await expect(officer.getByTestId('returned-banner')).toBeVisible();
     await officer.goto(`/vermittlungen/${id}`);
