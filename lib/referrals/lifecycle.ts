@@ -144,11 +144,13 @@ export async function transition(
     comment?: { text: string; dataKey: DataKey };
     /** Counts and codes for the audit event. */
     details?: Record<string, string | number | boolean | null>;
+    /** When the step happens, if not now: a step that follows another in the same transaction. */
+    at?: Date;
   },
 ): Promise<TransitionResult> {
   const rule = findTransition(move.from, move.to, move.by);
   if (!rule) return { ok: false, error: 'NOT_ALLOWED' };
-  const at = new Date();
+  const at = move.at ?? new Date();
   const moved = move.track
     ? await tx.$executeRaw`
         UPDATE "ReferralTrack" SET status = ${move.to}::"ReferralStatus"

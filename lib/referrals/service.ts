@@ -177,7 +177,14 @@ async function createReferral({
       });
       // Direct dispatch: the system approves at once, recorded as such (DESIGN.md section 3).
       if (station.reviewMode === 'DIRECT') {
-        const approved = await transition(tx, { referralId, from: 'SUBMITTED', to: 'APPROVED', by: 'SYSTEM' });
+        // A millisecond after the submission, so that the timeline (ordered by time) shows the two in order.
+        const approved = await transition(tx, {
+          referralId,
+          from: 'SUBMITTED',
+          to: 'APPROVED',
+          by: 'SYSTEM',
+          at: new Date(now.getTime() + 1),
+        });
         if (!approved.ok) throw new Error(`direct dispatch refused: ${approved.error}`);
       }
       return {

@@ -84,6 +84,17 @@ async function responsibilityChange() {
   };
 }
 
+/** A referral waiting for review, filed by a new officer of Garbsen (another person each time: no duplicate). */
+async function referralToReview(): Promise<string> {
+  counter += 1;
+  const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
+  const { referralId } = await fileReferral(
+    officer,
+    consentedSubmission(await municipalityId('Garbsen'), { caseNumber: `2026/${String(800_000 + counter)}` }),
+  );
+  return referralId;
+}
+
 const MATRIX: Record<string, Row> = {
   submitReferralAction: {
     allowed: ['OFFICER'],
@@ -256,6 +267,45 @@ const MATRIX: Record<string, Row> = {
       return (action as (input: unknown) => Promise<unknown>)({ ...input, previewToken: preview.data.previewToken });
     },
     effect: () => db().routingRule.count(),
+  },
+  // The supervisor's review (lib/review/actions.ts): each call acts on a referral of the scope that an officer
+  // of Garbsen files first (SCOPE.SUPERVISOR is Garbsen's inspection).
+  approveReferralAction: {
+    allowed: ['SUPERVISOR'],
+    call: async (action) =>
+      (action as (input: unknown) => Promise<unknown>)({ referralId: await referralToReview(), version: 1 }),
+    effect: () => db().referral.count({ where: { status: 'APPROVED' } }),
+  },
+  returnReferralAction: {
+    allowed: ['SUPERVISOR'],
+    call: async (action) =>
+      (action as (input: unknown) => Promise<unknown>)({
+        referralId: await referralToReview(),
+        version: 1,
+        comment: 'Bitte die Telefonnummer prüfen.',
+      }),
+    effect: () => db().referral.count({ where: { status: 'RETURNED' } }),
+  },
+  recordWithdrawalAction: {
+    allowed: ['SUPERVISOR'],
+    call: async (action) =>
+      (action as (input: unknown) => Promise<unknown>)({
+        referralId: await referralToReview(),
+        track: 'VICTIM',
+        confirmed: true,
+      }),
+    effect: () => db().referral.count({ where: { status: 'WITHDRAWN' } }),
+  },
+  setReviewModeAction: {
+    allowed: ['ADMIN'],
+    stepUp: true,
+    call: async (action) =>
+      (action as (input: unknown) => Promise<unknown>)({
+        stationId: (await db().station.findUniqueOrThrow({ where: { code: 'PK-WUNSTORF' } })).id,
+        from: 'FOUR_EYES',
+        to: 'DIRECT',
+      }),
+    effect: () => db().station.count({ where: { reviewMode: 'DIRECT' } }),
   },
   // Public: the one-time link is the proof (tests/integration/users/password-link.test.ts).
   setPasswordWithLinkAction: {
