@@ -9,12 +9,15 @@ import { inputClass } from '@/components/ui/field';
  */
 export async function QueueFilterForm({
   status,
+  overdueApplies,
   values,
   partners,
   municipalities,
   resetHref,
 }: {
   status: string;
+  /** Only statuses with a deadline can be overdue. */
+  overdueApplies: boolean;
   values: { partner?: string; municipality?: string; highRisk?: string; overdue?: string };
   partners: { id: string; name: string }[];
   municipalities: { id: string; name: string }[];
@@ -71,16 +74,18 @@ export async function QueueFilterForm({
           />
           {t('highRisk')}
         </label>
-        <label className="flex min-h-12 items-center gap-3 rounded-md border border-slate-400 px-3">
-          <input
-            type="checkbox"
-            name="overdue"
-            value="1"
-            defaultChecked={Boolean(values.overdue)}
-            className="accent-brand-700 size-5"
-          />
-          {t('overdue')}
-        </label>
+        {overdueApplies && (
+          <label className="flex min-h-12 items-center gap-3 rounded-md border border-slate-400 px-3">
+            <input
+              type="checkbox"
+              name="overdue"
+              value="1"
+              defaultChecked={Boolean(values.overdue)}
+              className="accent-brand-700 size-5"
+            />
+            {t('overdue')}
+          </label>
+        )}
         <div className="flex flex-wrap gap-3 sm:col-span-2">
           <button type="submit" className={buttonClass('primary')}>
             {t('apply')}

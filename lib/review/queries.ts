@@ -19,6 +19,12 @@ export type { QueueRow };
 
 export const QUEUE_PAGE_SIZE = 25;
 
+/** Statuses in which a step is due (lib/referrals/lifecycle.ts): the only ones that can be overdue. */
+export const DUE_STATUSES = ['SUBMITTED', 'APPROVED', 'DISPATCHED', 'ACKNOWLEDGED'] as const;
+/** Statuses of referrals that have ended, shown for the last ENDED_VISIBLE_DAYS days. */
+export const ENDED_STATUSES = ['CLOSED', 'WITHDRAWN', 'PURGED'] as const;
+export const ENDED_VISIBLE_DAYS = 90;
+
 /**
  * The queue's filters, as they come from the URL: anything that is not one of ours is ignored (the default
  * view), never an error page. Status defaults to "to review".
@@ -75,19 +81,29 @@ export function queuePageSql(scope: ReviewScope, filters: QueueFilters, now: Dat
         ? Prisma.sql`AND EXISTS (SELECT 1 FROM "ReferralTrack" t WHERE t."referralId" = r.id AND t."partnerId" = ${filters.partner}::uuid)`
         : Prisma.empty
     }`;
+  // Ended referrals are history, growing for ever: the queue shows those of the last days only, so that
+  // every view stays a bounded range of the index.
+  const since = (ENDED_STATUSES as readonly string[]).includes(filters.status)
+    ? Prisma.sql`AND r."statusChangedAt" >= ${new Date(now.getTime() - ENDED_VISIBLE_DAYS * 86_400_000)}`
+    : Prisma.empty;
   const half = (highRisk: boolean, from: Prisma.Sql) => Prisma.sql`
     (SELECT r.id, r."highRisk", r."statusChangedAt" FROM "Referral" r
       WHERE ${scopeColumn(scope)} AND r.status = ${filters.status}::"ReferralStatus" AND r."highRisk" = ${highRisk}
-        ${from} ${narrow}
+        ${since} ${from} ${narrow}
       ORDER BY r."statusChangedAt", r.id LIMIT ${limit})`;
   const continueAt = Prisma.sql`AND (r."statusChangedAt", r.id) > (${after.statusChangedAt}, ${after.id}::uuid)`;
-  const halves = after.highRisk
-    ? Prisma.sql`${half(true, continueAt)} ${filters.highRisk ? Prisma.empty : Prisma.sql`UNION ALL ${half(false, Prisma.empty)}`}`
-    : filters.highRisk
-      ? Prisma.sql`(SELECT NULL::uuid AS id, NULL::boolean AS "highRisk", NULL::timestamptz AS "statusChangedAt" WHERE false)`
-      : half(false, continueAt);
+  const none = Prisma.sql`(SELECT NULL::uuid AS id, NULL::boolean AS "highRisk", NULL::timestamptz AS "statusChangedAt" WHERE false)`;
+  // Nothing is ever due in a status without a deadline: no need to look.
+  const halves =
+    filters.overdue && !(DUE_STATUSES as readonly string[]).includes(filters.status)
+      ? none
+      : after.highRisk
+        ? Prisma.sql`${half(true, continueAt)} ${filters.highRisk ? Prisma.empty : Prisma.sql`UNION ALL ${half(false, Prisma.empty)}`}`
+        : filters.highRisk
+          ? none
+          : half(false, continueAt);
   return Prisma.sql`
-    WITH page AS (SELECT * FROM (${halves}) halves LIMIT ${limit})
+    WITH page AS (SELECT * FROM (${halves}) halves ORDER BY "highRisk" DESC, "statusChangedAt", id LIMIT ${limit})
     SELECT r.id, r.status::text AS status, r."highRisk", r."statusChangedAt", r."submittedAt", r."incidentAt",
            r."dueAt", m.name AS municipality, s.name AS station, u."displayName" AS officer,
            (SELECT json_agg(json_build_object('track', t.track, 'partner', p.name, 'routingReason', t."routingReason",

@@ -7,12 +7,19 @@ import { runShutdownHooks } from '@/lib/process/shutdown';
 
 import { bundleBenchmark } from './bundle';
 import { lighthouseBenchmark } from './lighthouse';
+import { queueBenchmark } from './queue';
 import { startupBenchmark } from './startup';
 import { submitBenchmark } from './submit';
 import type { Benchmark } from './support/benchmark';
 import { log, machineDescription } from './support/harness';
 
-const BENCHMARKS: Benchmark[] = [submitBenchmark, bundleBenchmark, lighthouseBenchmark, startupBenchmark];
+const BENCHMARKS: Benchmark[] = [
+  submitBenchmark,
+  queueBenchmark,
+  bundleBenchmark,
+  lighthouseBenchmark,
+  startupBenchmark,
+];
 
 async function main(): Promise<number> {
   const [name, ...argv] = process.argv.slice(2);

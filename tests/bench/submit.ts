@@ -201,9 +201,16 @@ async function rawInserts(
 ): Promise<{ count: number; rps: number; p50: number; p95: number; p99: number }> {
   const pool = new pg.Pool({ connectionString: url, max: OFFICERS });
   try {
-    const { rows } = await pool.query<{ officer: string; station: string; partner: string; rule: string }>(
-      `SELECT u.id AS officer, u."stationId" AS station, r."partnerId" AS partner, r.id AS rule
-         FROM "User" u, "RoutingRule" r
+    const { rows } = await pool.query<{
+      officer: string;
+      station: string;
+      inspection: string;
+      partner: string;
+      rule: string;
+    }>(
+      `SELECT u.id AS officer, u."stationId" AS station, s."inspectionId" AS inspection, r."partnerId" AS partner,
+              r.id AS rule
+         FROM "User" u JOIN "Station" s ON s.id = u."stationId", "RoutingRule" r
         WHERE u.email = 'bench-officer-0@polizei.example' AND r."municipalityId" = $1 AND r.gender = 'FEMALE'
         LIMIT 1`,
       [municipalityId],
@@ -220,13 +227,16 @@ async function rawInserts(
             const t0 = performance.now();
             const input = consentedSubmission(municipalityId);
             const id = randomUUID();
-            // The same rows the app writes (a referral with its sealed sections, one track), with ciphertexts
+            // The same rows the app writes (a referral with its sealed sections, one track, its first timeline
+            // entry), with ciphertexts
             // of about the app's length but no encryption: the baseline is the database's own insert speed.
             await client.query('BEGIN');
             const { rows: created } = await client.query<{ id: string }>(
-              `INSERT INTO "Referral" (id, "incidentAt", "municipalityId", "stationId", "createdById", "highRisk",
-                 "caseNumberIndex", "dataKey", details, "idempotencyKey", "submittedAt", "updatedAt")
-               VALUES ($1, now() - interval '1 hour', $2, $3, $4, false, $5, $6, $7, $8, now(), now())
+              `INSERT INTO "Referral" (id, "incidentAt", "municipalityId", "stationId", "inspectionId", "createdById",
+                 "highRisk", "caseNumberIndex", "dataKey", details, "idempotencyKey", "submittedAt", "updatedAt",
+                 "statusChangedAt", "dueAt")
+               VALUES ($1, now() - interval '1 hour', $2, $3, $9, $4, false, $5, $6, $7, $8, now(), now(), now(),
+                       now() + interval '4 hours')
                RETURNING id`,
               [
                 id,
@@ -237,7 +247,13 @@ async function rawInserts(
                 `v2.bench.${randomBytes(90).toString('base64url')}`,
                 `e1.${randomBytes(280).toString('base64url')}`,
                 input.idempotencyKey,
+                fixed.inspection,
               ],
+            );
+            await client.query(
+              `INSERT INTO "ReferralEvent" (id, "referralId", step, "toStatus", "actorId", "actorRole")
+               VALUES ($1, $2, 'SUBMITTED', 'SUBMITTED', $3, 'OFFICER')`,
+              [randomUUID(), id, fixed.officer],
             );
             await client.query(
               `INSERT INTO "ReferralTrack" (id, "referralId", track, gender, "partnerId", "routingRuleId",

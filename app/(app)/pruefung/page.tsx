@@ -8,7 +8,14 @@ import { buttonClass } from '@/components/ui/button';
 import { requirePermission, titleFor } from '@/lib/auth/guards';
 import { db } from '@/lib/db';
 import { listMunicipalities } from '@/lib/routing/queries';
-import { queueFilters, reviewQueue, type QueueFilters } from '@/lib/review/queries';
+import {
+  DUE_STATUSES,
+  ENDED_STATUSES,
+  ENDED_VISIBLE_DAYS,
+  queueFilters,
+  reviewQueue,
+  type QueueFilters,
+} from '@/lib/review/queries';
 import { REFERRAL_STATUSES } from '@/lib/referrals/values';
 
 export function generateMetadata(): Promise<Metadata> {
@@ -100,8 +107,12 @@ export default async function ReviewQueuePage({
           })}
         </ul>
       </nav>
+      {(ENDED_STATUSES as readonly string[]).includes(filters.status) && (
+        <p className="text-sm text-slate-700">{t('review.endedWindow', { days: ENDED_VISIBLE_DAYS })}</p>
+      )}
       <QueueFilterForm
         status={filters.status}
+        overdueApplies={(DUE_STATUSES as readonly string[]).includes(filters.status)}
         values={filters}
         partners={partners}
         municipalities={municipalities}

@@ -44,25 +44,28 @@ export function ensureBuild(argv: readonly string[]): void {
 export interface BenchDatabase {
   /** The app's own role (rows only), as in production; `npm start` refuses anything more powerful. */
   url: string;
+  /** The server's superuser: for what a deployment does with its migrating role (bulk fills, VACUUM). */
+  adminUrl: string;
   server: EmbeddedPostgres;
   stop: () => Promise<void>;
 }
 
 /**
  * A durable (fsync on) embedded PostgreSQL in a fresh directory, migrated as its superuser, used as the app's
- * own role; removed on stop.
+ * own role; removed on stop. With `keepIn`, the database lives in that directory and stays after stop, so a
+ * benchmark that needs a large fill can reuse it in its next run (pending migrations are applied each time).
  */
-export async function startBenchDatabase(): Promise<BenchDatabase> {
-  const dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'bench-pg-'));
+export async function startBenchDatabase(options: { keepIn?: string } = {}): Promise<BenchDatabase> {
+  const dataDir = options.keepIn ?? (await fsp.mkdtemp(path.join(os.tmpdir(), 'bench-pg-')));
   const server = await startEmbeddedPostgres({
     dataDir,
     port: await findFreePort(),
     durable: true,
-    removeDataDirOnStop: true,
+    removeDataDirOnStop: options.keepIn === undefined,
   });
   const url = await createEmbeddedRuntimeRole(server.url);
   await applyMigrations(server.url, { runtimeRole: roleOf(url) });
-  return { url, server, stop: server.stop };
+  return { url, adminUrl: server.url, server, stop: server.stop };
 }
 
 export interface RunningApp {

@@ -38,6 +38,31 @@ export async function signIn(baseUrl: string, email: string, password: string): 
   return cookie;
 }
 
+/**
+ * The full sign-in of an account with a second factor (supervisors and every role but officers): the
+ * password, then `code` (the current TOTP code) through the code step's server action, as the form sends it.
+ * Returns the Cookie header of the session that replaced the half signed-in one.
+ */
+export async function signInWithSecondFactor(
+  baseUrl: string,
+  email: string,
+  password: string,
+  code: string,
+): Promise<string> {
+  const halfway = await signIn(baseUrl, email, password);
+  const actionId = serverActionId('lib/auth/mfa/actions.ts', 'verifySecondFactorAction');
+  const response = await fetch(`${baseUrl}/anmelden/zweiter-faktor`, {
+    method: 'POST',
+    headers: serverActionHeaders(baseUrl, actionId, halfway),
+    body: JSON.stringify([{ code }]),
+  });
+  const body = await response.text();
+  if (response.status !== 200 || !actionResultOk(body)) {
+    throw new Error(`second factor refused for ${email} (${response.status})`);
+  }
+  return cookiesOf(response, halfway);
+}
+
 /** The id Next gave a server action in this build (from the build's server-reference manifest). */
 export function serverActionId(file: string, exportedName: string): string {
   const manifest = JSON.parse(
