@@ -20,8 +20,8 @@ export type Failure = {
   ok: false;
   code: FailureCode;
   message: string;
-  /** Values for the message's placeholders (e.g. the names of conflicting rules). */
-  values?: Record<string, string | number>;
+  /** Values for the message's placeholders (e.g. the names of conflicting rules, a time). */
+  values?: Record<string, string | number | Date>;
   fieldErrors?: FieldErrors;
   errorId?: string;
 };
@@ -34,7 +34,11 @@ export const failure = (code: FailureCode, message: string, fieldErrors?: FieldE
   fieldErrors ? { ok: false, code, message, fieldErrors } : { ok: false, code, message };
 
 /** A failure whose message names things: `values` fill the message's placeholders. */
-export const failureWith = (code: FailureCode, message: string, values: Record<string, string | number>): Failure => ({
+export const failureWith = (
+  code: FailureCode,
+  message: string,
+  values: Record<string, string | number | Date>,
+): Failure => ({
   ok: false,
   code,
   message,

@@ -156,7 +156,11 @@ export function ReferralForm({
       setReview(null);
       setDone(
         result.data.kind === 'REFERRAL'
-          ? { kind: 'REFERRAL', partners: result.data.tracks.map((track) => track.partnerName) }
+          ? {
+              kind: 'REFERRAL',
+              partners: result.data.tracks.map((track) => track.partnerName),
+              approved: result.data.approved === true,
+            }
           : { kind: 'DECLINED' },
       );
       return;

@@ -7,7 +7,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button, buttonClass } from '@/components/ui/button';
 import { instantToBerlinLocal } from '@/lib/time/berlin';
 
-export type Done = { kind: 'REFERRAL'; partners: string[] } | { kind: 'DECLINED' };
+export type Done = { kind: 'REFERRAL'; partners: string[]; approved?: boolean } | { kind: 'DECLINED' };
 
 /**
  * What the officer sees once the server has taken the form: where it goes, and the next step. Loaded when
@@ -34,7 +34,7 @@ export default function SubmissionResult({
       <div id={id} ref={focusOnMount} tabIndex={-1} className="outline-none">
         <Alert tone="success" announce testId="submit-success">
           {done.kind === 'REFERRAL'
-            ? `${t(correctionOf ? 'referralForm.successCorrection' : 'referralForm.successReferral')} ${done.partners.join(', ')}`
+            ? `${t(correctionOf ? 'referralForm.successCorrection' : done.approved ? 'referralForm.successDirect' : 'referralForm.successReferral')} ${done.partners.join(', ')}`
             : t('referralForm.successDeclined')}
         </Alert>
       </div>

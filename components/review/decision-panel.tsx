@@ -24,6 +24,7 @@ export function DecisionPanel({ referralId, version }: { referralId: string; ver
   const [error, setError] = useState<string | null>(null);
   const [comment, setComment] = useState('');
   const [commentError, setCommentError] = useState<string | null>(null);
+  const [settled, setSettled] = useState(false);
   const commentId = useId();
 
   async function decide(kind: 'approve' | 'return', call: () => Promise<ActionResult<{ status: string }>>) {
@@ -35,10 +36,15 @@ export function DecisionPanel({ referralId, version }: { referralId: string; ver
       return;
     }
     setPending(null);
-    if (result?.fieldErrors?.comment) {
-      setCommentError(t('commentRequired'));
+    const commentProblem = result?.fieldErrors?.comment?.[0];
+    if (commentProblem) {
+      // The server's reason (too long, invisible or control characters), in words.
+      setCommentError(text(commentProblem, 'review.decision.commentRequired'));
+      document.getElementById(commentId)?.focus();
       return;
     }
+    // Someone else decided, or it changed: nothing more to decide here until the page is reloaded.
+    if (result?.code === 'CONFLICT' || result?.code === 'INVALID_STATE') setSettled(true);
     setError(result?.message ?? t('failed'));
   }
 
@@ -73,7 +79,7 @@ export function DecisionPanel({ referralId, version }: { referralId: string; ver
         <p className="text-sm text-slate-700">{t('approveHint')}</p>
         <Button
           type="button"
-          disabled={pending !== null}
+          disabled={pending !== null || settled}
           onClick={() => void decide('approve', () => approveReferralAction({ referralId, version }))}
         >
           {pending === 'approve' ? t('pending') : t('approve')}
@@ -110,7 +116,7 @@ export function DecisionPanel({ referralId, version }: { referralId: string; ver
             {commentError}
           </p>
         )}
-        <Button type="button" variant="secondary" disabled={pending !== null} onClick={onReturn}>
+        <Button type="button" variant="secondary" disabled={pending !== null || settled} onClick={onReturn}>
           {pending === 'return' ? t('pending') : t('return')}
         </Button>
       </div>

@@ -3,9 +3,17 @@ import { getFormatter, getTranslations } from 'next-intl/server';
 import type { QueueRow } from '@/lib/review/dto';
 
 /** Urgency marks, in words and not by colour alone (WCAG 1.4.1). */
-export async function UrgencyBadges({ highRisk, overdue }: { highRisk: boolean; overdue: boolean }) {
+export async function UrgencyBadges({
+  highRisk,
+  overdue,
+  corrected = false,
+}: {
+  highRisk: boolean;
+  overdue: boolean;
+  corrected?: boolean;
+}) {
   const t = await getTranslations('review.row');
-  if (!highRisk && !overdue) return null;
+  if (!highRisk && !overdue && !corrected) return null;
   return (
     <span className="flex flex-wrap gap-2">
       {highRisk && (
@@ -19,6 +27,14 @@ export async function UrgencyBadges({ highRisk, overdue }: { highRisk: boolean; 
           data-testid="badge-overdue"
         >
           {t('overdue')}
+        </span>
+      )}
+      {corrected && (
+        <span
+          className="rounded border border-slate-500 bg-slate-100 px-2 py-0.5 text-sm font-semibold"
+          data-testid="badge-corrected"
+        >
+          {t('corrected')}
         </span>
       )}
     </span>
@@ -40,12 +56,14 @@ export async function QueueList({ items, now }: { items: QueueRow[]; now: Date }
           data-testid="queue-row"
           className={`rounded-lg border bg-white p-4 ${row.highRisk || row.overdue ? 'border-l-8 border-red-800' : 'border-slate-300'}`}
         >
-          <UrgencyBadges highRisk={row.highRisk} overdue={row.overdue} />
+          <UrgencyBadges highRisk={row.highRisk} overdue={row.overdue} corrected={row.version > 1} />
           <p className="mt-1 text-lg font-semibold [overflow-wrap:anywhere]">
             {row.municipality} · {row.station}
           </p>
           <dl className="mt-1 grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm [&_dd]:[overflow-wrap:anywhere]">
-            <dt className="font-semibold">{t('review.row.waiting')}</dt>
+            <dt className="font-semibold">
+              {t(row.status === 'SUBMITTED' ? 'review.row.received' : 'review.row.inStatusSince')}
+            </dt>
             <dd>
               {format.relativeTime(row.statusChangedAt, now)} ({when(row.statusChangedAt)})
             </dd>
@@ -82,10 +100,10 @@ export async function QueueList({ items, now }: { items: QueueRow[]; now: Date }
             href={`/pruefung/${row.id}`}
             className="mt-2 inline-flex min-h-11 items-center font-semibold underline underline-offset-4"
           >
-            {t('review.row.open')}
+            {t(row.status === 'SUBMITTED' ? 'review.row.open' : 'review.row.view')}
             <span className="sr-only">
               {' '}
-              ({row.municipality}, {when(row.statusChangedAt)})
+              ({row.municipality}, {row.officer}, {when(row.incidentAt)})
             </span>
           </a>
         </li>

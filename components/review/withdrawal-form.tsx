@@ -17,12 +17,18 @@ export function WithdrawalForm({ referralId, perpetratorOpen }: { referralId: st
   const text = useText();
   const t = (key: string) => text(`review.withdrawal.${key}`);
   const router = useRouter();
-  const [track, setTrack] = useState<WithdrawingPerson>('VICTIM');
+  // No default: which consent ended decides how much is erased, so it is always chosen on purpose.
+  const [track, setTrack] = useState<WithdrawingPerson | null>(perpetratorOpen ? null : 'VICTIM');
+  const [done, setDone] = useState(false);
   const [confirmed, setConfirmed] = useState(false);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   async function submit() {
+    if (!track) {
+      setError(t('whoRequired'));
+      return;
+    }
     if (!confirmed) {
       setError(t('confirmRequired'));
       return;
@@ -35,6 +41,7 @@ export function WithdrawalForm({ referralId, perpetratorOpen }: { referralId: st
       else {
         setPending(false);
         setConfirmed(false);
+        setDone(true);
         router.refresh();
       }
       return;
@@ -43,6 +50,13 @@ export function WithdrawalForm({ referralId, perpetratorOpen }: { referralId: st
     setError(result?.message ?? t('failed'));
   }
 
+  if (done) {
+    return (
+      <Alert tone="success" announce testId="withdrawal-done">
+        {t('perpetratorDone')}
+      </Alert>
+    );
+  }
   return (
     <details className="rounded-lg border border-slate-400 bg-white p-4" data-testid="withdrawal">
       <summary className="min-h-11 cursor-pointer content-center text-lg font-bold">{t('heading')}</summary>

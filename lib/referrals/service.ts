@@ -32,7 +32,9 @@ import { uuid7 } from '@/lib/uuid7';
 
 /** Where each track of a filed referral went, for the officer's confirmation. */
 export type TrackOutcome = { track: Track; partnerName: string };
-export type SubmissionOutcome = { kind: 'REFERRAL'; referralId: string; tracks: TrackOutcome[] } | { kind: 'DECLINED' };
+/** `approved`: the station sends directly, so the system approved it at once (no review). */
+export type SubmissionOutcome =
+  { kind: 'REFERRAL'; referralId: string; tracks: TrackOutcome[]; approved?: true } | { kind: 'DECLINED' };
 
 function instant(local: string, fold: 'earlier' | 'later' | undefined): Date {
   // The schema has already rejected what cannot be converted; reaching this is a programming error.
@@ -87,7 +89,10 @@ function outcomeTracks(tracks: { track: Track; partner: { name: string } }[]): T
     .sort((a, b) => (a.track === 'VICTIM' ? -1 : b.track === 'VICTIM' ? 1 : 0));
 }
 
-type Created = { ok: true; referralId: string; tracks: TrackOutcome[] } | { ok: false; error: 'KEY_REUSED' } | Refused;
+type Created =
+  | { ok: true; referralId: string; tracks: TrackOutcome[]; approved?: true }
+  | { ok: false; error: 'KEY_REUSED' }
+  | Refused;
 
 /** The answer to a form whose idempotency key was already used for other data (see submission-key.ts). */
 const keyReused = () => failure('CONFLICT', 'errors.codes.SUBMISSION_KEY_REUSED');
@@ -191,11 +196,15 @@ async function createReferral({
         ok: true,
         referralId,
         tracks: routes.map((route) => ({ track: route.track, partnerName: route.partnerName })),
+        ...(station.reviewMode === 'DIRECT' && { approved: true as const }),
       };
     })
     .catch(refusal);
 
-  if (created.ok) return success({ kind: 'REFERRAL', referralId: created.referralId, tracks: created.tracks });
+  if (created.ok) {
+    const { referralId, tracks, approved } = created;
+    return success({ kind: 'REFERRAL', referralId, tracks, ...(approved && { approved }) });
+  }
   if (created.error === 'KEY_REUSED') return keyReused();
   return refused(created, actor, input.municipalityId);
 }

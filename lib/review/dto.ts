@@ -11,6 +11,8 @@ export type QueueRow = {
   incidentAt: Date;
   dueAt: Date | null;
   overdue: boolean;
+  /** Above 1: corrected by the officer (after a return, or while waiting). */
+  version: number;
   municipality: string;
   station: string;
   officer: string;

@@ -105,7 +105,7 @@ export function queuePageSql(scope: ReviewScope, filters: QueueFilters, now: Dat
   return Prisma.sql`
     WITH page AS (SELECT * FROM (${halves}) halves ORDER BY "highRisk" DESC, "statusChangedAt", id LIMIT ${limit})
     SELECT r.id, r.status::text AS status, r."highRisk", r."statusChangedAt", r."submittedAt", r."incidentAt",
-           r."dueAt", m.name AS municipality, s.name AS station, u."displayName" AS officer,
+           r."dueAt", r.version, m.name AS municipality, s.name AS station, u."displayName" AS officer,
            (SELECT json_agg(json_build_object('track', t.track, 'partner', p.name, 'routingReason', t."routingReason",
                                               'overrideReason', t."overrideReason", 'status', t.status) ORDER BY t.track)
               FROM "ReferralTrack" t JOIN "Partner" p ON p.id = t."partnerId" WHERE t."referralId" = r.id) AS tracks
@@ -117,18 +117,23 @@ export function queuePageSql(scope: ReviewScope, filters: QueueFilters, now: Dat
 }
 
 /** Per open status: how many, and how many of them overdue. */
-export type QueueCounts = Record<(typeof OPEN_STATUSES)[number], { total: number; overdue: number }>;
+export type QueueCounts = Record<(typeof OPEN_STATUSES)[number], { total: number; overdue: number; highRisk: number }>;
 
 /** The counts of the scope's open referrals, backed by the same index as the queue (open statuses are few). */
 export async function queueCounts(scope: ReviewScope, now = new Date()): Promise<QueueCounts> {
-  const rows = await db().$queryRaw<{ status: ReferralStatus; total: number; overdue: number }[]>`
-    SELECT r.status::text AS status, count(*)::int AS total, count(*) FILTER (WHERE r."dueAt" < ${now})::int AS overdue
+  const rows = await db().$queryRaw<{ status: ReferralStatus; total: number; overdue: number; highRisk: number }[]>`
+    SELECT r.status::text AS status, count(*)::int AS total, count(*) FILTER (WHERE r."dueAt" < ${now})::int AS overdue,
+           count(*) FILTER (WHERE r."highRisk")::int AS "highRisk"
       FROM "Referral" r
      WHERE ${scopeColumn(scope)} AND r.status = ANY(${[...OPEN_STATUSES]}::"ReferralStatus"[])
      GROUP BY r.status`;
-  const counts = Object.fromEntries(OPEN_STATUSES.map((s) => [s, { total: 0, overdue: 0 }])) as QueueCounts;
+  const counts = Object.fromEntries(
+    OPEN_STATUSES.map((s) => [s, { total: 0, overdue: 0, highRisk: 0 }]),
+  ) as QueueCounts;
   for (const row of rows) {
-    if (row.status in counts) counts[row.status as keyof QueueCounts] = { total: row.total, overdue: row.overdue };
+    if (row.status in counts) {
+      counts[row.status as keyof QueueCounts] = { total: row.total, overdue: row.overdue, highRisk: row.highRisk };
+    }
   }
   return counts;
 }
@@ -171,6 +176,7 @@ export async function reviewSummary(actor: Actor, now = new Date()) {
   const counts = await queueCounts(scope, now);
   return {
     toReview: counts.SUBMITTED.total,
+    highRiskToReview: counts.SUBMITTED.highRisk,
     overdue: Object.values(counts).reduce((sum, c) => sum + c.overdue, 0),
     overdueToReview: counts.SUBMITTED.overdue,
   };

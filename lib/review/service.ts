@@ -91,11 +91,11 @@ export function refusalOf(result: Exclude<TransitionResult, { ok: true }>): Acti
         ? failureWith('CONFLICT', 'review.errors.alreadyHandled', {
             status: result.status,
             by: result.by,
-            at: result.at?.getTime() ?? Date.now(),
+            at: result.at ?? new Date(),
           })
         : failureWith('CONFLICT', 'review.errors.alreadyHandledBySystem', {
             status: result.status,
-            at: result.at?.getTime() ?? Date.now(),
+            at: result.at ?? new Date(),
           });
   }
 }

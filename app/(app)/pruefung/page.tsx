@@ -76,7 +76,11 @@ export default async function ReviewQueuePage({
         </Alert>
       )}
       <nav aria-label={t('review.statusNav')}>
-        <ul className="flex flex-wrap gap-2" data-testid="queue-tabs">
+        {/* One scrolling row on a phone, so that the first referrals show on the first screen. */}
+        <ul
+          className="-mx-4 flex gap-2 overflow-x-auto px-4 pb-1 sm:mx-0 sm:flex-wrap sm:px-0"
+          data-testid="queue-tabs"
+        >
           {REFERRAL_STATUSES.map((status) => {
             const count = counted(status);
             const current = filters.status === status;
@@ -85,7 +89,7 @@ export default async function ReviewQueuePage({
                 <a
                   href={queueHref(filters, { status })}
                   aria-current={current ? 'page' : undefined}
-                  className={`inline-flex min-h-11 items-center gap-2 rounded-md border px-3 text-sm font-semibold ${
+                  className={`inline-flex min-h-11 items-center gap-2 rounded-md border px-3 text-sm font-semibold whitespace-nowrap ${
                     current ? 'border-brand-700 bg-brand-700 text-white' : 'border-slate-400 bg-white text-slate-900'
                   }`}
                 >

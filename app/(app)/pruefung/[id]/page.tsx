@@ -32,7 +32,7 @@ export default async function ReviewReferralPage({ params }: { params: Promise<{
   const [t, format, texts, locale] = await Promise.all([
     getTranslations(),
     getFormatter(),
-    clientTexts('referralForm', 'gender', 'review'),
+    clientTexts('referralForm', 'gender', 'review', 'errors'),
     getLocale(),
   ]);
   const now = new Date();
@@ -48,14 +48,18 @@ export default async function ReviewReferralPage({ params }: { params: Promise<{
       <a href="/pruefung" className="inline-flex min-h-11 items-center underline underline-offset-4">
         {t('review.detail.back')}
       </a>
-      <h1 className="text-2xl font-bold">{t('review.detail.title')}</h1>
-      <UrgencyBadges highRisk={referral.highRisk} overdue={overdue} />
+      <h1 className="text-2xl font-bold">
+        {t(referral.status === 'SUBMITTED' ? 'review.detail.title' : 'review.detail.titleView')}
+      </h1>
+      <UrgencyBadges highRisk={referral.highRisk} overdue={overdue} corrected={referral.version > 1} />
       <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 [&_dd]:[overflow-wrap:anywhere]">
         <dt className="font-semibold">{t('review.detail.status')}</dt>
         <dd data-testid="review-status">{t(`status.${referral.status}`)}</dd>
         <dt className="font-semibold">{t('review.detail.submittedAt')}</dt>
         <dd>{when(referral.submittedAt)}</dd>
-        <dt className="font-semibold">{t('review.row.waiting')}</dt>
+        <dt className="font-semibold">
+          {t(referral.status === 'SUBMITTED' ? 'review.row.received' : 'review.row.inStatusSince')}
+        </dt>
         <dd>{format.relativeTime(referral.statusChangedAt, now)}</dd>
         {referral.dueAt && (
           <>
@@ -84,6 +88,27 @@ export default async function ReviewReferralPage({ params }: { params: Promise<{
         </Alert>
       )}
       {!referral.draft && <Alert tone="info">{t('review.detail.erased')}</Alert>}
+      {referral.draft?.details && (
+        <section aria-labelledby="risk-heading" className="space-y-1" data-testid="review-risk">
+          <h2 id="risk-heading" className="text-xl font-bold">
+            {t('review.detail.risk')}
+          </h2>
+          <p>
+            {referral.draft.details.risk.indicators.length > 0
+              ? referral.draft.details.risk.indicators
+                  .map((indicator) => t(`referralForm.riskIndicatorOptions.${indicator}`))
+                  .join(', ')
+              : t('review.detail.noIndicators')}
+          </p>
+          <p>
+            {t(
+              referral.draft.details.risk.officerJudgesHighRisk
+                ? 'review.detail.officerJudgesHighRisk'
+                : 'review.detail.officerJudgesNotHighRisk',
+            )}
+          </p>
+        </section>
+      )}
       <h2 className="text-xl font-bold">{t('review.detail.sent')}</h2>
       <ClientTextsProvider texts={texts}>
         {referral.tracks.map((track) => (

@@ -4,8 +4,8 @@ import { notFound } from 'next/navigation';
 
 import { ClientTextsProvider } from '@/components/i18n/client-texts';
 import { TrackProjection } from '@/components/referral-form/track-projection';
+import { ReturnedComment } from '@/components/review/returned-comment';
 import { Timeline } from '@/components/review/timeline';
-import { Alert } from '@/components/ui/alert';
 import { buttonClass } from '@/components/ui/button';
 import { can } from '@/lib/auth/permissions';
 import { requirePermission, titleFor } from '@/lib/auth/guards';
@@ -31,9 +31,6 @@ export default async function OwnReferralPage({ params }: { params: Promise<{ id
     getLocale(),
   ]);
   const when = (d: Date) => format.dateTime(d, { dateStyle: 'medium', timeStyle: 'short' });
-  // While it waits for a correction, what the supervisor asked for comes first.
-  const returned =
-    referral.status === 'RETURNED' ? referral.timeline.findLast((entry) => entry.step === 'RETURNED') : undefined;
 
   return (
     <div className="mx-auto max-w-2xl space-y-4">
@@ -53,17 +50,7 @@ export default async function OwnReferralPage({ params }: { params: Promise<{ id
         <dt className="font-semibold">{t('referralDetail.status')}</dt>
         <dd data-testid="referral-status">{t(`status.${referral.status}`)}</dd>
       </dl>
-      {returned && (
-        <Alert tone="warning" testId="returned-comment">
-          <p className="font-semibold">
-            {t('referralDetail.returnedBy', { by: returned.actorName ?? t('timeline.system'), at: when(returned.at) })}
-          </p>
-          {returned.comment && (
-            <blockquote className="mt-2 [overflow-wrap:anywhere] whitespace-pre-line">{returned.comment}</blockquote>
-          )}
-          <p className="mt-2">{t('referralDetail.returnedAction')}</p>
-        </Alert>
-      )}
+      <ReturnedComment status={referral.status} timeline={referral.timeline} />
       {referral.correctable && can(actor.role, 'referral:correct-own') && (
         <a href={`/vermittlungen/${referral.id}/korrigieren`} className={buttonClass('primary')}>
           {t('referralDetail.correct')}

@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 
 import { ClientTextsProvider } from '@/components/i18n/client-texts';
 import { ReferralForm } from '@/components/referral-form/referral-form';
+import { ReturnedComment } from '@/components/review/returned-comment';
 import { Alert } from '@/components/ui/alert';
 import { requirePermission, titleFor } from '@/lib/auth/guards';
 import { clientTexts } from '@/lib/i18n/client-texts';
@@ -37,6 +38,7 @@ export default async function CorrectReferralPage({ params }: { params: Promise<
         {t('backToReferral')}
       </a>
       <h1 className="text-2xl font-bold">{t('correctTitle')}</h1>
+      <ReturnedComment status={referral.status} timeline={referral.timeline} />
       {values ? (
         <ClientTextsProvider texts={texts}>
           <ReferralForm
