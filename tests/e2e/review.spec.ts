@@ -80,6 +80,8 @@ test.describe('four-eyes review', () => {
     await supervisor.getByRole('button', { name: 'Freigeben' }).click();
     await expect(supervisor.getByTestId('review-done')).toContainText('Freigegeben');
     await expect(supervisor.locator(`a[href="/pruefung/${id}"]`)).toHaveCount(0);
+    // After a client-side navigation the new title follows the content a moment later.
+    await expect(supervisor).toHaveTitle(/Prüfung/);
     await expectNoAxeViolations(supervisor);
 
     await officer.goto(`/vermittlungen/${id}`);
