@@ -23,9 +23,16 @@ export function ReviewModeSwitch({
   const { run, prompt } = useStepUp({ totpEnrolled, headingLevel: 3 });
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Giving up the four-eyes review is asked twice: referrals of the station then leave unchecked.
+  const [confirming, setConfirming] = useState(false);
   const to: ReviewMode = station.reviewMode === 'FOUR_EYES' ? 'DIRECT' : 'FOUR_EYES';
 
   async function onClick() {
+    if (to === 'DIRECT' && !confirming) {
+      setConfirming(true);
+      return;
+    }
+    setConfirming(false);
     setPending(true);
     setError(null);
     const result = await run(
@@ -44,10 +51,25 @@ export function ReviewModeSwitch({
           {error}
         </Alert>
       )}
-      <Button type="button" variant="secondary" disabled={pending} onClick={() => void onClick()}>
-        {t(`switchTo.${to}`)}
-        <span className="sr-only"> ({station.name})</span>
-      </Button>
+      {confirming ? (
+        <div className="space-y-2 rounded-md border-l-4 border-amber-600 bg-amber-50 p-3" role="group">
+          <p>{t('confirmDirect')}</p>
+          <div className="flex flex-wrap gap-3">
+            <Button type="button" disabled={pending} onClick={() => void onClick()}>
+              {t('confirmDirectYes')}
+              <span className="sr-only"> ({station.name})</span>
+            </Button>
+            <Button type="button" variant="secondary" onClick={() => setConfirming(false)}>
+              {t('cancel')}
+            </Button>
+          </div>
+        </div>
+      ) : (
+        <Button type="button" variant="secondary" disabled={pending} onClick={() => void onClick()}>
+          {t(`switchTo.${to}`)}
+          <span className="sr-only"> ({station.name})</span>
+        </Button>
+      )}
       {prompt}
     </div>
   );

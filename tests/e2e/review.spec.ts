@@ -143,6 +143,10 @@ test.describe('four-eyes review', () => {
     await expect(row.getByTestId('station-mode')).toContainText('Vier-Augen-Prüfung');
     await expectNoAxeViolations(admin);
     await row.getByRole('button', { name: /Auf Direktübermittlung umstellen/ }).click();
+    await row.getByRole('button', { name: /Abbrechen/ }).click();
+    await expect(row.getByTestId('station-mode')).toContainText('Vier-Augen-Prüfung');
+    await row.getByRole('button', { name: /Auf Direktübermittlung umstellen/ }).click();
+    await row.getByRole('button', { name: /Ja, direkt übermitteln/ }).click();
     await expect(row.getByTestId('station-mode')).toContainText('Direktübermittlung');
     await row.getByRole('button', { name: /Auf Vier-Augen-Prüfung umstellen/ }).click();
     await expect(row.getByTestId('station-mode')).toContainText('Vier-Augen-Prüfung');

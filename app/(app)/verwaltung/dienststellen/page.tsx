@@ -24,7 +24,15 @@ export default async function StationsPage() {
             <p className="text-sm text-slate-700">{station.inspection.name}</p>
             <p className="my-2" data-testid="station-mode">
               <span className="font-semibold">{t('modeLabel')}: </span>
-              {t(`mode.${station.reviewMode}`)}
+              <span
+                className={
+                  station.reviewMode === 'DIRECT'
+                    ? 'rounded bg-amber-100 px-2 py-0.5 font-bold text-amber-950'
+                    : 'font-semibold'
+                }
+              >
+                {t(`mode.${station.reviewMode}`)}
+              </span>
             </p>
             <ReviewModeSwitch station={station} totpEnrolled={session?.totpEnrolled ?? false} />
           </li>
