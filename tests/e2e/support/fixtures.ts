@@ -8,10 +8,12 @@ import pg from 'pg';
 import { currentTotpCode } from '@/lib/auth/mfa/totp';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '@/prisma/factories';
 
+import { E2E_PG_PORT } from './ports';
+
 export { DEMO_PASSWORD, DEMO_TOTP_SECRET };
 
 /** The throwaway database the e2e launcher started (playwright.config.ts). */
-const E2E_DATABASE_URL = 'postgres://postgres:postgres@127.0.0.1:54329/app';
+const E2E_DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${E2E_PG_PORT}/app`;
 
 /** Password only: ends on the second-factor step for accounts that owe one, else signed in. */
 export async function signInWithPassword(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
