@@ -59,15 +59,17 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
   expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
 }
 
+/**
+ * One small pool per Playwright worker: a new connection per query cost ~25 ms, and the suite runs a few
+ * hundred queries (the authorisation matrix alone two per page and role). `allowExitOnIdle` lets the worker
+ * exit without closing the pool.
+ */
+let pool: pg.Pool | undefined;
+
 /** Runs a query against the e2e database, for assertions the UI cannot show (what was not stored). */
 export async function queryDb<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: E2E_DATABASE_URL });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
+  pool ??= new pg.Pool({ connectionString: E2E_DATABASE_URL, max: 2, allowExitOnIdle: true });
+  return (await pool.query<T>(sql, params)).rows;
 }
 
 /** A unique, valid Vorgangsnummer per test run. */
