@@ -2,9 +2,10 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Cookie, type Page } from '@playwright/test';
 import pg from 'pg';
 
+import { STEP_UP_MINUTES } from '@/lib/auth/mfa/policy';
 import { currentTotpCode } from '@/lib/auth/mfa/totp';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '@/prisma/factories';
 
@@ -40,6 +41,36 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await signInWithPassword(page, email, password);
   if (await page.getByLabel('Code aus der App').isVisible()) await enterTotpCode(page, email);
   await expect(page.getByTestId('signed-in-as')).toBeVisible();
+}
+
+/**
+ * Sessions of accounts that tests only need to be signed in with, per Playwright worker (a module-level map
+ * lives as long as the worker, across spec files). A full sign-in costs 3–4 s (the form, argon2, often the
+ * second factor) and most tests sign in as one of a few demo accounts; reusing the session costs one page
+ * load. Reused for at most half the step-up window, so that an admin's session still counts as a fresh
+ * second factor for the step-up actions (lib/auth/mfa/policy.ts) in every test that reuses it.
+ */
+const reusableSessions = new Map<string, { cookies: Cookie[]; signedInAt: number }>();
+const SESSION_REUSE_MS = (STEP_UP_MINUTES / 2) * 60_000;
+
+/**
+ * Signed in as `email` on the home page, like `signIn`, but through a session this worker already opened
+ * for the account where there is one. Tests that are about signing in, signing out or sessions use
+ * `signIn`: they need a session of their own. When another test ended the reused session meanwhile (sign-out
+ * on all devices, a revoked session), this signs in anew.
+ */
+export async function signInAs(page: Page, email: string): Promise<void> {
+  const reusable = reusableSessions.get(email);
+  if (reusable && Date.now() - reusable.signedInAt < SESSION_REUSE_MS) {
+    await page.context().addCookies(reusable.cookies);
+    await page.goto('/');
+    if (new URL(page.url()).pathname === '/' && (await page.getByTestId('signed-in-as').isVisible())) return;
+    reusableSessions.delete(email);
+    await page.context().clearCookies();
+  }
+  const signedInAt = Date.now();
+  await signIn(page, email);
+  reusableSessions.set(email, { cookies: await page.context().cookies(), signedInAt });
 }
 
 /**
