@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 
-import { expectNoAxeViolations, signIn } from './support/fixtures';
+import { expectNoAxeViolations, signIn, signInAs } from './support/fixtures';
 
 test.describe('access', () => {
   test('an anonymous visitor is sent to sign-in, and back after it', async ({ page }) => {
@@ -31,7 +31,7 @@ test.describe('access', () => {
   });
 
   test('a partner caseworker cannot open the officer form', async ({ page }) => {
-    await signIn(page, 'maennerbuero@partner.example');
+    await signInAs(page, 'maennerbuero@partner.example');
     // The start page tells the caseworker what is coming for them instead of an empty screen.
     await expect(page.getByText('der Eingang der Vermittlungen an Ihre Beratungsstelle')).toBeVisible();
     await expect(page.getByRole('link', { name: 'Neue Vermittlung' })).toHaveCount(0);
@@ -73,7 +73,7 @@ test.describe('access', () => {
 });
 
 test('the account page refuses a wrong current password, in German', async ({ page }) => {
-  await signIn(page, 'auditor@polizei.example');
+  await signInAs(page, 'auditor@polizei.example');
   await page.getByRole('link', { name: 'Konto', exact: true }).click();
   await expectNoAxeViolations(page);
   await page.getByLabel('Bisheriges Passwort').fill('nicht-das-richtige');

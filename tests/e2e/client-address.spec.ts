@@ -8,7 +8,7 @@ import http from 'node:http';
 
 import { expect, test } from '@playwright/test';
 
-const PORT = 3100;
+import { E2E_APP_PORT as PORT } from './support/ports';
 
 type Answer = { status: number; headers: http.IncomingHttpHeaders; body: string };
 

@@ -5,7 +5,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 
-import { expectNoAxeViolations, queryDb, signIn, uniqueCaseNumber } from './support/fixtures';
+import { expectNoAxeViolations, queryDb, signInAs, uniqueCaseNumber } from './support/fixtures';
 import { fillRequiredReferral, newestReferralTracks, submitWithPreview } from './support/referral-form';
 
 const BISS_REGION = 'BISS Region Hannover (AWO Region Hannover e.V.)';
@@ -42,7 +42,7 @@ test.describe('the officer on a phone', () => {
   test.use({ viewport: { width: 360, height: 780 } });
 
   test.beforeEach(async ({ page }) => {
-    await signIn(page, 'officer@polizei.example');
+    await signInAs(page, 'officer@polizei.example');
   });
 
   test('files a complete referral with a perpetrator part; each partner gets only its own projection', async ({

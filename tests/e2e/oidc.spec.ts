@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 
 import { OIDC_TEST_ACCOUNTS, OIDC_TEST_PASSWORD } from './support/oidc-accounts';
 import { expectNoAxeViolations, queryDb } from './support/fixtures';
+import { E2E_OIDC_PORT } from './support/ports';
 
 /**
  * Sign-in through the directorate's identity provider, against a real OpenID Connect provider that
@@ -22,7 +23,7 @@ test.beforeEach(async () => {
 /** From the app's sign-in page through the provider's login form and back. */
 async function signInAtProvider(page: Page, login: keyof typeof OIDC_TEST_ACCOUNTS): Promise<void> {
   await page.getByRole('button', { name: 'Mit Dienstkonto anmelden' }).click();
-  await expect(page).toHaveURL(/^http:\/\/localhost:3101\/interaction\//);
+  await expect(page).toHaveURL(new RegExp(`^http://localhost:${E2E_OIDC_PORT}/interaction/`));
   await page.getByLabel('Benutzerkennung').fill(login);
   await page.getByLabel('Kennwort').fill(OIDC_TEST_PASSWORD);
   await page.getByRole('button', { name: 'Beim Test-IdP anmelden' }).click();

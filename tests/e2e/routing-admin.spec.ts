@@ -9,7 +9,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { berlinDateOf, instantToBerlinLocal } from '@/lib/time/berlin';
 import { addDays } from '@/lib/time/days';
 
-import { expectNoAxeViolations, queryDb, signIn, uniqueCaseNumber } from './support/fixtures';
+import { expectNoAxeViolations, queryDb, signInAs, uniqueCaseNumber } from './support/fixtures';
 import { fillRequiredReferral, newestReferralTracks, submitWithPreview } from './support/referral-form';
 
 const ADMIN = 'admin@polizei.example';
@@ -57,7 +57,7 @@ async function whoIsResponsible(page: Page, municipality: string, date: string) 
 test('the admin schedules a change of responsibility for three places; the rules of each day decide', async ({
   page,
 }) => {
-  await signIn(page, ADMIN);
+  await signInAs(page, ADMIN);
   await expect(page.getByTestId('coverage-warning')).toHaveCount(0);
   const firstDay = addDays(today(), 14);
   await changeResponsibility(page, {
@@ -90,7 +90,7 @@ test('a change with a first day in the past needs a reason and routes referrals 
   page,
   browser,
 }) => {
-  await signIn(page, ADMIN);
+  await signInAs(page, ADMIN);
   const firstDay = addDays(today(), -1);
   await page.goto('/verwaltung/zustaendigkeit/aendern');
   await page.getByRole('checkbox', { name: 'Sehnde', exact: true }).check();
@@ -110,7 +110,7 @@ test('a change with a first day in the past needs a reason and routes referrals 
   });
 
   const officer = await browser.newPage();
-  await signIn(officer, 'officer@polizei.example');
+  await signInAs(officer, 'officer@polizei.example');
   for (const [incident, partner] of [
     [new Date(Date.now() - 2 * 86_400_000), BISS_REGION],
     [new Date(Date.now() - 3_600_000), BISS_LHH],
@@ -135,7 +135,7 @@ test('a change with a first day in the past needs a reason and routes referrals 
 });
 
 test('the officer chooses another partner with a reason; the override is stored as such', async ({ page }) => {
-  await signIn(page, 'officer@polizei.example');
+  await signInAs(page, 'officer@polizei.example');
   await page.goto('/vermittlungen/neu');
   await fillRequiredReferral(page, {
     municipality: 'Garbsen',
@@ -165,7 +165,7 @@ test('a place without any rule: the admin is warned, and the officer is not stuc
   // A municipality added to the reference data before its responsibilities: every key of it is a gap.
   await queryDb(`INSERT INTO "Municipality" (id, name, kind) VALUES (gen_random_uuid(), 'Testdorf (E2E)', 'Gemeinde')`);
   try {
-    await signIn(page, ADMIN);
+    await signInAs(page, ADMIN);
     await expect(page.getByTestId('coverage-warning')).toContainText('6 Kombinationen');
     await page.getByRole('link', { name: 'Lücken ansehen' }).click();
     const gaps = page.getByTestId('coverage-gap').filter({ hasText: 'Testdorf (E2E)' });
@@ -176,7 +176,7 @@ test('a place without any rule: the admin is warned, and the officer is not stuc
 
     const context = await browser.newContext({ locale: 'de-DE', timezoneId: 'Europe/Berlin' });
     const officer = await context.newPage();
-    await signIn(officer, 'officer@polizei.example');
+    await signInAs(officer, 'officer@polizei.example');
     await officer.goto('/vermittlungen/neu');
     await fillRequiredReferral(officer, {
       municipality: 'Testdorf (E2E)',
@@ -206,7 +206,7 @@ test('a place without any rule: the admin is warned, and the officer is not stuc
 test('the admin edits a partner; deactivating one that rules still point to is refused, naming them', async ({
   page,
 }) => {
-  await signIn(page, ADMIN);
+  await signInAs(page, ADMIN);
   await page.goto('/verwaltung/partner');
   await page.getByRole('link', { name: 'Die Gruppe Jugendhilfe gGmbH' }).click();
   await page.getByLabel('Letzter aktiver Tag (leer = unbefristet)').fill(addDays(today(), 5));
@@ -225,7 +225,7 @@ test('the admin edits a partner; deactivating one that rules still point to is r
 });
 
 test('the admin pages work on a phone @phone', async ({ page }) => {
-  await signIn(page, ADMIN);
+  await signInAs(page, ADMIN);
   for (const path of ['/verwaltung/partner', '/verwaltung/zustaendigkeit', '/verwaltung/abdeckung']) {
     await page.goto(path);
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();

@@ -14,6 +14,7 @@ import {
   expectNoAxeViolations,
   queryDb,
   signIn,
+  signInAs,
   signInWithPassword,
 } from './support/fixtures';
 
@@ -82,7 +83,7 @@ test('an admin creates an officer account; the person sets a password through th
 }) => {
   test.setTimeout(60_000); // two people, two sign-ins and a step-up: a whole journey
   const email = testEmail('neu');
-  await signIn(page, ADMIN);
+  await signInAs(page, ADMIN);
   // The admin's home page leads to the user administration.
   await page.getByRole('main').getByRole('link', { name: 'Benutzerverwaltung' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Benutzerverwaltung' })).toBeVisible();
@@ -153,7 +154,7 @@ test('disabling a signed-in account signs it out on its next request', async ({ 
   const person = await otherPerson(browser);
   await signIn(person, email);
 
-  await signIn(page, ADMIN);
+  await signInAs(page, ADMIN);
   await openAccount(page, email, 'Deaktiviert Test (E2E)');
   await expectNoAxeViolations(page);
   await page.getByRole('button', { name: 'Konto deaktivieren' }).click();
@@ -179,7 +180,7 @@ test('a new role applies on the person’s next request', async ({ page, browser
   await person.goto('/vermittlungen/neu');
   await expect(person.getByRole('heading', { name: 'Neue Vermittlung' })).toBeVisible();
 
-  await signIn(page, ADMIN);
+  await signInAs(page, ADMIN);
   await openAccount(page, email, 'Rollenwechsel Test (E2E)');
   await page.getByRole('radio', { name: 'Dienstaufsicht', exact: true }).check();
   // The station stays a valid scope for supervisors; choose the whole inspection instead.
@@ -239,7 +240,7 @@ test('an admin cannot change their own role: no control for it, and the server r
   const adminId = await userId(ADMIN);
   const email = testEmail('selbst');
   const otherId = await copyOfDemo(email, 'officer@polizei.example', 'Selbst Test (E2E)');
-  await signIn(page, ADMIN);
+  await signInAs(page, ADMIN);
 
   await page.goto(`/verwaltung/benutzer/${adminId}`);
   await expect(page.getByTestId('own-access')).toContainText('Das ist Ihr eigenes Konto.');
@@ -267,14 +268,17 @@ test('an admin cannot change their own role: no control for it, and the server r
 test('with a stale second factor the admin confirms a fresh code before a change is saved', async ({ page }) => {
   const email = testEmail('stepup');
   const id = await copyOfDemo(email, 'officer@polizei.example', 'Step-up Test (E2E)');
+  // A session of its own (not one that other tests reuse, see signInAs), and only that one made stale below.
+  const [{ now: startedAt }] = (await queryDb<{ now: Date }>('SELECT now()')) as [{ now: Date }];
   await signIn(page, ADMIN);
   await openAccount(page, email, 'Step-up Test (E2E)');
   // Signed in more than ten minutes ago, as far as the second factor goes.
-  await queryDb(
+  const stale = await queryDb(
     `UPDATE "Session" SET "mfaVerifiedAt" = now() - interval '20 minutes'
-     WHERE "userId" = $1 AND "revokedAt" IS NULL`,
-    [await userId(ADMIN)],
+     WHERE "userId" = $1 AND "revokedAt" IS NULL AND "createdAt" >= $2 RETURNING id`,
+    [await userId(ADMIN), startedAt],
   );
+  expect(stale).toHaveLength(1);
 
   await page.getByRole('button', { name: 'Konto deaktivieren' }).click();
   await page.getByRole('button', { name: 'Ja, deaktivieren' }).click();
@@ -305,7 +309,7 @@ test('with a stale second factor the admin confirms a fresh code before a change
 
 test('other roles do not reach an account page', async ({ page }) => {
   const id = await userId(ADMIN);
-  await signIn(page, 'supervisor@polizei.example');
+  await signInAs(page, 'supervisor@polizei.example');
   const response = await page.goto(`/verwaltung/benutzer/${id}`);
   expect(response?.status()).toBe(404);
 });
