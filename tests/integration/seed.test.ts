@@ -30,7 +30,7 @@ describe('demo seed', () => {
   it('loads the Region Hannover and, when asked, one demo account per role, and is idempotent', async () => {
     await seed(testDatabaseUrl(), { demoAccounts: true });
     const first = await counts();
-    expect(first).toEqual({ municipalities: 21, inspections: 3, stations: 17, partners: 5, rules: 126, users: 6 });
+    expect(first).toEqual({ municipalities: 21, inspections: 3, stations: 17, partners: 5, rules: 126, users: 8 });
     await seed(testDatabaseUrl(), { demoAccounts: true });
     expect(await counts()).toEqual(first);
   });
@@ -41,7 +41,7 @@ describe('demo seed', () => {
       where: { mfaEnabledAt: { not: null } },
       select: { _count: { select: { recoveryCodes: true } } },
     });
-    expect(withFactor).toHaveLength(5);
+    expect(withFactor).toHaveLength(7);
     for (const user of withFactor) expect(user._count.recoveryCodes).toBe(DEMO_RECOVERY_CODES.length);
   });
 
@@ -68,16 +68,23 @@ describe('demo seed', () => {
     });
   });
 
-  it('scopes the demo officer to PK Garbsen, the supervisor to PI Garbsen (exactly one unit), partners to theirs', async () => {
+  it('scopes the demo officer to PK Garbsen, the supervisors to PI Garbsen, PK Garbsen and PI Hannover (exactly one unit each), partners to theirs', async () => {
     await seed(testDatabaseUrl(), { demoAccounts: true });
     const users = await db().user.findMany({
       where: { role: { in: ['OFFICER', 'SUPERVISOR'] } },
-      select: { role: true, station: { select: { code: true } }, inspection: { select: { code: true } } },
-      orderBy: { role: 'asc' },
+      select: { email: true, role: true, station: { select: { code: true } }, inspection: { select: { code: true } } },
+      orderBy: [{ role: 'asc' }, { email: 'asc' }],
     });
     expect(users).toEqual([
-      { role: 'OFFICER', station: { code: 'PK-GARBSEN' }, inspection: null },
-      { role: 'SUPERVISOR', station: null, inspection: { code: 'PI-GAR' } },
+      { email: 'officer@polizei.example', role: 'OFFICER', station: { code: 'PK-GARBSEN' }, inspection: null },
+      {
+        email: 'schichtleitung@polizei.example',
+        role: 'SUPERVISOR',
+        station: { code: 'PK-GARBSEN' },
+        inspection: null,
+      },
+      { email: 'supervisor.hannover@polizei.example', role: 'SUPERVISOR', station: null, inspection: { code: 'PI-H' } },
+      { email: 'supervisor@polizei.example', role: 'SUPERVISOR', station: null, inspection: { code: 'PI-GAR' } },
     ]);
     const partnerUsers = await db().user.findMany({
       where: { role: 'PARTNER' },

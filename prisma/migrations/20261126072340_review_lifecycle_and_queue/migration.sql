@@ -18,10 +18,10 @@ ADD COLUMN     "statusChangedAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTA
 
 -- Referrals filed so far: their station's inspection, waiting since their last change, due for approval
 -- by the default targets (4 h, 1 h at high risk), approved ones by the time they were last changed.
-UPDATE "Referral" r SET "inspectionId" = s."inspectionId", "statusChangedAt" = r."updatedAt",
-       "dueAt" = CASE WHEN r.status = 'SUBMITTED'
-                      THEN r."updatedAt" + CASE WHEN r."highRisk" THEN interval '1 hour' ELSE interval '4 hours' END END
-  FROM "Station" s WHERE s.id = r."stationId";
+UPDATE "Referral" SET "statusChangedAt" = "updatedAt",
+       "dueAt" = CASE WHEN status = 'SUBMITTED'
+                      THEN "updatedAt" + CASE WHEN "highRisk" THEN interval '1 hour' ELSE interval '4 hours' END END,
+       "inspectionId" = (SELECT "inspectionId" FROM "Station" WHERE "Station".id = "Referral"."stationId");
 ALTER TABLE "Referral" ALTER COLUMN "inspectionId" SET NOT NULL;
 
 -- AlterTable
@@ -69,8 +69,7 @@ ALTER TABLE "ReferralEvent" ADD CONSTRAINT "ReferralEvent_actorId_fkey" FOREIGN 
 
 -- Their timeline starts with the submission.
 INSERT INTO "ReferralEvent" (id, "referralId", step, "fromStatus", "toStatus", at, "actorId", "actorRole")
-SELECT uuidv7(), r.id, 'SUBMITTED', NULL, 'SUBMITTED', r."submittedAt", r."createdById", 'OFFICER'
-  FROM "Referral" r;
+SELECT uuidv7(), id, 'SUBMITTED', NULL, 'SUBMITTED', "submittedAt", "createdById", 'OFFICER' FROM "Referral";
 
 -- A return comment is sealed like the rest of the referral's personal data ("e1.", lib/crypto/envelope.ts).
 ALTER TABLE "ReferralEvent" ADD CONSTRAINT "ReferralEvent_comment_sealed" CHECK ("comment" IS NULL OR "comment" LIKE 'e1.%');

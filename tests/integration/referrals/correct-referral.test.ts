@@ -145,9 +145,10 @@ describe("an officer's own referral", () => {
       phone: '0176 11122233',
     });
     expect(await correctReferral({ actor: officer, input: victimOnly })).toMatchObject({ ok: true });
-    expect(
-      await db().referralTrack.findFirstOrThrow({ where: { referralId, track: 'PERPETRATOR' } }),
-    ).toMatchObject({ status: 'WITHDRAWN', person: null });
+    expect(await db().referralTrack.findFirstOrThrow({ where: { referralId, track: 'PERPETRATOR' } })).toMatchObject({
+      status: 'WITHDRAWN',
+      person: null,
+    });
   });
 
   it('cannot be turned into a declined offer, nor name a referral when filing a new one', async () => {

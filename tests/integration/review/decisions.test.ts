@@ -62,7 +62,7 @@ describe('supervisors deciding at the same moment', () => {
           ok: false,
           code: 'CONFLICT',
           message: 'review.errors.alreadyHandled',
-          values: { status: 'APPROVED', by: winner.displayName, at: approval!.at.getTime() },
+          values: { status: 'APPROVED', by: winner.displayName, at: approval!.at },
         });
       }
       expect(await statusOf(referralId)).toEqual({ status: 'APPROVED', version: 1, tracks: ['APPROVED', 'APPROVED'] });

@@ -128,7 +128,7 @@ describe('direct dispatch', () => {
       ok: false,
       code: 'CONFLICT',
       message: 'review.errors.alreadyHandledBySystem',
-      values: { status: 'APPROVED', at: approvedAt.getTime() },
+      values: { status: 'APPROVED', at: approvedAt },
     });
 
     // The mode decides at submission: the referral already waiting, and the other station's, wait for review.

@@ -108,20 +108,40 @@ describe("the supervisor's start page", () => {
     });
     const now = new Date();
 
-    expect(await reviewSummary(supervisor, now)).toEqual({ toReview: 2, overdue: 0, overdueToReview: 0 });
+    expect(await reviewSummary(supervisor, now)).toMatchObject({ toReview: 2, overdue: 0, overdueToReview: 0 });
     // Two hours on: the high-risk referral has waited longer than its hour.
-    expect(await reviewSummary(supervisor, plus(now, 2))).toEqual({ toReview: 2, overdue: 1, overdueToReview: 1 });
+    expect(await reviewSummary(supervisor, plus(now, 2))).toMatchObject({
+      toReview: 2,
+      overdue: 1,
+      overdueToReview: 1,
+    });
     // Five hours on: both wait too long; the approved one is not yet late for its acknowledgement.
-    expect(await reviewSummary(supervisor, plus(now, 5))).toEqual({ toReview: 2, overdue: 2, overdueToReview: 2 });
+    expect(await reviewSummary(supervisor, plus(now, 5))).toMatchObject({
+      toReview: 2,
+      overdue: 2,
+      overdueToReview: 2,
+    });
     // A day and an hour on: the partner's acknowledgement is overdue as well.
-    expect(await reviewSummary(supervisor, plus(now, 25))).toEqual({ toReview: 2, overdue: 3, overdueToReview: 2 });
+    expect(await reviewSummary(supervisor, plus(now, 25))).toMatchObject({
+      toReview: 2,
+      overdue: 3,
+      overdueToReview: 2,
+    });
 
     // Approving ends the wait for review: it is counted by the next step's deadline only.
     expect(await approveReferral({ actor: supervisor, input: { referralId: high, version: 1 } })).toMatchObject({
       ok: true,
     });
-    expect(await reviewSummary(supervisor, plus(now, 2))).toEqual({ toReview: 1, overdue: 0, overdueToReview: 0 });
-    expect(await reviewSummary(supervisor, plus(now, 5))).toEqual({ toReview: 1, overdue: 2, overdueToReview: 1 });
+    expect(await reviewSummary(supervisor, plus(now, 2))).toMatchObject({
+      toReview: 1,
+      overdue: 0,
+      overdueToReview: 0,
+    });
+    expect(await reviewSummary(supervisor, plus(now, 5))).toMatchObject({
+      toReview: 1,
+      overdue: 2,
+      overdueToReview: 1,
+    });
     expect((await timesOf(normal)).dueAt!.getTime()).toBeLessThan(plus(now, 5).getTime());
   });
 });
