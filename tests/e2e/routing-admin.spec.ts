@@ -198,6 +198,7 @@ test('a place without any rule: the admin is warned, and the officer is not stuc
   } finally {
     const inTestdorf = `SELECT id FROM "Referral" WHERE "municipalityId" IN (SELECT id FROM "Municipality" WHERE name = 'Testdorf (E2E)')`;
     await queryDb(`DELETE FROM "ReferralTrack" WHERE "referralId" IN (${inTestdorf})`);
+    await queryDb(`DELETE FROM "ReferralEvent" WHERE "referralId" IN (${inTestdorf})`);
     await queryDb(`DELETE FROM "Referral" WHERE id IN (${inTestdorf})`);
     await queryDb(`DELETE FROM "Municipality" WHERE name = 'Testdorf (E2E)'`);
   }
