@@ -21,6 +21,10 @@ type Taker = Role | 'SYSTEM';
 export const OPEN_STATUSES = ['SUBMITTED', 'RETURNED', 'APPROVED', 'DISPATCHED', 'ACKNOWLEDGED'] as const;
 const BEFORE_PURGE = [...OPEN_STATUSES, 'CLOSED', 'WITHDRAWN'] as const;
 
+/** Whether a referral or track in this status is still open (something to do; consent can be withdrawn). */
+export const isOpen = (status: ReferralStatus): boolean =>
+  (OPEN_STATUSES as readonly ReferralStatus[]).includes(status);
+
 /** What is due after a step: the target it starts (from now or from the approval), unchanged, or nothing. */
 type Due =
   { target: 'APPROVE' | 'ACKNOWLEDGE' | 'FIRST_CONTACT'; from: 'NOW' | 'WAITING' | 'APPROVAL' } | 'KEEP' | 'NONE';

@@ -6,7 +6,7 @@ import type { Actor } from '@/lib/auth/guards';
 import { db } from '@/lib/db';
 import { Prisma } from '@/lib/generated/prisma/client';
 import type { OverrideReason, ReferralStatus, RoutingReason, Track } from '@/lib/generated/prisma/enums';
-import { OPEN_STATUSES } from '@/lib/referrals/lifecycle';
+import { isOpen, OPEN_STATUSES } from '@/lib/referrals/lifecycle';
 import { consultReferral } from '@/lib/referrals/consultation';
 import { STORED_REFERRAL_SELECT, storedDraft, type StoredReferral } from '@/lib/referrals/stored';
 import { timelineOf, type TimelineEntry } from '@/lib/referrals/timeline';
@@ -196,6 +196,11 @@ export type ReviewView = {
   officerName: string;
   /** The supervisor filed it: four-eyes forbids deciding it. */
   own: boolean;
+  /** Waiting for this supervisor's decision: submitted, not their own, its data still there. */
+  decidable: boolean;
+  /** Consent can still be withdrawn: for the whole referral, and for the perpetrator's part alone. */
+  withdrawable: boolean;
+  perpetratorWithdrawable: boolean;
   draft: StoredReferral | null;
   tracks: {
     track: Track;
@@ -248,6 +253,9 @@ export async function referralForReview({ actor, id }: { actor: Actor; id: strin
     stationName: row.station.name,
     officerName: row.createdBy.displayName,
     own: row.createdById === actor.id,
+    decidable: row.status === 'SUBMITTED' && row.createdById !== actor.id && dataKey !== null,
+    withdrawable: isOpen(row.status),
+    perpetratorWithdrawable: row.tracks.some((t) => t.track === 'PERPETRATOR' && isOpen(t.status)),
     draft: dataKey ? storedDraft(row) : null,
     tracks: row.tracks.map((t) => ({
       track: t.track,

@@ -7,7 +7,7 @@ import { unwrapDataKey } from '@/lib/crypto/envelope';
 import { db, type Tx } from '@/lib/db';
 import type { ReferralStatus } from '@/lib/generated/prisma/enums';
 import { eraseReferral, eraseTrack } from '@/lib/referrals/erasure';
-import { OPEN_STATUSES, transition, type TransitionResult } from '@/lib/referrals/lifecycle';
+import { isOpen, transition, type TransitionResult } from '@/lib/referrals/lifecycle';
 import { failure, failureWith, success, type ActionResult } from '@/lib/result';
 import type { ApproveInput, ReturnInput, WithdrawalInput } from '@/lib/review/schema';
 import { inScope, reviewScope } from '@/lib/review/scope';
@@ -152,8 +152,6 @@ export async function returnReferral({
     return moved.ok ? success({ status: 'RETURNED' as const }) : refusalOf(moved);
   });
 }
-
-const isOpen = (status: ReferralStatus) => (OPEN_STATUSES as readonly ReferralStatus[]).includes(status);
 
 /**
  * The person withdrew consent (DESIGN.md sections 3 and 7). The affected person's withdrawal ends the whole

@@ -13,15 +13,12 @@ import { can } from '@/lib/auth/permissions';
 import { requirePermission, titleFor } from '@/lib/auth/guards';
 import { clientTexts } from '@/lib/i18n/client-texts';
 import { languageOptions } from '@/lib/partners/languages';
-import { OPEN_STATUSES } from '@/lib/referrals/lifecycle';
 import { projectionOf } from '@/lib/referrals/projection';
 import { referralForReview } from '@/lib/review/queries';
 
 export function generateMetadata(): Promise<Metadata> {
   return titleFor('review:read', 'review.detail', 'title');
 }
-
-const isOpen = (status: string) => (OPEN_STATUSES as readonly string[]).includes(status);
 
 /** One referral of the supervisor's scope: what each partner would receive, how it was routed, its steps. */
 export default async function ReviewReferralPage({ params }: { params: Promise<{ id: string }> }) {
@@ -38,10 +35,9 @@ export default async function ReviewReferralPage({ params }: { params: Promise<{
   const now = new Date();
   const when = (d: Date) => format.dateTime(d, { dateStyle: 'medium', timeStyle: 'short' });
   const overdue = referral.dueAt !== null && referral.dueAt < now;
-  const decidable =
-    referral.status === 'SUBMITTED' && !referral.own && referral.draft !== null && can(actor.role, 'review:decide');
-  const withdrawable = isOpen(referral.status) && can(actor.role, 'review:record-withdrawal');
-  const perpetrator = referral.tracks.find((track) => track.track === 'PERPETRATOR');
+  // The rules are the lifecycle's (lib/review/queries.ts); the page adds what the role may do.
+  const decidable = referral.decidable && can(actor.role, 'review:decide');
+  const withdrawable = referral.withdrawable && can(actor.role, 'review:record-withdrawal');
 
   return (
     <div className="mx-auto max-w-2xl space-y-4">
@@ -137,12 +133,7 @@ export default async function ReviewReferralPage({ params }: { params: Promise<{
         ))}
         {decidable && <DecisionPanel referralId={referral.id} version={referral.version} />}
         <Timeline entries={referral.timeline} />
-        {withdrawable && (
-          <WithdrawalForm
-            referralId={referral.id}
-            perpetratorOpen={perpetrator !== undefined && isOpen(perpetrator.status)}
-          />
-        )}
+        {withdrawable && <WithdrawalForm referralId={referral.id} perpetratorOpen={referral.perpetratorWithdrawable} />}
       </ClientTextsProvider>
     </div>
   );
