@@ -6,15 +6,14 @@
  */
 import 'server-only';
 
-import { getServerSession } from 'next-auth';
 import { notFound, redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { cache } from 'react';
 
 import { recordDenial } from '@/lib/audit/record';
-import { authOptions } from '@/lib/auth/options';
 import { STEP_UP_MINUTES } from '@/lib/auth/mfa/policy';
 import { SECOND_FACTOR_PATH } from '@/lib/auth/next-path';
+import { readSessionCookie } from '@/lib/auth/session-cookie';
 import { validateSession, type Actor, type ValidSession } from '@/lib/auth/session-store';
 import { can, type Permission } from '@/lib/auth/permissions';
 import { db } from '@/lib/db';
@@ -31,7 +30,7 @@ type SessionClaims = { uid?: unknown; sv?: unknown; sid?: unknown };
  * idle) come from the database on every request. Cached per request.
  */
 export const getSession = cache(async (): Promise<ValidSession | null> => {
-  const claims = (await getServerSession(authOptions())) as SessionClaims | null;
+  const claims = (await readSessionCookie()) as SessionClaims | null;
   if (typeof claims?.uid !== 'string' || typeof claims.sv !== 'number' || typeof claims.sid !== 'string') return null;
   return validateSession({ uid: claims.uid, sv: claims.sv, sid: claims.sid });
 });

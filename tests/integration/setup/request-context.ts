@@ -1,16 +1,19 @@
 /**
- * The request context a server action sees inside Next.js, for integration tests: the session next-auth
+ * The request context a server action sees inside Next.js, for integration tests: the session the app
  * decodes from the cookie (set per test through tests/integration/support/request-context.ts) and the
  * German translator, and the request headers (same-origin unless a test says otherwise). Everything behind it (the account lookup, permissions, services, the database) is real.
  */
+import type * as SessionCookie from '@/lib/auth/session-cookie';
 import type * as NextHeaders from 'next/headers';
-import type * as NextAuth from 'next-auth';
 import type * as NextIntlServer from 'next-intl/server';
 import { vi } from 'vitest';
 
-vi.mock('next-auth', async (importOriginal) => {
+vi.mock('@/lib/auth/session-cookie', async (importOriginal) => {
   const { currentSession } = await import('../support/request-context');
-  return { ...(await importOriginal<typeof NextAuth>()), getServerSession: async () => currentSession.value };
+  return {
+    ...(await importOriginal<typeof SessionCookie>()),
+    readSessionCookie: async () => currentSession.value,
+  };
 });
 
 vi.mock('next-intl/server', async (importOriginal) => {
