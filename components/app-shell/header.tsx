@@ -42,7 +42,7 @@ export async function Header({
           </a>
           <p className="text-brand-100 hidden text-xs sm:block">{t('app.organisation')}</p>
         </div>
-        <div className="flex items-center gap-2">
+        <div className="flex flex-wrap items-center gap-x-2">
           <LanguageSwitch />
           {user && accountLink && (
             <a

@@ -8,15 +8,25 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { inputClass } from '@/components/ui/field';
 import { approveReferralAction, returnReferralAction } from '@/lib/review/actions';
+import { queueAfterDecision } from '@/lib/review/queue-url';
 import { RETURN_COMMENT_MAX } from '@/lib/review/values';
 import type { ActionResult } from '@/lib/result';
 
 /**
  * The four-eyes decision on the version the supervisor read: approve, or return with what to correct. On
- * success the supervisor goes back to the queue (the next one is waiting); on a refusal the message says
+ * success the supervisor goes back to the queue's view they came from (the next one is waiting); on a refusal the message says
  * why (someone else was first, it changed since) and the page can be reloaded.
  */
-export function DecisionPanel({ referralId, version }: { referralId: string; version: number }) {
+export function DecisionPanel({
+  referralId,
+  version,
+  view,
+}: {
+  referralId: string;
+  version: number;
+  /** The queue's view to go back to (lib/review/queue-url.ts). */
+  view: string;
+}) {
   const text = useText();
   const t = (key: string) => text(`review.decision.${key}`);
   const router = useRouter();
@@ -32,7 +42,7 @@ export function DecisionPanel({ referralId, version }: { referralId: string; ver
     setError(null);
     const result = await call().catch(() => null);
     if (result?.ok) {
-      router.push(`/pruefung?erledigt=${result.data.status}`);
+      router.push(queueAfterDecision(view, result.data.status));
       return;
     }
     setPending(null);

@@ -1,6 +1,7 @@
 import { getFormatter, getTranslations } from 'next-intl/server';
 
 import type { QueueRow } from '@/lib/review/dto';
+import { withQuery } from '@/lib/review/queue-url';
 
 /** Urgency marks, in words and not by colour alone (WCAG 1.4.1). */
 export async function UrgencyBadges({
@@ -43,9 +44,22 @@ export async function UrgencyBadges({
 
 /**
  * The queue's rows: what a supervisor needs to choose which to open first (urgency, waiting time, place,
- * who filed it, where it goes), and nothing that reaches the person.
+ * who filed it, where it goes), and nothing that reaches the person. Compact, so that a phone shows two or
+ * three at once; the whole card opens the referral. The station is left out where it is always the same
+ * (a station's own supervisor).
  */
-export async function QueueList({ items, now }: { items: QueueRow[]; now: Date }) {
+export async function QueueList({
+  items,
+  now,
+  showStation,
+  view,
+}: {
+  items: QueueRow[];
+  now: Date;
+  showStation: boolean;
+  /** The queue's view (its query string), kept for the way back from the referral. */
+  view: string;
+}) {
   const [t, format] = await Promise.all([getTranslations(), getFormatter()]);
   const when = (d: Date) => format.dateTime(d, { dateStyle: 'medium', timeStyle: 'short' });
   return (
@@ -54,58 +68,47 @@ export async function QueueList({ items, now }: { items: QueueRow[]; now: Date }
         <li
           key={row.id}
           data-testid="queue-row"
-          className={`rounded-lg border bg-white p-4 ${row.highRisk || row.overdue ? 'border-l-8 border-red-800' : 'border-slate-300'}`}
+          className={`focus-within:ring-brand-700/40 relative rounded-lg border bg-white p-3 text-sm focus-within:ring-4 ${row.highRisk || row.overdue ? 'border-l-8 border-red-800' : 'border-slate-300'}`}
         >
           <UrgencyBadges highRisk={row.highRisk} overdue={row.overdue} corrected={row.version > 1} />
-          <p className="mt-1 text-lg font-semibold [overflow-wrap:anywhere]">
-            {row.municipality} · {row.station}
-          </p>
-          <dl className="mt-1 grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm [&_dd]:[overflow-wrap:anywhere]">
-            <dt className="font-semibold">
+          <h2 className="mt-1 text-base font-semibold [overflow-wrap:anywhere]">
+            {/* The link covers the card (::before), so a tap anywhere on it opens the referral. */}
+            <a
+              href={withQuery(`/pruefung/${row.id}`, view)}
+              className="underline underline-offset-4 before:absolute before:inset-0"
+            >
+              {showStation ? `${row.municipality} · ${row.station}` : row.municipality}
+              <span className="sr-only">
+                {`, ${t(row.status === 'SUBMITTED' ? 'review.row.open' : 'review.row.view')}`}
+              </span>
+            </a>
+          </h2>
+          <p>
+            <span className="font-semibold">
               {t(row.status === 'SUBMITTED' ? 'review.row.received' : 'review.row.inStatusSince')}
-            </dt>
-            <dd>
-              {format.relativeTime(row.statusChangedAt, now)} ({when(row.statusChangedAt)})
-            </dd>
-            {row.dueAt && (
-              <>
-                <dt className="font-semibold">{t('review.row.due')}</dt>
-                <dd className={row.overdue ? 'font-semibold text-red-900' : undefined}>
-                  {format.relativeTime(row.dueAt, now)}
-                </dd>
-              </>
-            )}
-            <dt className="font-semibold">{t('review.row.incidentAt')}</dt>
-            <dd>{when(row.incidentAt)}</dd>
-            <dt className="font-semibold">{t('review.row.officer')}</dt>
-            <dd>{row.officer}</dd>
-            {row.tracks.map((track) => (
-              <div key={track.track} className="contents">
-                <dt className="font-semibold">{t(`referralList.partnerOf.${track.track}`)}</dt>
-                <dd>
-                  {track.partner}
-                  {track.routingReason === 'OVERRIDE' && track.overrideReason && (
-                    <span className="block font-semibold text-amber-900" data-testid="queue-override">
-                      {t('review.row.override', { reason: t(`referralForm.overrideReasons.${track.overrideReason}`) })}
-                    </span>
-                  )}
-                  {track.status === 'WITHDRAWN' && row.status !== 'WITHDRAWN' && (
-                    <span className="block">{t('status.WITHDRAWN')}</span>
-                  )}
-                </dd>
-              </div>
-            ))}
-          </dl>
-          <a
-            href={`/pruefung/${row.id}`}
-            className="mt-2 inline-flex min-h-11 items-center font-semibold underline underline-offset-4"
-          >
-            {t(row.status === 'SUBMITTED' ? 'review.row.open' : 'review.row.view')}
-            <span className="sr-only">
-              {' '}
-              ({row.municipality}, {row.officer}, {when(row.incidentAt)})
-            </span>
-          </a>
+            </span>{' '}
+            {format.relativeTime(row.statusChangedAt, now)} ({when(row.statusChangedAt)})
+          </p>
+          {row.dueAt && (
+            <p className={row.overdue ? 'font-semibold text-red-900' : undefined}>
+              <span className="font-semibold">{t('review.row.due')}</span> {format.relativeTime(row.dueAt, now)}
+            </p>
+          )}
+          <p className="[overflow-wrap:anywhere]">
+            <span className="font-semibold">{t('review.row.incidentAt')}</span> {when(row.incidentAt)} ·{' '}
+            {t('review.row.byOfficer', { name: row.officer })}
+          </p>
+          {row.tracks.map((track) => (
+            <p key={track.track} className="[overflow-wrap:anywhere]">
+              <span className="font-semibold">{t(`referralList.partnerOf.${track.track}`)}</span> {track.partner}
+              {track.status === 'WITHDRAWN' && row.status !== 'WITHDRAWN' && ` (${t('status.WITHDRAWN')})`}
+              {track.routingReason === 'OVERRIDE' && track.overrideReason && (
+                <span className="block font-semibold text-amber-900" data-testid="queue-override">
+                  {t('review.row.override', { reason: t(`referralForm.overrideReasons.${track.overrideReason}`) })}
+                </span>
+              )}
+            </p>
+          ))}
         </li>
       ))}
     </ul>

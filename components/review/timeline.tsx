@@ -2,9 +2,17 @@ import { getFormatter, getTranslations } from 'next-intl/server';
 
 import type { TimelineEntry } from '@/lib/referrals/timeline';
 
-/** A referral's steps, oldest first: what happened, when and by whom, with a return's comment. */
+/**
+ * A referral's steps, oldest first: what happened, when and by whom, with a return's comment and what a
+ * correction changed (so that the second look goes to those parts).
+ */
 export async function Timeline({ entries, headingLevel = 2 }: { entries: TimelineEntry[]; headingLevel?: 2 | 3 }) {
-  const [t, format] = await Promise.all([getTranslations('timeline'), getFormatter()]);
+  const [t, tWithdrawal, format] = await Promise.all([
+    getTranslations('timeline'),
+    getTranslations('review.withdrawal'),
+    getFormatter(),
+  ]);
+  const tChannel = (channel: string) => tWithdrawal(`channels.${channel}`);
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   return (
     <section aria-labelledby="timeline-heading" className="space-y-2">
@@ -26,6 +34,24 @@ export async function Timeline({ entries, headingLevel = 2 }: { entries: Timelin
                 {entry.actorName ? entry.actorName : t('system')}
               </span>
             </p>
+            {entry.changes.length > 0 && (
+              <p className="text-sm" data-testid="timeline-changes">
+                <span className="font-semibold">{t('changes.label')}:</span>{' '}
+                {entry.changes
+                  .map((part) => `changes.parts.${part.replace('.', '_')}`)
+                  .filter((key) => t.has(key))
+                  .map((key) => t(key))
+                  .join(', ')}
+              </p>
+            )}
+            {entry.receivedVia && entry.receivedOn && (
+              <p className="text-sm" data-testid="timeline-received">
+                {t('received', {
+                  via: tChannel(entry.receivedVia),
+                  on: format.dateTime(new Date(`${entry.receivedOn}T12:00:00Z`), { dateStyle: 'medium' }),
+                })}
+              </p>
+            )}
             {entry.comment && (
               <blockquote className="rounded-md bg-amber-50 p-3 [overflow-wrap:anywhere] whitespace-pre-line">
                 {entry.comment}

@@ -1,24 +1,46 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 
 import { useText } from '@/components/i18n/client-texts';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { inputClass } from '@/components/ui/field';
 import { recordWithdrawalAction } from '@/lib/review/actions';
+import { WITHDRAWAL_CHANNELS } from '@/lib/review/values';
+import { queueAfterDecision } from '@/lib/review/queue-url';
+
 type WithdrawingPerson = 'VICTIM' | 'PERPETRATOR';
+type WithdrawalChannel = (typeof WITHDRAWAL_CHANNELS)[number];
 
 /**
  * Recording that a person withdrew consent. Irreversible (the personal data is erased at once), so it asks
  * whose consent and a confirmation first. Closed by default: it is rare, and not the decision at hand.
  */
-export function WithdrawalForm({ referralId, perpetratorOpen }: { referralId: string; perpetratorOpen: boolean }) {
+export function WithdrawalForm({
+  referralId,
+  perpetratorOpen,
+  view,
+  today,
+  earliest,
+}: {
+  referralId: string;
+  perpetratorOpen: boolean;
+  /** The queue's view to go back to once the whole referral has ended (lib/review/queue-url.ts). */
+  view: string;
+  /** The days the withdrawal can have reached the police (YYYY-MM-DD, Europe/Berlin): since the submission. */
+  today: string;
+  earliest: string;
+}) {
   const text = useText();
   const t = (key: string) => text(`review.withdrawal.${key}`);
   const router = useRouter();
+  const dateId = useId();
   // No default: which consent ended decides how much is erased, so it is always chosen on purpose.
   const [track, setTrack] = useState<WithdrawingPerson | null>(perpetratorOpen ? null : 'VICTIM');
+  const [receivedVia, setReceivedVia] = useState<WithdrawalChannel | null>(null);
+  const [receivedOn, setReceivedOn] = useState(today);
   const [done, setDone] = useState(false);
   const [confirmed, setConfirmed] = useState(false);
   const [pending, setPending] = useState(false);
@@ -29,15 +51,25 @@ export function WithdrawalForm({ referralId, perpetratorOpen }: { referralId: st
       setError(t('whoRequired'));
       return;
     }
+    if (!receivedVia) {
+      setError(t('receivedViaRequired'));
+      return;
+    }
+    if (!receivedOn || receivedOn < earliest || receivedOn > today) {
+      setError(t('receivedOnRange'));
+      return;
+    }
     if (!confirmed) {
       setError(t('confirmRequired'));
       return;
     }
     setPending(true);
     setError(null);
-    const result = await recordWithdrawalAction({ referralId, track, confirmed: true }).catch(() => null);
+    const result = await recordWithdrawalAction({ referralId, track, receivedVia, receivedOn, confirmed: true }).catch(
+      () => null,
+    );
     if (result?.ok) {
-      if (track === 'VICTIM') router.push('/pruefung?erledigt=WITHDRAWN');
+      if (track === 'VICTIM') router.push(queueAfterDecision(view, 'WITHDRAWN'));
       else {
         setPending(false);
         setConfirmed(false);
@@ -47,7 +79,8 @@ export function WithdrawalForm({ referralId, perpetratorOpen }: { referralId: st
       return;
     }
     setPending(false);
-    setError(result?.message ?? t('failed'));
+    const fieldProblem = result?.fieldErrors?.receivedOn?.[0] ?? result?.fieldErrors?.receivedVia?.[0];
+    setError(fieldProblem ? text(fieldProblem, 'review.withdrawal.failed') : (result?.message ?? t('failed')));
   }
 
   if (done) {
@@ -80,6 +113,38 @@ export function WithdrawalForm({ referralId, perpetratorOpen }: { referralId: st
             ))}
           </fieldset>
         )}
+        <fieldset className="space-y-2">
+          <legend className="font-semibold">{t('receivedVia')}</legend>
+          <div className="grid gap-2 sm:grid-cols-2">
+            {WITHDRAWAL_CHANNELS.map((value) => (
+              <label key={value} className="flex min-h-12 items-center gap-3 rounded-md border border-slate-400 px-3">
+                <input
+                  type="radio"
+                  name="withdrawal-received-via"
+                  value={value}
+                  checked={receivedVia === value}
+                  onChange={() => setReceivedVia(value)}
+                  className="accent-brand-700 size-5"
+                />
+                {t(`channels.${value}`)}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <div className="space-y-1">
+          <label htmlFor={dateId} className="block font-semibold">
+            {t('receivedOn')}
+          </label>
+          <input
+            id={dateId}
+            type="date"
+            value={receivedOn}
+            min={earliest}
+            max={today}
+            onChange={(e) => setReceivedOn(e.target.value)}
+            className={`${inputClass} max-w-xs`}
+          />
+        </div>
         <label className="flex min-h-12 items-center gap-3 rounded-md border border-slate-400 px-3 py-2">
           <input
             type="checkbox"

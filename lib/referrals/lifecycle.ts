@@ -5,7 +5,7 @@ import type { DataKey } from '@/lib/crypto/envelope';
 import { sealJson } from '@/lib/crypto/envelope';
 import type { Tx } from '@/lib/db';
 import { env } from '@/lib/env';
-import type { ReferralStatus, ReferralStep, Role, Track } from '@/lib/generated/prisma/enums';
+import type { ReferralStatus, ReferralStep, Role, Track, WithdrawalChannel } from '@/lib/generated/prisma/enums';
 import { uuid7 } from '@/lib/uuid7';
 
 /**
@@ -74,6 +74,11 @@ export const TRANSITIONS: readonly Transition[] = [
   // The person withdrew consent (recorded by a supervisor), or retention erases the personal data.
   ...each(OPEN_STATUSES, { step: 'WITHDRAWN', to: 'WITHDRAWN', by: 'SUPERVISOR', due: 'NONE' }),
   ...each(BEFORE_PURGE, { step: 'PURGED', to: 'PURGED', by: 'SYSTEM', due: 'NONE' }),
+];
+
+/** Statuses in which a step is due (reached by a step that sets or keeps a deadline): the only ones that can be overdue. */
+export const DUE_STATUSES: readonly ReferralStatus[] = [
+  ...new Set(TRANSITIONS.filter((t) => t.due !== 'NONE').map((t) => t.to)),
 ];
 
 /** The step from one status to another that `by` may take, or null: such a move does not exist. */
@@ -148,6 +153,8 @@ export async function transition(
     comment?: { text: string; dataKey: DataKey };
     /** Counts and codes for the audit event. */
     details?: Record<string, string | number | boolean | null>;
+    /** What the timeline keeps about the step besides who and when (never personal data). */
+    record?: StepRecord;
     /** When the step happens, if not now: a step that follows another in the same transaction. */
     at?: Date;
   },
@@ -179,6 +186,7 @@ export async function transition(
     at,
     actor,
     comment: move.comment ? sealComment(move.comment.dataKey, move.referralId, at, move.comment.text) : null,
+    ...move.record,
   });
   if (rule.step !== 'SUBMITTED') {
     await recordAudit(tx, {
@@ -254,6 +262,12 @@ function sealComment(dataKey: DataKey, referralId: string, at: Date, text: strin
 }
 
 /** One timeline entry. The submission's is written by the submit itself (there is no status to move from). */
+/**
+ * Facts a timeline entry may keep about its step: what a correction changed (names of parts), how and on
+ * which day a withdrawal reached the police.
+ */
+export type StepRecord = { changes?: string[]; receivedVia?: WithdrawalChannel; receivedOn?: Date };
+
 export async function recordStep(
   tx: Tx,
   entry: {
@@ -265,7 +279,7 @@ export async function recordStep(
     at: Date;
     actor: { id: string; role: Role } | null;
     comment: string | null;
-  },
+  } & StepRecord,
 ): Promise<void> {
   await tx.referralEvent.create({
     data: {
@@ -279,6 +293,9 @@ export async function recordStep(
       actorId: entry.actor?.id ?? null,
       actorRole: entry.actor?.role ?? null,
       comment: entry.comment,
+      changes: entry.changes ?? [],
+      receivedVia: entry.receivedVia ?? null,
+      receivedOn: entry.receivedOn ?? null,
     },
     select: { id: true },
   });

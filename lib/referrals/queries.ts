@@ -51,14 +51,23 @@ function decodeCursor(cursor: string | undefined): { submittedAt: Date; id: stri
 
 /**
  * The officer's own referrals, newest first, keyset-paginated on (submittedAt, id) and backed by the
- * index on (createdById, submittedAt, id). Showing names is a consultation of personal data, so the
- * view is audited (Art. 25 Directive 2016/680).
+ * index on (createdById, submittedAt, id); `returnedOnly`: only those waiting for the officer's correction.
+ * Showing names is a consultation of personal data, so the view is audited (Art. 25 Directive 2016/680).
  */
-export async function listOwnReferrals({ actor, cursor }: { actor: Actor; cursor?: string }) {
+export async function listOwnReferrals({
+  actor,
+  cursor,
+  returnedOnly = false,
+}: {
+  actor: Actor;
+  cursor?: string;
+  returnedOnly?: boolean;
+}) {
   const after = decodeCursor(cursor);
   const rows = await db().referral.findMany({
     where: {
       createdById: actor.id,
+      ...(returnedOnly && { status: 'RETURNED' as const }),
       ...(after && {
         // The lte bound lets PostgreSQL start the index range at the cursor; the OR breaks ties by id.
         submittedAt: { lte: after.submittedAt },

@@ -19,7 +19,7 @@ import {
   contentOf,
   STORED_REFERRAL_SELECT,
   storedDraft,
-  type Content,
+  changedParts,
   type StoredReferral,
 } from '@/lib/referrals/stored';
 import { claimSubmissionKey, submissionFingerprint } from '@/lib/referrals/submission-key';
@@ -590,6 +590,7 @@ export async function correctReferral({
       }
       // The row is locked and its version checked above: the lifecycle's step (corrected while waiting, or
       // resubmitted after a return) with its timeline entry and audit event.
+      const changes = changedParts(before, after);
       const moved = await transition(tx, {
         referralId,
         from: current.status as 'SUBMITTED' | 'RETURNED',
@@ -597,9 +598,10 @@ export async function correctReferral({
         by: actor,
         details: {
           version: correction.version + 1,
-          changed: changedSections(before, after).join(',') || 'none',
+          changed: changes.join(',') || 'none',
           ...Object.fromEntries(routes.flatMap(routingAudit)),
         },
+        record: { changes },
       });
       if (!moved.ok) throw new Error(`a locked correctable referral did not move: ${moved.error}`);
       return { ok: true, tracks: routes.map((route) => ({ track: route.track, partnerName: route.partnerName })) };
@@ -608,9 +610,4 @@ export async function correctReferral({
   if (result.ok) return success({ kind: 'REFERRAL', referralId: correction.referralId, tracks: result.tracks });
   if ('failure' in result) return result.failure;
   return refused(result, actor, input.municipalityId);
-}
-
-/** The sections a correction changed, for the audit trail (names only, never values). */
-function changedSections(before: Content, after: Content): string[] {
-  return Object.keys(after).filter((section) => JSON.stringify(before[section]) !== JSON.stringify(after[section]));
 }

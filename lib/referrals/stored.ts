@@ -138,6 +138,31 @@ export function contentOf(draft: StoredReferral | ReferralDraft): Content {
   };
 }
 
+/** Sections whose parts a correction names one by one. */
+const SPLIT_SECTIONS = ['incident', 'victim', 'perpetrator'];
+
+/**
+ * The parts a correction changed, for the timeline and the audit trail (names only, never values): a
+ * section (`risk`), or a part of the incident or of a person's track (`incident.caseNumber`,
+ * `victim.person`, `victim.channels`); a track added or dropped as a whole is its section.
+ */
+export function changedParts(before: Content, after: Content): string[] {
+  const differs = (a: unknown, b: unknown) => JSON.stringify(a ?? null) !== JSON.stringify(b ?? null);
+  const parts = Object.keys(after).flatMap((section) => {
+    const [was, is] = [
+      before[section] as Record<string, unknown> | null,
+      after[section] as Record<string, unknown> | null,
+    ];
+    if (!differs(was, is)) return [];
+    if (!SPLIT_SECTIONS.includes(section) || !was || !is) return [section];
+    // The fold (which of a repeated hour) belongs to the time.
+    return Object.keys(is)
+      .filter((part) => differs(was[part], is[part]))
+      .map((part) => `${section}.${part === 'fold' ? 'incidentAt' : part}`);
+  });
+  return [...new Set(parts)];
+}
+
 /**
  * The form's values for a stored referral (the inverse of the schema's output), for the correction form.
  * Null when its personal data can no longer be opened.

@@ -2,7 +2,7 @@ import 'server-only';
 
 import { openJson, type DataKey } from '@/lib/crypto/envelope';
 import type { Db, Tx } from '@/lib/db';
-import type { ReferralStatus, ReferralStep, Role, Track } from '@/lib/generated/prisma/enums';
+import type { ReferralStatus, ReferralStep, Role, Track, WithdrawalChannel } from '@/lib/generated/prisma/enums';
 import { commentContext } from '@/lib/referrals/lifecycle';
 
 /** One step of a referral's life as people read it: what, when, by whom (null: the system), any comment. */
@@ -15,6 +15,11 @@ export type TimelineEntry = {
   actorRole: Role | null;
   /** The return's comment, opened; null when there is none or the personal data is erased. */
   comment: string | null;
+  /** What a correction changed (names of parts, lib/referrals/stored.ts `changedParts`). */
+  changes: string[];
+  /** A withdrawal: how and on which day (YYYY-MM-DD, Europe/Berlin) it reached the police. */
+  receivedVia: WithdrawalChannel | null;
+  receivedOn: string | null;
 };
 
 /** The referral's timeline, oldest first, its comments opened with the referral's data key (if it still exists). */
@@ -33,6 +38,9 @@ export async function timelineOf(
       at: true,
       actorRole: true,
       comment: true,
+      changes: true,
+      receivedVia: true,
+      receivedOn: true,
       actor: { select: { displayName: true } },
     },
   });
@@ -47,5 +55,9 @@ export async function timelineOf(
       dataKey && e.comment
         ? ((openJson(dataKey, e.comment, commentContext(referralId, e.at)) as string | null) ?? null)
         : null,
+    changes: e.changes ?? [],
+    receivedVia: e.receivedVia,
+    // A DATE column comes back as midnight UTC of that day.
+    receivedOn: e.receivedOn?.toISOString().slice(0, 10) ?? null,
   }));
 }

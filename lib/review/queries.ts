@@ -6,7 +6,7 @@ import type { Actor } from '@/lib/auth/guards';
 import { db } from '@/lib/db';
 import { Prisma } from '@/lib/generated/prisma/client';
 import type { OverrideReason, ReferralStatus, RoutingReason, Track } from '@/lib/generated/prisma/enums';
-import { isOpen, OPEN_STATUSES } from '@/lib/referrals/lifecycle';
+import { DUE_STATUSES, isOpen, OPEN_STATUSES } from '@/lib/referrals/lifecycle';
 import { consultReferral } from '@/lib/referrals/consultation';
 import { STORED_REFERRAL_SELECT, storedDraft, type StoredReferral } from '@/lib/referrals/stored';
 import { timelineOf, type TimelineEntry } from '@/lib/referrals/timeline';
@@ -19,8 +19,6 @@ export type { QueueRow };
 
 export const QUEUE_PAGE_SIZE = 25;
 
-/** Statuses in which a step is due (lib/referrals/lifecycle.ts): the only ones that can be overdue. */
-export const DUE_STATUSES = ['SUBMITTED', 'APPROVED', 'DISPATCHED', 'ACKNOWLEDGED'] as const;
 /** Statuses of referrals that have ended, shown for the last ENDED_VISIBLE_DAYS days. */
 export const ENDED_STATUSES = ['CLOSED', 'WITHDRAWN', 'PURGED'] as const;
 export const ENDED_VISIBLE_DAYS = 90;
@@ -95,7 +93,7 @@ export function queuePageSql(scope: ReviewScope, filters: QueueFilters, now: Dat
   const none = Prisma.sql`(SELECT NULL::uuid AS id, NULL::boolean AS "highRisk", NULL::timestamptz AS "statusChangedAt" WHERE false)`;
   // Nothing is ever due in a status without a deadline: no need to look.
   const halves =
-    filters.overdue && !(DUE_STATUSES as readonly string[]).includes(filters.status)
+    filters.overdue && !DUE_STATUSES.includes(filters.status)
       ? none
       : after.highRisk
         ? Prisma.sql`${half(true, continueAt)} ${filters.highRisk ? Prisma.empty : Prisma.sql`UNION ALL ${half(false, Prisma.empty)}`}`

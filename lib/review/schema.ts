@@ -1,6 +1,6 @@
 import { z } from 'zod/mini';
 
-import { RETURN_COMMENT_MAX } from '@/lib/review/values';
+import { RETURN_COMMENT_MAX, WITHDRAWAL_CHANNELS } from '@/lib/review/values';
 
 export { RETURN_COMMENT_MAX };
 import { cleanText } from '@/lib/validation/text';
@@ -37,6 +37,9 @@ export const WITHDRAWING_PERSONS = ['VICTIM', 'PERPETRATOR'] as const;
 export const withdrawalInput = z.strictObject({
   referralId: uuidField('errors.reload'),
   track: z.enum(WITHDRAWING_PERSONS, { error: 'errors.choiceRequired' }),
+  // How it reached the police, and on which day (Europe/Berlin; the service checks it lies in the referral's life).
+  receivedVia: z.enum(WITHDRAWAL_CHANNELS, { error: 'review.errors.receivedViaRequired' }),
+  receivedOn: z.iso.date({ error: 'review.errors.receivedOnInvalid' }),
   confirmed: z.literal(true, { error: 'review.errors.confirmWithdrawal' }),
 });
 export type WithdrawalInput = z.infer<typeof withdrawalInput>;

@@ -9,6 +9,7 @@ import type { ReferralStatus } from '@/lib/generated/prisma/enums';
 import { eraseReferral, eraseTrack } from '@/lib/referrals/erasure';
 import { isOpen, transition, type TransitionResult } from '@/lib/referrals/lifecycle';
 import { failure, failureWith, success, type ActionResult } from '@/lib/result';
+import { berlinDateOf } from '@/lib/time/berlin';
 import type { ApproveInput, ReturnInput, WithdrawalInput } from '@/lib/review/schema';
 import { inScope, reviewScope } from '@/lib/review/scope';
 
@@ -25,6 +26,7 @@ type Target = {
   version: number;
   createdById: string;
   dataKey: string | null;
+  submittedAt: Date;
   tracks: { track: 'VICTIM' | 'PERPETRATOR'; status: ReferralStatus }[];
 };
 
@@ -50,6 +52,7 @@ async function targetInScope(
       stationId: true,
       inspectionId: true,
       dataKey: true,
+      submittedAt: true,
       tracks: { select: { track: true, status: true } },
     },
   });
@@ -171,6 +174,12 @@ export async function recordWithdrawal({
     // wherever the referral stands (it always applies); the lock order is the correction's (referral, tracks).
     const target = await targetInScope(tx, actor, input.referralId, 'review:record-withdrawal', { lock: true });
     if (!target) return notFound();
+    // The day it reached the police: not before the referral existed, not in the future (Europe/Berlin).
+    if (input.receivedOn < berlinDateOf(target.submittedAt) || input.receivedOn > berlinDateOf(new Date())) {
+      return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { receivedOn: ['review.errors.receivedOnRange'] });
+    }
+    const record = { receivedVia: input.receivedVia, receivedOn: new Date(`${input.receivedOn}T00:00:00Z`) };
+    const received = { receivedVia: input.receivedVia, receivedOn: input.receivedOn };
     if (input.track === 'VICTIM') {
       if (!isOpen(target.status)) return failure('INVALID_STATE', 'review.errors.notWithdrawable');
       const moved = await transition(tx, {
@@ -178,7 +187,8 @@ export async function recordWithdrawal({
         from: target.status,
         to: 'WITHDRAWN',
         by: actor,
-        details: { withdrawnBy: 'VICTIM', erased: true },
+        details: { withdrawnBy: 'VICTIM', erased: true, ...received },
+        record,
       });
       if (!moved.ok) return refusalOf(moved);
       await eraseReferral(tx, target.id);
@@ -194,7 +204,8 @@ export async function recordWithdrawal({
       from: track.status,
       to: 'WITHDRAWN',
       by: actor,
-      details: { withdrawnBy: 'PERPETRATOR', erased: true },
+      details: { withdrawnBy: 'PERPETRATOR', erased: true, ...received },
+      record,
     });
     if (!moved.ok) return refusalOf(moved);
     await eraseTrack(tx, target.id, 'PERPETRATOR');

@@ -202,7 +202,7 @@ test.describe('the officer on a phone', () => {
     const [audit] = await queryDb<{ details: Record<string, unknown> }>(
       `SELECT details FROM "AuditEvent" WHERE action = 'REFERRAL_CORRECTED' ORDER BY id DESC LIMIT 1`,
     );
-    expect(audit!.details).toMatchObject({ version: 2, changed: 'victim' });
+    expect(audit!.details).toMatchObject({ version: 2, changed: 'victim.person' });
     expect(JSON.stringify(audit!.details)).not.toContain('5554');
   });
 

@@ -40,10 +40,17 @@ async function fileReferral(officer: Page, lastName: string): Promise<string> {
   return victim!.referralId;
 }
 
-/** The supervisor finds the referral in the queue (by its link) and opens it. */
-async function openFromQueue(supervisor: Page, referralId: string): Promise<void> {
+/** The supervisor finds the referral in the queue (by its link), filtered by a place if given, and opens it. */
+async function openFromQueue(supervisor: Page, referralId: string, municipality?: string): Promise<void> {
   await supervisor.goto('/pruefung');
-  const link = supervisor.locator(`a[href="/pruefung/${referralId}"]`);
+  if (municipality) {
+    await supervisor.getByText('Filter', { exact: true }).click();
+    await supervisor.getByLabel('Wohnort').selectOption({ label: municipality });
+    await supervisor.getByRole('button', { name: 'Anwenden' }).click();
+    await expect(supervisor).toHaveURL(/municipality=/);
+  }
+  // The link keeps the queue's view, for the way back.
+  const link = supervisor.locator(`a[href^="/pruefung/${referralId}"]`);
   await expect(link).toBeVisible();
   await link.click();
   await expect(supervisor.getByRole('heading', { name: 'Vermittlung prüfen' })).toBeVisible();
@@ -79,7 +86,7 @@ test.describe('four-eyes review', () => {
     await expectNoAxeViolations(supervisor);
     await supervisor.getByRole('button', { name: 'Freigeben' }).click();
     await expect(supervisor.getByTestId('review-done')).toContainText('Freigegeben');
-    await expect(supervisor.locator(`a[href="/pruefung/${id}"]`)).toHaveCount(0);
+    await expect(supervisor.locator(`a[href^="/pruefung/${id}"]`)).toHaveCount(0);
     // After a client-side navigation the new title follows the content a moment later.
     await expect(supervisor).toHaveTitle(/Prüfung/);
     await expectNoAxeViolations(supervisor);
@@ -104,6 +111,12 @@ test.describe('four-eyes review', () => {
     await expect(officer.getByTestId('returned-banner')).toBeVisible();
     await officer.goto('/vermittlungen');
     await expect(officer.getByTestId('returned-banner')).toBeVisible();
+    // Only what waits for the officer: every row returned, this one among them.
+    await officer.getByRole('link', { name: 'Nur diese anzeigen' }).click();
+    await expect(officer.locator(`a[href="/vermittlungen/${id}"]`)).toBeVisible();
+    for (const status of await officer.getByTestId('referral-status-cell').allTextContents()) {
+      expect(status).toBe('Zur Korrektur zurückgegeben');
+    }
     await officer.goto(`/vermittlungen/${id}`);
     await expect(officer.getByTestId('returned-comment')).toContainText('Telefonnummer bitte mit der Person prüfen.');
     await expect(officer.getByTestId('returned-comment')).toContainText(SUPERVISOR_NAME);
@@ -116,10 +129,15 @@ test.describe('four-eyes review', () => {
     await expect(officer.getByTestId('referral-status')).toHaveText('Eingereicht – wartet auf Freigabe');
     await expect(officer.locator('[data-testid="timeline-entry"][data-step="RESUBMITTED"]')).toBeVisible();
 
-    await openFromQueue(shiftLead, id);
+    await openFromQueue(shiftLead, id, 'Garbsen');
     await expect(shiftLead.getByText('01512 2334466')).toBeVisible();
+    // The second look goes to what the officer changed.
+    await expect(shiftLead.getByTestId('timeline-changes')).toHaveText('Geändert: Person und sicherer Kontakt');
     await shiftLead.getByRole('button', { name: 'Freigeben' }).click();
     await expect(shiftLead.getByTestId('review-done')).toContainText('Freigegeben');
+    // Back in the view the supervisor left: still filtered by the place.
+    await expect(shiftLead).toHaveURL(/municipality=.*erledigt=APPROVED/);
+    await expect(shiftLead.getByText('Filter (aktiv)')).toBeVisible();
     await officer.goto(`/vermittlungen/${id}`);
     await expect(officer.getByTestId('referral-status')).toHaveText('Freigegeben');
   });
@@ -134,6 +152,23 @@ test.describe('four-eyes review', () => {
     await expect(shiftLead.getByTestId('decision-error')).toContainText(
       `bereits bearbeitet: freigegeben von ${SUPERVISOR_NAME}`,
     );
+  });
+
+  test('a withdrawal by phone is recorded, the personal data erased, and how it came in stays', async () => {
+    const id = await fileReferral(officer, 'Widerrufstest');
+    await openFromQueue(supervisor, id);
+    await supervisor.getByText('Widerruf der Einwilligung erfassen').click();
+    await supervisor.getByRole('button', { name: 'Widerruf erfassen und Daten löschen' }).click();
+    await expect(supervisor.getByText('Bitte wählen Sie, wie der Widerruf mitgeteilt wurde.')).toBeVisible();
+    await supervisor.getByLabel('Telefonisch').check();
+    await supervisor.getByLabel(/Ich bestätige den Widerruf/).check();
+    await supervisor.getByRole('button', { name: 'Widerruf erfassen und Daten löschen' }).click();
+    await expect(supervisor.getByTestId('review-done')).toBeVisible();
+
+    await supervisor.goto(`/pruefung/${id}`);
+    await expect(supervisor.getByTestId('review-status')).toHaveText('Einwilligung widerrufen');
+    await expect(supervisor.getByText('Widerrufstest')).toHaveCount(0);
+    await expect(supervisor.getByTestId('timeline-received')).toContainText('Mitgeteilt: Telefonisch, am');
   });
 
   test('the admin switches a station to direct dispatch and back', async ({ browser }) => {

@@ -292,6 +292,8 @@ const MATRIX: Record<string, Row> = {
       (action as (input: unknown) => Promise<unknown>)({
         referralId: await referralToReview(),
         track: 'VICTIM',
+        receivedVia: 'PHONE',
+        receivedOn: berlinDateOf(new Date()),
         confirmed: true,
       }),
     effect: () => db().referral.count({ where: { status: 'WITHDRAWN' } }),

@@ -8,15 +8,10 @@ import { buttonClass } from '@/components/ui/button';
 import { requirePermission, titleFor } from '@/lib/auth/guards';
 import { db } from '@/lib/db';
 import { listMunicipalities } from '@/lib/routing/queries';
-import {
-  DUE_STATUSES,
-  ENDED_STATUSES,
-  ENDED_VISIBLE_DAYS,
-  queueFilters,
-  reviewQueue,
-  type QueueFilters,
-} from '@/lib/review/queries';
+import { DUE_STATUSES } from '@/lib/referrals/lifecycle';
+import { ENDED_STATUSES, ENDED_VISIBLE_DAYS, queueFilters, reviewQueue, type QueueFilters } from '@/lib/review/queries';
 import { REFERRAL_STATUSES } from '@/lib/referrals/values';
+import { queueQuery, withQuery } from '@/lib/review/queue-url';
 
 export function generateMetadata(): Promise<Metadata> {
   return titleFor('review:read', 'review', 'title');
@@ -24,16 +19,7 @@ export function generateMetadata(): Promise<Metadata> {
 
 /** The queue's URL for these filters (the cursor dropped unless given). */
 function queueHref(filters: QueueFilters, change: Partial<QueueFilters>): string {
-  const next = { ...filters, cursor: undefined, ...change };
-  const query = new URLSearchParams();
-  if (next.status !== 'SUBMITTED') query.set('status', next.status);
-  if (next.partner) query.set('partner', next.partner);
-  if (next.municipality) query.set('municipality', next.municipality);
-  if (next.highRisk) query.set('highRisk', '1');
-  if (next.overdue) query.set('overdue', '1');
-  if (next.cursor) query.set('nach', next.cursor);
-  const text = query.toString();
-  return text ? `/pruefung?${text}` : '/pruefung';
+  return withQuery('/pruefung', queueQuery({ ...filters, cursor: undefined, ...change }));
 }
 
 /** "Prüfung": the supervisor's queue, the most urgent first (DESIGN.md section 3). */
@@ -116,7 +102,7 @@ export default async function ReviewQueuePage({
       )}
       <QueueFilterForm
         status={filters.status}
-        overdueApplies={(DUE_STATUSES as readonly string[]).includes(filters.status)}
+        overdueApplies={DUE_STATUSES.includes(filters.status)}
         values={filters}
         partners={partners}
         municipalities={municipalities}
@@ -125,7 +111,7 @@ export default async function ReviewQueuePage({
       {queue.items.length === 0 ? (
         <p data-testid="queue-empty">{t('review.empty')}</p>
       ) : (
-        <QueueList items={queue.items} now={now} />
+        <QueueList items={queue.items} now={now} showStation={!actor.stationId} view={queueQuery(filters)} />
       )}
       <div className="flex flex-wrap gap-3">
         {filters.cursor && (

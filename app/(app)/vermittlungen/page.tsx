@@ -6,6 +6,7 @@ import { buttonClass } from '@/components/ui/button';
 import { requirePermission, titleFor } from '@/lib/auth/guards';
 import { countReturned, listOwnReferrals } from '@/lib/referrals/queries';
 import { Alert } from '@/components/ui/alert';
+import { factsClass } from '@/components/ui/facts';
 
 export function generateMetadata(): Promise<Metadata> {
   return titleFor('referral:read-own', 'referralList', 'title');
@@ -14,13 +15,16 @@ export function generateMetadata(): Promise<Metadata> {
 export default async function MyReferralsPage({
   searchParams,
 }: {
-  searchParams: Promise<{ nach?: string | string[] }>;
+  searchParams: Promise<{ nach?: string | string[]; zurueckgegeben?: string | string[] }>;
 }) {
   const actor = await requirePermission('referral:read-own');
-  const { nach } = await searchParams;
+  const { nach, zurueckgegeben } = await searchParams;
   const cursor = typeof nach === 'string' ? nach : undefined;
+  // Only the returned ones: what waits for the officer, without searching the whole list.
+  const returnedOnly = zurueckgegeben === '1';
+  const base = returnedOnly ? '/vermittlungen?zurueckgegeben=1' : '/vermittlungen';
   const [{ items, nextCursor }, returned] = await Promise.all([
-    listOwnReferrals({ actor, cursor }),
+    listOwnReferrals({ actor, cursor, returnedOnly }),
     countReturned(actor),
   ]);
   const t = await getTranslations();
@@ -37,11 +41,24 @@ export default async function MyReferralsPage({
       </div>
       {returned > 0 && (
         <Alert tone="warning" testId="returned-banner">
-          {t('referralList.returnedBanner', { count: returned })}
+          {t('referralList.returnedBanner', { count: returned })}{' '}
+          {!returnedOnly && (
+            <a href="/vermittlungen?zurueckgegeben=1" className="font-semibold underline underline-offset-4">
+              {t('referralList.showReturned')}
+            </a>
+          )}
         </Alert>
       )}
+      {returnedOnly && (
+        <p className="flex flex-wrap items-center gap-x-3">
+          {t('referralList.returnedOnly')}
+          <a href="/vermittlungen" className="inline-flex min-h-11 items-center underline underline-offset-4">
+            {t('referralList.showAll')}
+          </a>
+        </p>
+      )}
       {items.length === 0 ? (
-        <p>{t('referralList.empty')}</p>
+        <p>{t(returnedOnly ? 'referralList.noneReturned' : 'referralList.empty')}</p>
       ) : (
         <ul className="space-y-3" data-testid="referral-list">
           {items.map((r) => (
@@ -50,7 +67,7 @@ export default async function MyReferralsPage({
               className={`rounded-lg border bg-white p-4 ${r.status === 'RETURNED' ? 'border-l-8 border-amber-600' : 'border-slate-300'}`}
               data-testid="referral-row"
             >
-              <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm sm:grid-cols-[auto_minmax(0,1fr)_auto_minmax(0,1fr)] [&_dd]:[overflow-wrap:anywhere]">
+              <dl className={`${factsClass} text-sm sm:grid-cols-[auto_minmax(0,1fr)_auto_minmax(0,1fr)]`}>
                 <dt className="font-semibold">{t('referralList.person')}</dt>
                 <dd>{r.personName ?? t('referralList.personErased')}</dd>
                 <dt className="font-semibold">{t('referralList.caseNumber')}</dt>
@@ -68,7 +85,10 @@ export default async function MyReferralsPage({
                   </Fragment>
                 ))}
                 <dt className="font-semibold">{t('referralList.status')}</dt>
-                <dd className={r.status === 'RETURNED' ? 'font-semibold text-amber-950' : undefined}>
+                <dd
+                  className={r.status === 'RETURNED' ? 'font-semibold text-amber-950' : undefined}
+                  data-testid="referral-status-cell"
+                >
                   {t(`status.${r.status}`)}
                 </dd>
               </dl>
@@ -88,12 +108,12 @@ export default async function MyReferralsPage({
       )}
       <div className="flex gap-3">
         {cursor && (
-          <a href="/vermittlungen" className={buttonClass('secondary')}>
+          <a href={base} className={buttonClass('secondary')}>
             {t('referralList.first')}
           </a>
         )}
         {nextCursor && (
-          <a href={`/vermittlungen?nach=${nextCursor}`} className={buttonClass('secondary')}>
+          <a href={`${base}${returnedOnly ? '&' : '?'}nach=${nextCursor}`} className={buttonClass('secondary')}>
             {t('referralList.more')}
           </a>
         )}

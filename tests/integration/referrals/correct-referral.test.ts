@@ -67,7 +67,7 @@ describe("an officer's own referral", () => {
     expect(parsed(rest)).toEqual(parsed(form));
   });
 
-  it('is corrected with the same checks, re-sealed under its own key, and the sections changed are audited', async () => {
+  it('is corrected with the same checks, re-sealed under its own key, and the parts changed are recorded', async () => {
     const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
     const garbsen = await municipalityId('Garbsen');
     const { referralId } = await fileReferral(officer, completeSubmission(garbsen));
@@ -85,8 +85,11 @@ describe("an officer's own referral", () => {
     expect(after.tracks.map((t) => t.track)).toEqual(['VICTIM']);
     expect((await openStoredReferral(referralId)).victim).toMatchObject({ phone: '+4917655544433' });
     const [audit] = await db().auditEvent.findMany({ where: { action: 'REFERRAL_CORRECTED' } });
-    expect(audit!.details).toMatchObject({ version: 2, changed: 'victim,perpetrator' });
+    expect(audit!.details).toMatchObject({ version: 2, changed: 'victim.person,perpetrator' });
     expect(JSON.stringify(audit!.details)).not.toMatch(/55544433|Marlene/);
+    // The timeline names the changed parts for the supervisor's second look: names, never values.
+    const corrected = await db().referralEvent.findFirstOrThrow({ where: { referralId, step: 'CORRECTED' } });
+    expect(corrected.changes).toEqual(['victim.person', 'perpetrator']);
   });
 
   it('refuses a correction by another officer, on top of an unseen change, or after approval', async () => {

@@ -11,7 +11,7 @@ import type { Actor } from '@/lib/auth/guards';
 import { ROLES } from '@/lib/auth/permissions';
 import { db, type Tx } from '@/lib/db';
 import type { ReferralStatus, ReferralStep, Role } from '@/lib/generated/prisma/enums';
-import { findTransition, transition, TRANSITIONS, type StepActor } from '@/lib/referrals/lifecycle';
+import { DUE_STATUSES, findTransition, transition, TRANSITIONS, type StepActor } from '@/lib/referrals/lifecycle';
 import { REFERRAL_STATUSES } from '@/lib/referrals/values';
 import { approveReferral } from '@/lib/review/service';
 import { completeSubmission } from '@/prisma/factories';
@@ -127,6 +127,10 @@ describe('the lifecycle table', () => {
       }
     }
     expect(TRANSITIONS).toHaveLength(LIFECYCLE.length);
+  });
+
+  it('has a deadline in every waiting status and in no ended one', () => {
+    expect([...DUE_STATUSES].sort()).toEqual(['ACKNOWLEDGED', 'APPROVED', 'DISPATCHED', 'SUBMITTED']);
   });
 });
 

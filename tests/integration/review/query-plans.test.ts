@@ -263,5 +263,12 @@ describe('query plans with a realistic history', () => {
       readsReferrals,
       { inIndexOrder: true },
     );
+    // Few wait for a correction at any time: sorting them is cheap, reading them must still use an index.
+    await expectIndexRange(
+      'own referrals, only the returned ones',
+      () => listOwnReferrals({ actor: officer, returnedOnly: true }),
+      readsReferrals,
+      {},
+    );
   });
 });

@@ -14,6 +14,7 @@ import { db } from '@/lib/db';
 import type { ReferralStatus } from '@/lib/generated/prisma/enums';
 import { QUEUE_PAGE_SIZE, queueFilters, referralForReview, reviewQueue, reviewSummary } from '@/lib/review/queries';
 import { approveReferral, recordWithdrawal, returnReferral } from '@/lib/review/service';
+import { berlinDateOf } from '@/lib/time/berlin';
 import { completeSubmission } from '@/prisma/factories';
 
 import { fileIn, putInStatus, snapshot } from '../support/review';
@@ -107,15 +108,22 @@ describe('the scope of a supervisor', () => {
     const outsider = supervisors.otherInspection;
     const before = await snapshot(db(), referralId);
     const nobody = randomUUID();
+    const today = berlinDateOf(new Date());
 
     const attempts = [
       (id: string) => approveReferral({ actor: outsider, input: { referralId: id, version: 1 } }),
       (id: string) =>
         returnReferral({ actor: outsider, input: { referralId: id, version: 1, comment: 'Bitte prüfen.' } }),
       (id: string) =>
-        recordWithdrawal({ actor: outsider, input: { referralId: id, track: 'VICTIM', confirmed: true } }),
+        recordWithdrawal({
+          actor: outsider,
+          input: { referralId: id, track: 'VICTIM', receivedVia: 'PHONE', receivedOn: today, confirmed: true },
+        }),
       (id: string) =>
-        recordWithdrawal({ actor: outsider, input: { referralId: id, track: 'PERPETRATOR', confirmed: true } }),
+        recordWithdrawal({
+          actor: outsider,
+          input: { referralId: id, track: 'PERPETRATOR', receivedVia: 'PHONE', receivedOn: today, confirmed: true },
+        }),
     ];
     for (const attempt of attempts) {
       const missing = await attempt(nobody);

@@ -17,6 +17,7 @@ import { correctReferral } from '@/lib/referrals/service';
 import { formValuesOf } from '@/lib/referrals/stored';
 import { referralForReview } from '@/lib/review/queries';
 import { approveReferral, recordWithdrawal, returnReferral } from '@/lib/review/service';
+import { berlinDateOf } from '@/lib/time/berlin';
 import { completeSubmission } from '@/prisma/factories';
 
 import { correctionOf, dumpAsText, fileIn, foundIn, putInStatus, snapshot } from '../support/review';
@@ -56,6 +57,9 @@ const SECRETS = [
   'nur vormittags',
 ];
 
+/** How and when the withdrawal reached the police: by phone, today. */
+const RECEIVED = { receivedVia: 'PHONE', receivedOn: berlinDateOf(new Date()) } as const;
+
 /** The perpetrator part of the complete form left out. */
 const NO_PERPETRATOR = {
   perpetratorFirstName: undefined,
@@ -67,7 +71,7 @@ const NO_PERPETRATOR = {
 };
 
 const withdraw = (referralId: string, track: 'VICTIM' | 'PERPETRATOR', actor = supervisor) =>
-  recordWithdrawal({ actor, input: { referralId, track, confirmed: true } });
+  recordWithdrawal({ actor, input: { referralId, track, ...RECEIVED, confirmed: true } });
 
 describe("the affected person's withdrawal", () => {
   it('ends the referral and every open track, and erases its personal data for good', async () => {
@@ -218,6 +222,45 @@ describe("the affected person's withdrawal", () => {
       }
       expect(await snapshot(db(), referralId)).toEqual(before);
     }
+  });
+});
+
+describe('how and when the withdrawal reached the police', () => {
+  it('is kept on the timeline and in the audit trail, after the personal data is gone', async () => {
+    const referralId = await fileIn(officer, 'Garbsen', PERSON, completeSubmission);
+    const yesterday = berlinDateOf(new Date(Date.now() - 86_400_000));
+    // Filed "yesterday" as far as the day check goes: the referral's submission moved back one day.
+    await db().referral.update({ where: { id: referralId }, data: { submittedAt: new Date(Date.now() - 90_000_000) } });
+    const result = await recordWithdrawal({
+      actor: supervisor,
+      input: { referralId, track: 'VICTIM', receivedVia: 'IN_WRITING', receivedOn: yesterday, confirmed: true },
+    });
+    expect(result).toMatchObject({ ok: true });
+    const view = await referralForReview({ actor: supervisor, id: referralId });
+    const entry = view!.timeline.find((e) => e.step === 'WITHDRAWN')!;
+    expect(entry).toMatchObject({ receivedVia: 'IN_WRITING', receivedOn: yesterday });
+    const [audit] = await db().auditEvent.findMany({ where: { action: 'REFERRAL_WITHDRAWN', entityId: referralId } });
+    expect(audit!.details).toMatchObject({ receivedVia: 'IN_WRITING', receivedOn: yesterday });
+  });
+
+  it('is refused for a day before the referral or in the future, and nothing changes', async () => {
+    const referralId = await fileIn(officer, 'Garbsen', PERSON, completeSubmission);
+    const before = await snapshot(db(), referralId);
+    for (const receivedOn of [
+      berlinDateOf(new Date(Date.now() - 3 * 86_400_000)),
+      berlinDateOf(new Date(Date.now() + 2 * 86_400_000)),
+    ]) {
+      const result = await recordWithdrawal({
+        actor: supervisor,
+        input: { referralId, track: 'VICTIM', receivedVia: 'PHONE', receivedOn, confirmed: true },
+      });
+      expect(result).toMatchObject({
+        ok: false,
+        code: 'INVALID_INPUT',
+        fieldErrors: { receivedOn: ['review.errors.receivedOnRange'] },
+      });
+    }
+    expect(await snapshot(db(), referralId)).toEqual(before);
   });
 });
 

@@ -9,21 +9,32 @@ import { UrgencyBadges } from '@/components/review/queue-list';
 import { Timeline } from '@/components/review/timeline';
 import { WithdrawalForm } from '@/components/review/withdrawal-form';
 import { Alert } from '@/components/ui/alert';
+import { factsClass } from '@/components/ui/facts';
 import { can } from '@/lib/auth/permissions';
 import { requirePermission, titleFor } from '@/lib/auth/guards';
 import { clientTexts } from '@/lib/i18n/client-texts';
 import { languageOptions } from '@/lib/partners/languages';
 import { projectionOf } from '@/lib/referrals/projection';
-import { referralForReview } from '@/lib/review/queries';
+import { queueFilters, referralForReview } from '@/lib/review/queries';
+import { queueQuery, withQuery } from '@/lib/review/queue-url';
+import { berlinDateOf } from '@/lib/time/berlin';
 
 export function generateMetadata(): Promise<Metadata> {
   return titleFor('review:read', 'review.detail', 'title');
 }
 
 /** One referral of the supervisor's scope: what each partner would receive, how it was routed, its steps. */
-export default async function ReviewReferralPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function ReviewReferralPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requirePermission('review:read');
-  const { id } = await params;
+  const [{ id }, query] = await Promise.all([params, searchParams]);
+  // The queue's view the supervisor came from: back there, also after deciding.
+  const view = queueQuery(queueFilters.parse({ ...query, cursor: query.nach }));
   const referral = await referralForReview({ actor, id });
   if (!referral) notFound();
   const [t, format, texts, locale] = await Promise.all([
@@ -41,14 +52,14 @@ export default async function ReviewReferralPage({ params }: { params: Promise<{
 
   return (
     <div className="mx-auto max-w-2xl space-y-4">
-      <a href="/pruefung" className="inline-flex min-h-11 items-center underline underline-offset-4">
+      <a href={withQuery('/pruefung', view)} className="inline-flex min-h-11 items-center underline underline-offset-4">
         {t('review.detail.back')}
       </a>
       <h1 className="text-2xl font-bold">
         {t(referral.status === 'SUBMITTED' ? 'review.detail.title' : 'review.detail.titleView')}
       </h1>
       <UrgencyBadges highRisk={referral.highRisk} overdue={overdue} corrected={referral.version > 1} />
-      <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 [&_dd]:[overflow-wrap:anywhere]">
+      <dl className={factsClass}>
         <dt className="font-semibold">{t('review.detail.status')}</dt>
         <dd data-testid="review-status">{t(`status.${referral.status}`)}</dd>
         <dt className="font-semibold">{t('review.detail.submittedAt')}</dt>
@@ -131,9 +142,17 @@ export default async function ReviewReferralPage({ params }: { params: Promise<{
             />
           </div>
         ))}
-        {decidable && <DecisionPanel referralId={referral.id} version={referral.version} />}
+        {decidable && <DecisionPanel referralId={referral.id} version={referral.version} view={view} />}
         <Timeline entries={referral.timeline} />
-        {withdrawable && <WithdrawalForm referralId={referral.id} perpetratorOpen={referral.perpetratorWithdrawable} />}
+        {withdrawable && (
+          <WithdrawalForm
+            referralId={referral.id}
+            perpetratorOpen={referral.perpetratorWithdrawable}
+            view={view}
+            today={berlinDateOf(now)}
+            earliest={berlinDateOf(referral.submittedAt)}
+          />
+        )}
       </ClientTextsProvider>
     </div>
   );

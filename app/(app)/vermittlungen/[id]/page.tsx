@@ -7,6 +7,7 @@ import { TrackProjection } from '@/components/referral-form/track-projection';
 import { ReturnedComment } from '@/components/review/returned-comment';
 import { Timeline } from '@/components/review/timeline';
 import { buttonClass } from '@/components/ui/button';
+import { factsClass } from '@/components/ui/facts';
 import { can } from '@/lib/auth/permissions';
 import { requirePermission, titleFor } from '@/lib/auth/guards';
 import { clientTexts } from '@/lib/i18n/client-texts';
@@ -38,7 +39,7 @@ export default async function OwnReferralPage({ params }: { params: Promise<{ id
         {t('referralDetail.back')}
       </a>
       <h1 className="text-2xl font-bold">{t('referralDetail.title')}</h1>
-      <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1">
+      <dl className={factsClass}>
         <dt className="font-semibold">{t('referralDetail.submittedAt')}</dt>
         <dd>{when(referral.submittedAt)}</dd>
         {referral.correctedAt && (
