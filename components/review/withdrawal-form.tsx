@@ -96,41 +96,24 @@ export function WithdrawalForm({
       <div className="mt-3 space-y-3">
         <p className="max-w-prose">{t('intro')}</p>
         {perpetratorOpen && (
-          <fieldset className="space-y-2">
-            <legend className="font-semibold">{t('who')}</legend>
-            {(['VICTIM', 'PERPETRATOR'] as const).map((value) => (
-              <label key={value} className="flex min-h-12 items-center gap-3 rounded-md border border-slate-400 px-3">
-                <input
-                  type="radio"
-                  name="withdrawal-track"
-                  value={value}
-                  checked={track === value}
-                  onChange={() => setTrack(value)}
-                  className="accent-brand-700 size-5"
-                />
-                {t(value)}
-              </label>
-            ))}
-          </fieldset>
+          <Choices
+            legend={t('who')}
+            name="withdrawal-track"
+            options={['VICTIM', 'PERPETRATOR'] as const}
+            label={(value) => t(value)}
+            value={track}
+            onChange={setTrack}
+          />
         )}
-        <fieldset className="space-y-2">
-          <legend className="font-semibold">{t('receivedVia')}</legend>
-          <div className="grid gap-2 sm:grid-cols-2">
-            {WITHDRAWAL_CHANNELS.map((value) => (
-              <label key={value} className="flex min-h-12 items-center gap-3 rounded-md border border-slate-400 px-3">
-                <input
-                  type="radio"
-                  name="withdrawal-received-via"
-                  value={value}
-                  checked={receivedVia === value}
-                  onChange={() => setReceivedVia(value)}
-                  className="accent-brand-700 size-5"
-                />
-                {t(`channels.${value}`)}
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <Choices
+          legend={t('receivedVia')}
+          name="withdrawal-received-via"
+          options={WITHDRAWAL_CHANNELS}
+          label={(value) => t(`channels.${value}`)}
+          value={receivedVia}
+          onChange={setReceivedVia}
+          columns
+        />
         <div className="space-y-1">
           <label htmlFor={dateId} className="block font-semibold">
             {t('receivedOn')}
@@ -164,5 +147,46 @@ export function WithdrawalForm({
         </Button>
       </div>
     </details>
+  );
+}
+
+/** One choice among a few, as large radio buttons (a phone in a hurry). */
+function Choices<T extends string>({
+  legend,
+  name,
+  options,
+  label,
+  value,
+  onChange,
+  columns = false,
+}: {
+  legend: string;
+  name: string;
+  options: readonly T[];
+  label: (value: T) => string;
+  value: T | null;
+  onChange: (value: T) => void;
+  /** Two columns where there is room. */
+  columns?: boolean;
+}) {
+  return (
+    <fieldset className="space-y-2">
+      <legend className="font-semibold">{legend}</legend>
+      <div className={`grid gap-2 ${columns ? 'sm:grid-cols-2' : ''}`}>
+        {options.map((option) => (
+          <label key={option} className="flex min-h-12 items-center gap-3 rounded-md border border-slate-400 px-3">
+            <input
+              type="radio"
+              name={name}
+              value={option}
+              checked={value === option}
+              onChange={() => onChange(option)}
+              className="accent-brand-700 size-5"
+            />
+            {label(option)}
+          </label>
+        ))}
+      </div>
+    </fieldset>
   );
 }

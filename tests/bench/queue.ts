@@ -454,37 +454,37 @@ async function httpLoad(baseUrl: string, cookies: string[], views: Views, second
 }
 
 /**
- * Supervisors at a human pace: each opens a view, reads it for a while (`thinkMs` on average, exponentially
- * distributed, so that they do not click in step) and opens the next; the first after a random part of it.
+ * `callers` each going through their sequence of views, one request at a time, for `seconds`. With
+ * `thinkMs`: at a human pace, each reading a view for a while (`thinkMs` on average, exponentially
+ * distributed, so that they do not click in step) before the next, the first after a random part of it.
+ * `request` throws for a failed view.
  */
-async function pacedHttpLoad(
-  baseUrl: string,
-  cookies: string[],
+async function callerLoad(
+  callers: number,
   views: Views,
   seconds: number,
   thinkMs: number,
+  request: (caller: number, view: Views['bySupervisor'][number][number]) => Promise<void>,
 ): Promise<LoadResult> {
   const latencies: number[] = [];
   const byView: LoadResult['byView'] = new Map();
   let errors = 0;
   const until = performance.now() + seconds * 1000;
   await Promise.all(
-    cookies.map(async (cookie, i) => {
-      await sleep(Math.random() * thinkMs);
+    Array.from({ length: callers }, async (_, i) => {
+      if (thinkMs) await sleep(Math.random() * thinkMs);
       for (let n = 0; performance.now() < until; n++) {
-        if (n > 0) await sleep(thinkTime(thinkMs));
-        const { view, path: viewPath } = views.bySupervisor[i]![n % SEQUENCE_LENGTH]!;
+        if (n > 0 && thinkMs) await sleep(thinkTime(thinkMs));
+        const view = views.bySupervisor[i]![n % SEQUENCE_LENGTH]!;
         const t0 = performance.now();
         try {
-          const response = await fetch(`${baseUrl}${viewPath}`, { headers: { Cookie: cookie }, redirect: 'manual' });
-          await response.arrayBuffer();
+          await request(i, view);
           const latency = performance.now() - t0;
-          if (response.status !== 200) throw new Error(String(response.status));
           latencies.push(latency);
-          tally(byView, view, latency);
+          tally(byView, view.view, latency);
         } catch {
           errors++;
-          tally(byView, view, null);
+          tally(byView, view.view, null);
         }
       }
     }),
@@ -495,6 +495,21 @@ async function pacedHttpLoad(
 /** An exponentially distributed pause with this mean. */
 const thinkTime = (meanMs: number) => -Math.log(1 - Math.random()) * meanMs;
 
+/** Supervisors over HTTP at a human pace (`callerLoad`); without a pause, `httpLoad` does it cheaper. */
+function pacedHttpLoad(
+  baseUrl: string,
+  cookies: string[],
+  views: Views,
+  seconds: number,
+  thinkMs: number,
+): Promise<LoadResult> {
+  return callerLoad(cookies.length, views, seconds, thinkMs, async (i, view) => {
+    const response = await fetch(`${baseUrl}${view.path}`, { headers: { Cookie: cookies[i]! }, redirect: 'manual' });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(String(response.status));
+  });
+}
+
 /**
  * The baseline: what `reviewQueue` asks the database for each view (the page query and the counts, at once),
  * without HTTP, session, rendering, or the page's other lookups. Through a Prisma client made like the app's
@@ -503,31 +518,11 @@ const thinkTime = (meanMs: number) => -Math.log(1 - Math.random()) * meanMs;
 async function sqlLoad(supervisors: Supervisor[], views: Views, seconds: number, thinkMs = 0): Promise<LoadResult> {
   const { db } = await import('@/lib/db');
   const { queueCounts, queuePageSql } = await import('@/lib/review/queries');
-  const latencies: number[] = [];
-  const byView: LoadResult['byView'] = new Map();
-  let errors = 0;
-  const until = performance.now() + seconds * 1000;
-  await Promise.all(
-    supervisors.map(async (s, i) => {
-      if (thinkMs) await sleep(Math.random() * thinkMs);
-      for (let n = 0; performance.now() < until; n++) {
-        if (n > 0 && thinkMs) await sleep(thinkTime(thinkMs));
-        const { view, filters } = views.bySupervisor[i]![n % SEQUENCE_LENGTH]!;
-        const now = new Date();
-        const t0 = performance.now();
-        try {
-          await Promise.all([db().$queryRaw(queuePageSql(s.scope, filters, now)), queueCounts(s.scope, now)]);
-          const latency = performance.now() - t0;
-          latencies.push(latency);
-          tally(byView, view, latency);
-        } catch {
-          errors++;
-          tally(byView, view, null);
-        }
-      }
-    }),
-  );
-  return summary(latencies, errors, seconds, byView);
+  return callerLoad(supervisors.length, views, seconds, thinkMs, async (i, { filters }) => {
+    const { scope } = supervisors[i]!;
+    const now = new Date();
+    await Promise.all([db().$queryRaw(queuePageSql(scope, filters, now)), queueCounts(scope, now)]);
+  });
 }
 
 function summary(latencies: number[], errors: number, seconds: number, byView: LoadResult['byView']): LoadResult {
