@@ -2,4 +2,7 @@
 export async function register(): Promise<void> {
   const { installLogRedaction } = await import('@/lib/log-redaction');
   installLogRedaction();
+  // The job worker runs in the server (ADR 0011); not where there is no database (`next build`).
+  const { startInAppWorker } = await import('@/lib/jobs/in-app');
+  startInAppWorker();
 }

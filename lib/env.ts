@@ -183,6 +183,11 @@ const schema = z
      * supervisor's approval after submission; the partner's acknowledgement and the first contact attempt,
      * both counted from the approval. A referral is overdue once its current step's target has passed.
      */
+    /**
+     * Who works the job queues (delivery, ADR 0011): `in-app`, the server process itself (`npm run dev`,
+     * `npm start`); `off`, a separate `npm run worker` process does (production with several servers).
+     */
+    JOB_WORKER: z.enum(['in-app', 'off']).default('in-app'),
     TARGET_APPROVE_HOURS: targetHours(4),
     TARGET_APPROVE_HIGH_RISK_HOURS: targetHours(1),
     TARGET_ACKNOWLEDGE_HOURS: targetHours(24),

@@ -49,11 +49,19 @@ server.listen(port, hostname, () => {
   process.stdout.write(`next-server listening on ${hostname}:${port} (${trustedProxies} trusted proxies)\n`);
 });
 
-// The launcher stops us with SIGTERM: finish what is in flight, then exit.
+// What the app registered to do before exit (the in-process job worker's graceful stop, lib/jobs/in-app.ts).
+const BEFORE_EXIT = Symbol.for('vermittlung.beforeExit');
+function beforeExit(): Promise<unknown> {
+  const steps = (globalThis as { [BEFORE_EXIT]?: (() => Promise<void>)[] })[BEFORE_EXIT] ?? [];
+  return Promise.allSettled(steps.map((step) => step()));
+}
+
+// The launcher stops us with SIGTERM: finish the requests in flight and the running jobs, then exit.
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
-    server.close(() => process.exit(0));
+    const requests = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    setTimeout(() => process.exit(0), 5_000).unref();
+    void Promise.all([requests, beforeExit()]).then(() => process.exit(0));
+    setTimeout(() => process.exit(0), 9_000).unref(); // the launcher kills after 10 s
   });
 }

@@ -6,6 +6,8 @@
  */
 import pg from 'pg';
 
+import { jobGrants } from '../jobs/queues';
+
 /** The runtime role the launcher creates on an embedded (development or test) server. */
 const EMBEDDED_RUNTIME_ROLE = 'vermittlung_app';
 /** Loopback only, like the embedded superuser's; published on purpose (development and tests only). */
@@ -42,6 +44,8 @@ export async function grantOn(client: pg.ClientBase, role: string): Promise<void
     `REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON "_prisma_migrations" FROM ${who}`,
     // PostgreSQL before 15 let every role create objects in public; a later one keeps that after an upgrade.
     'REVOKE CREATE ON SCHEMA public FROM PUBLIC',
+    // The job queues (lib/jobs/queues.ts): rows and pg-boss's functions, never its schema.
+    ...jobGrants(role),
   ]) {
     await client.query(statement);
   }

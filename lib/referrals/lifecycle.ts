@@ -5,6 +5,8 @@ import type { DataKey } from '@/lib/crypto/envelope';
 import { sealJson } from '@/lib/crypto/envelope';
 import type { Tx } from '@/lib/db';
 import { env } from '@/lib/env';
+import { sendInTransaction } from '@/lib/jobs/boss';
+import { QUEUES } from '@/lib/jobs/queues';
 import type { ReferralStatus, ReferralStep, Role, Track, WithdrawalChannel } from '@/lib/generated/prisma/enums';
 import { uuid7 } from '@/lib/uuid7';
 
@@ -188,6 +190,10 @@ export async function transition(
     comment: move.comment ? sealComment(move.comment.dataKey, move.referralId, at, move.comment.text) : null,
     ...move.record,
   });
+  // An approved referral is delivered: its dispatch job commits with the approval, or not at all (ADR 0011).
+  if (move.to === 'APPROVED' && !move.track) {
+    await sendInTransaction(tx, QUEUES.dispatch.name, { referralId: move.referralId });
+  }
   if (rule.step !== 'SUBMITTED') {
     await recordAudit(tx, {
       actorId: actor?.id ?? null,
@@ -246,11 +252,15 @@ async function whyNot(
         SELECT status FROM "Referral" WHERE id = ${move.referralId}::uuid`;
   if (!row) return { error: 'NOT_FOUND' };
   if (row.status === move.from) return { error: 'CHANGED' };
-  const [last] = await tx.$queryRaw<{ at: Date; name: string | null }[]>`
-    SELECT e.at, u."displayName" AS name FROM "ReferralEvent" e LEFT JOIN "User" u ON u.id = e."actorId"
-     WHERE e."referralId" = ${move.referralId}::uuid AND e."toStatus" = ${row.status}::"ReferralStatus"
+  // Who took it out of the status the refused move expected, and to where: the approving supervisor, also
+  // once the system has delivered it since.
+  const [left] = await tx.$queryRaw<{ to: ReferralStatus; at: Date; name: string | null }[]>`
+    SELECT e."toStatus" AS to, e.at, u."displayName" AS name
+      FROM "ReferralEvent" e LEFT JOIN "User" u ON u.id = e."actorId"
+     WHERE e."referralId" = ${move.referralId}::uuid AND e."fromStatus" = ${move.from}::"ReferralStatus"
+       AND e."toStatus" <> e."fromStatus" AND (e.track IS NULL OR e.track::text = ${move.track ?? null})
      ORDER BY e.at DESC, e.id DESC LIMIT 1`;
-  return { error: 'ALREADY_HANDLED', status: row.status, by: last?.name ?? null, at: last?.at ?? null };
+  return { error: 'ALREADY_HANDLED', status: left?.to ?? row.status, by: left?.name ?? null, at: left?.at ?? null };
 }
 
 /** Where a timeline comment is sealed: bound to its referral and its moment. */
@@ -261,13 +271,13 @@ function sealComment(dataKey: DataKey, referralId: string, at: Date, text: strin
   return sealJson(dataKey, text, commentContext(referralId, at));
 }
 
-/** One timeline entry. The submission's is written by the submit itself (there is no status to move from). */
 /**
  * Facts a timeline entry may keep about its step: what a correction changed (names of parts), how and on
  * which day a withdrawal reached the police.
  */
 export type StepRecord = { changes?: string[]; receivedVia?: WithdrawalChannel; receivedOn?: Date };
 
+/** One timeline entry. The submission's is written by the submit itself (there is no status to move from). */
 export async function recordStep(
   tx: Tx,
   entry: {

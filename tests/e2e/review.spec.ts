@@ -1,6 +1,6 @@
 /**
  * The four-eyes review (issue 11), at phone width, with three people in their own browsers: the officer
- * files, a supervisor approves and the officer sees it; a supervisor returns one with a comment, the
+ * files, a supervisor approves and the officer sees it approved and delivered; a supervisor returns one with a comment, the
  * officer corrects and resubmits, another supervisor approves; two supervisors deciding the same referral
  * at once, where the second is told who was first.
  */
@@ -91,10 +91,18 @@ test.describe('four-eyes review', () => {
     await expect(supervisor).toHaveTitle(/Prüfung/);
     await expectNoAxeViolations(supervisor);
 
-    await officer.goto(`/vermittlungen/${id}`);
-    await expect(officer.getByTestId('referral-status')).toHaveText('Freigegeben');
+    // Approved, then delivered by the app's worker (ADR 0011): the officer sees both steps.
+    await expect
+      .poll(async () => {
+        await officer.goto(`/vermittlungen/${id}`);
+        return officer.getByTestId('referral-status').textContent();
+      })
+      .toBe('Übermittelt');
     const approved = officer.locator('[data-testid="timeline-entry"][data-step="APPROVED"]');
     await expect(approved).toContainText(SUPERVISOR_NAME);
+    const dispatched = officer.locator('[data-testid="timeline-entry"][data-step="DISPATCHED"]');
+    await expect(dispatched).toContainText('An die Stelle übermittelt');
+    await expect(dispatched).toContainText('System');
   });
 
   test('returned with a comment, corrected and resubmitted, approved by another supervisor', async () => {
@@ -139,7 +147,7 @@ test.describe('four-eyes review', () => {
     await expect(shiftLead).toHaveURL(/municipality=.*erledigt=APPROVED/);
     await expect(shiftLead.getByText('Filter (aktiv)')).toBeVisible();
     await officer.goto(`/vermittlungen/${id}`);
-    await expect(officer.getByTestId('referral-status')).toHaveText('Freigegeben');
+    await expect(officer.getByTestId('referral-status')).toHaveText(/^(Freigegeben|Übermittelt)$/);
   });
 
   test('two supervisors decide at once: the second learns who was first', async () => {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MigrationList, SchemaFilter, SchemasContainer } from '@prisma/schema-engine-wasm';
 import pg from 'pg';
+import { installJobQueues } from '../../jobs/queues';
 import { grantOn } from '../runtime-role';
 import { createMigrationAdapter } from './adapter';
 export { migrationChecksum } from './checksum';
@@ -48,6 +49,8 @@ export async function applyMigrations(
       const result = await engine.applyMigrations({ migrationsList, filters: FILTERS });
       return result.appliedMigrationNames;
     });
+    // The job queues' own schema (pg-boss, ADR 0011), installed and migrated by the same owner.
+    await installJobQueues(databaseUrl);
     // Inside the lock: concurrent GRANTs on one table fail ("tuple concurrently updated").
     if (options.runtimeRole) await grantOn(client, options.runtimeRole);
     return applied;

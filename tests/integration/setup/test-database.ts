@@ -26,6 +26,9 @@ await admin(`CREATE DATABASE ${pg.escapeIdentifier(databaseName)} TEMPLATE ${pg.
 process.env.DATABASE_URL = withDatabase(serverUrl, databaseName);
 
 afterAll(async () => {
+  // The job sender's pool would report the forced disconnection as an error.
+  const { stopJobSender } = await import('@/lib/jobs/boss');
+  await stopJobSender();
   // FORCE: the application's connection pool may still be open at this point.
   await admin(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(databaseName)} WITH (FORCE)`);
 });

@@ -1,0 +1,31 @@
+import 'server-only';
+
+import { db } from '@/lib/db';
+import { transition } from '@/lib/referrals/lifecycle';
+
+/** What a dispatch job found: delivered now, or nothing to do (already delivered, withdrawn, gone). */
+export type DispatchOutcome = 'DISPATCHED' | 'NOTHING_TO_DO';
+
+/**
+ * The `referral-dispatch` job (ADR 0011): an approved referral goes to its partners' inboxes, which is the
+ * lifecycle's DISPATCHED step, taken by the system. Conditional like every step, so a job that runs again
+ * (a worker stopped after the commit, before the job was marked done) finds it already delivered, and a
+ * referral withdrawn in between is not delivered at all. The audit event names the recipients.
+ */
+export async function dispatchReferral(referralId: string): Promise<DispatchOutcome> {
+  return db().$transaction(async (tx) => {
+    const tracks = await tx.referralTrack.findMany({
+      where: { referralId, status: 'APPROVED' },
+      orderBy: { track: 'asc' },
+      select: { track: true, partnerId: true },
+    });
+    const moved = await transition(tx, {
+      referralId,
+      from: 'APPROVED',
+      to: 'DISPATCHED',
+      by: 'SYSTEM',
+      details: Object.fromEntries(tracks.map((t) => [`recipient${t.track}`, t.partnerId])),
+    });
+    return moved.ok ? 'DISPATCHED' : 'NOTHING_TO_DO';
+  });
+}
