@@ -23,6 +23,9 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+          // The property tests try thousands of inputs each: seconds, more while CI lints beside them
+          // (.ci/parallel.mjs). A hung test still fails.
+          testTimeout: 30_000,
         },
       },
       {
