@@ -1,6 +1,6 @@
 import 'server-only';
 
-import { fromPrisma, PgBoss } from 'pg-boss';
+import { fromPrisma, PgBoss, type ConstructorOptions } from 'pg-boss';
 
 import type { Tx } from '@/lib/db';
 import { env } from '@/lib/env';
@@ -12,25 +12,30 @@ type QueueName = (typeof QUEUES)[keyof typeof QUEUES]['name'];
 const globalForJobs = globalThis as unknown as { jobSender?: Promise<PgBoss> };
 
 /**
- * The app's pg-boss for sending jobs: its own role (rows only, `migrate: false`: `npm run db:migrate`
- * installs the schema, ADR 0011), no background work (the worker has its own instance), started on first
- * use and kept on globalThis like the Prisma client.
+ * A pg-boss of the app: its own role, rows only (`migrate: false`: `npm run db:migrate` installs and
+ * migrates the schema, ADR 0011), errors logged without their text. Not started.
+ */
+export function appBoss(name: string, options: Omit<ConstructorOptions, 'connectionString'>): PgBoss {
+  const url = env().DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set (start the app with `npm run dev` or `npm start`).');
+  const boss = new PgBoss({
+    ...options,
+    connectionString: url,
+    schema: JOB_SCHEMA,
+    migrate: false,
+    createSchema: false,
+  });
+  boss.on('error', (error) => logUnexpectedError(name, error));
+  return boss;
+}
+
+/**
+ * The app's pg-boss for sending jobs: no background work (the worker has its own instance), started on
+ * first use and kept on globalThis like the Prisma client.
  */
 function sender(): Promise<PgBoss> {
   if (!globalForJobs.jobSender) {
-    const url = env().DATABASE_URL;
-    if (!url) throw new Error('DATABASE_URL is not set (start the app with `npm run dev` or `npm start`).');
-    const boss = new PgBoss({
-      connectionString: url,
-      schema: JOB_SCHEMA,
-      max: 2,
-      migrate: false,
-      createSchema: false,
-      supervise: false,
-      schedule: false,
-      registerInstance: false,
-    });
-    boss.on('error', (error) => logUnexpectedError('jobs', error));
+    const boss = appBoss('jobs', { max: 2, supervise: false, schedule: false, registerInstance: false });
     globalForJobs.jobSender = boss.start().then(
       () => boss,
       (error: unknown) => {

@@ -1,12 +1,10 @@
 import 'server-only';
 
-import { PgBoss } from 'pg-boss';
 import { z } from 'zod';
 
 import { dispatchReferral } from '@/lib/delivery/dispatch';
-import { env } from '@/lib/env';
-import { JOB_SCHEMA, QUEUES } from '@/lib/jobs/queues';
-import { logUnexpectedError } from '@/lib/log';
+import { appBoss } from '@/lib/jobs/boss';
+import { QUEUES } from '@/lib/jobs/queues';
 
 const referralJob = z.object({ referralId: z.uuid() });
 
@@ -18,17 +16,7 @@ const referralJob = z.object({ referralId: z.uuid() });
  * so a job that runs again after a crash does nothing twice.
  */
 export async function startWorker({ graceMs = 8_000 }: { graceMs?: number } = {}): Promise<() => Promise<void>> {
-  const url = env().DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set (start the app with `npm run dev` or `npm start`).');
-  const boss = new PgBoss({
-    connectionString: url,
-    schema: JOB_SCHEMA,
-    max: 4,
-    migrate: false,
-    createSchema: false,
-    instanceName: 'worker',
-  });
-  boss.on('error', (error) => logUnexpectedError('jobs-worker', error));
+  const boss = appBoss('jobs-worker', { max: 4, instanceName: 'worker' });
   await boss.start();
   await boss.work(QUEUES.dispatch.name, { pollingIntervalSeconds: 0.5 }, async (jobs) => {
     for (const job of jobs) {

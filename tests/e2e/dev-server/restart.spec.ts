@@ -13,8 +13,8 @@ import { findFreePort } from '@/lib/db/embedded-postgres';
 
 import { type DevLauncher, startDevLauncher } from '../support/dev-launcher';
 
-/** How long the page must stay as it is: the loop reloaded several times a second. */
-const OBSERVED_MS = 10_000;
+/** How long the page must stay as it is: the loop reloaded several times a second (3 to 5). */
+const OBSERVED_MS = 5_000;
 
 /** The Server Action ids the sign-in page renders (its language switch is a form with a Server Action). */
 async function serverActionIds(page: Page): Promise<string[]> {
