@@ -5,6 +5,7 @@ import { getFormatter, getTranslations } from 'next-intl/server';
 import { buttonClass } from '@/components/ui/button';
 import { requirePermission, titleFor } from '@/lib/auth/guards';
 import { countReturned, listOwnReferrals } from '@/lib/referrals/queries';
+import { withQuery } from '@/lib/review/queue-url';
 import { Alert } from '@/components/ui/alert';
 import { factsClass } from '@/components/ui/facts';
 
@@ -22,7 +23,12 @@ export default async function MyReferralsPage({
   const cursor = typeof nach === 'string' ? nach : undefined;
   // Only the returned ones: what waits for the officer, without searching the whole list.
   const returnedOnly = zurueckgegeben === '1';
-  const base = returnedOnly ? '/vermittlungen?zurueckgegeben=1' : '/vermittlungen';
+  const listHref = (page?: string) => {
+    const query = new URLSearchParams();
+    if (returnedOnly) query.set('zurueckgegeben', '1');
+    if (page) query.set('nach', page);
+    return withQuery('/vermittlungen', query.toString());
+  };
   const [{ items, nextCursor }, returned] = await Promise.all([
     listOwnReferrals({ actor, cursor, returnedOnly }),
     countReturned(actor),
@@ -108,12 +114,12 @@ export default async function MyReferralsPage({
       )}
       <div className="flex gap-3">
         {cursor && (
-          <a href={base} className={buttonClass('secondary')}>
+          <a href={listHref()} className={buttonClass('secondary')}>
             {t('referralList.first')}
           </a>
         )}
         {nextCursor && (
-          <a href={`${base}${returnedOnly ? '&' : '?'}nach=${nextCursor}`} className={buttonClass('secondary')}>
+          <a href={listHref(nextCursor)} className={buttonClass('secondary')}>
             {t('referralList.more')}
           </a>
         )}

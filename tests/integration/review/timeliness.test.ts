@@ -108,40 +108,34 @@ describe("the supervisor's start page", () => {
     });
     const now = new Date();
 
-    expect(await reviewSummary(supervisor, now)).toMatchObject({ toReview: 2, overdue: 0, overdueToReview: 0 });
-    // Two hours on: the high-risk referral has waited longer than its hour.
-    expect(await reviewSummary(supervisor, plus(now, 2))).toMatchObject({
-      toReview: 2,
-      overdue: 1,
-      overdueToReview: 1,
-    });
-    // Five hours on: both wait too long; the approved one is not yet late for its acknowledgement.
-    expect(await reviewSummary(supervisor, plus(now, 5))).toMatchObject({
-      toReview: 2,
-      overdue: 2,
-      overdueToReview: 2,
-    });
-    // A day and an hour on: the partner's acknowledgement is overdue as well.
-    expect(await reviewSummary(supervisor, plus(now, 25))).toMatchObject({
-      toReview: 2,
-      overdue: 3,
-      overdueToReview: 2,
-    });
+    // [hours on, waiting for review, overdue, overdue among those waiting for review]
+    const expectCounts = async (table: [number, number, number, number][]) => {
+      for (const [hours, toReview, overdue, overdueToReview] of table) {
+        expect(await reviewSummary(supervisor, plus(now, hours)), `${hours} h on`).toMatchObject({
+          toReview,
+          overdue,
+          overdueToReview,
+        });
+      }
+    };
+    await expectCounts([
+      [0, 2, 0, 0],
+      // The high-risk referral has waited longer than its hour.
+      [2, 2, 1, 1],
+      // Both wait too long; the approved one is not yet late for its acknowledgement.
+      [5, 2, 2, 2],
+      // The partner's acknowledgement is overdue as well.
+      [25, 2, 3, 2],
+    ]);
 
     // Approving ends the wait for review: it is counted by the next step's deadline only.
     expect(await approveReferral({ actor: supervisor, input: { referralId: high, version: 1 } })).toMatchObject({
       ok: true,
     });
-    expect(await reviewSummary(supervisor, plus(now, 2))).toMatchObject({
-      toReview: 1,
-      overdue: 0,
-      overdueToReview: 0,
-    });
-    expect(await reviewSummary(supervisor, plus(now, 5))).toMatchObject({
-      toReview: 1,
-      overdue: 2,
-      overdueToReview: 1,
-    });
+    await expectCounts([
+      [2, 1, 0, 0],
+      [5, 1, 2, 1],
+    ]);
     expect((await timesOf(normal)).dueAt!.getTime()).toBeLessThan(plus(now, 5).getTime());
   });
 });
