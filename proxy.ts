@@ -10,11 +10,14 @@ import { contentSecurityPolicy, createNonce } from '@/lib/security/headers';
  * boundary (CVE-2025-29927): every page, action and route handler authorises itself.
  */
 const PUBLIC_PATHS = ['/anmelden', '/abmelden', '/api/auth', '/api/health'];
+/** Development tools (the kept mails, app/entwicklung/post): public outside production, absent in it. */
+const DEVELOPMENT_PATHS = ['/entwicklung'];
 const SESSION_COOKIES = ['next-auth.session-token', '__Secure-next-auth.session-token'];
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  const isPublic = PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+  const publicPaths = env().NODE_ENV === 'production' ? PUBLIC_PATHS : [...PUBLIC_PATHS, ...DEVELOPMENT_PATHS];
+  const isPublic = publicPaths.some((p) => pathname === p || pathname.startsWith(`${p}/`));
   const hasSessionCookie = SESSION_COOKIES.some((name) => request.cookies.has(name));
   const csp = contentSecurityPolicy(createNonce(), { development: env().NODE_ENV === 'development' });
 

@@ -11,6 +11,8 @@ import { ROLES, type Role } from '@/lib/auth/permissions';
 export const DEV_AUTH_SECRET = 'dev-only-insecure-secret-do-not-use-in-production';
 export const DEV_HASH_SECRET = 'dev-only-hash-secret-do-not-use-in-production';
 export const DEV_ENCRYPTION_KEYS = 'dev-1:ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=';
+/** Sender of the notification e-mails in development and tests; production must name its own (MAIL_FROM). */
+export const DEV_MAIL_FROM = 'Vermittlung Polizei Hannover <no-reply@localhost>';
 
 /** The encryption keyring: the current key (the first listed) and older ones still needed for reading. */
 export type Keyring = { currentId: string; keys: Record<string, Buffer> };
@@ -61,6 +63,28 @@ const keyring = z.string().transform((value, ctx): Keyring => {
 });
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * SMTP_URL: `smtp://` (STARTTLS when the server offers it) or `smtps://` (TLS from the start), with user and
+ * password in the URL when the relay wants them; nodemailer options may follow as query parameters.
+ */
+const smtpUrl = z.url({
+  protocol: /^smtps?$/,
+  hostname: /^\S+$/,
+  error: 'expected smtp://[user:password@]host:port or smtps://…',
+});
+
+/**
+ * MAIL_FROM: `local@domain` or `Display Name <local@domain>`. No line break (it would start a header of its
+ * own), no comma or quote in the name (nodemailer would read a list of addresses).
+ */
+const mailFrom = z
+  .string()
+  .trim()
+  .regex(
+    /^(?:[^<>\r\n@,";]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>,";]+@[^\s@<>,";]+)$/,
+    'expected "local@domain" or "Name <local@domain>"',
+  );
 
 /**
  * OIDC_ROLE_MAP: "idp-value=ROLE,other-value=ROLE". Split at the last "=", so a value may contain "="
@@ -188,6 +212,34 @@ const schema = z
      * `npm start`); `off`, a separate `npm run worker` process does (production with several servers).
      */
     JOB_WORKER: z.enum(['in-app', 'off']).default('in-app'),
+    /**
+     * Host names a partner's webhook URL may resolve to a private network with in production (lib/webhooks/
+     * policy.ts), separated by ",": e.g. a partner's case system inside the police network. Everything else
+     * must resolve to public addresses only; loopback and link-local are never allowed. Default: none.
+     */
+    WEBHOOK_ALLOWED_HOSTS: z
+      .string()
+      .default('')
+      .transform((list) =>
+        list
+          .split(',')
+          .map((host) => host.trim().toLowerCase().replace(/\.$/, ''))
+          .filter(Boolean),
+      )
+      .refine(
+        // A bare host name or address: no scheme, port, path or user (an IPv6 address in brackets).
+        (hosts) =>
+          hosts.every((host) => URL.canParse(`https://${host}/`) && new URL(`https://${host}/`).hostname === host),
+        'expected host names separated by "," (no scheme, port or path)',
+      ),
+    /**
+     * The relay the notification e-mails go through (lib/mail). Unset in development: `npm run dev` starts a
+     * local server that keeps the mails under `${DATA_DIR}/mail` (lib/mail/dev-server.ts). Required in
+     * production. The URL holds the relay's password: it is never printed.
+     */
+    SMTP_URL: smtpUrl.optional(),
+    /** Sender of the notification e-mails. Development and tests: DEV_MAIL_FROM. Required in production. */
+    MAIL_FROM: mailFrom.optional(),
     TARGET_APPROVE_HOURS: targetHours(4),
     TARGET_APPROVE_HIGH_RISK_HOURS: targetHours(1),
     TARGET_ACKNOWLEDGE_HOURS: targetHours(24),
@@ -203,6 +255,9 @@ const schema = z
         AUTH_SECRET: env.AUTH_SECRET,
         HASH_SECRET: env.HASH_SECRET,
         ENCRYPTION_KEYS: env.ENCRYPTION_KEYS,
+        // Partners learn of a new referral only by e-mail (DESIGN.md section 6): no relay, no notice.
+        SMTP_URL: env.SMTP_URL,
+        MAIL_FROM: env.MAIL_FROM,
       };
       for (const [key, value] of Object.entries(secrets)) {
         if (!value) ctx.addIssue({ code: 'custom', path: [key], message: 'required in production' });
@@ -272,7 +327,12 @@ const schema = z
     }
   });
 
-export type Env = z.infer<typeof schema> & { AUTH_SECRET: string; HASH_SECRET: string; ENCRYPTION_KEYS: Keyring };
+export type Env = z.infer<typeof schema> & {
+  AUTH_SECRET: string;
+  HASH_SECRET: string;
+  ENCRYPTION_KEYS: Keyring;
+  MAIL_FROM: string;
+};
 
 let cached: Env | undefined;
 
@@ -290,6 +350,7 @@ export function env(): Env {
     AUTH_SECRET: parsed.data.AUTH_SECRET ?? DEV_AUTH_SECRET,
     HASH_SECRET: parsed.data.HASH_SECRET ?? DEV_HASH_SECRET,
     ENCRYPTION_KEYS: parsed.data.ENCRYPTION_KEYS ?? keyring.parse(DEV_ENCRYPTION_KEYS),
+    MAIL_FROM: parsed.data.MAIL_FROM ?? DEV_MAIL_FROM,
   };
   return cached;
 }

@@ -11,6 +11,7 @@ export default async function SignedInLayout({ children }: { children: ReactNode
     ...(can(actor.role, 'referral:create') ? [{ href: '/vermittlungen/neu', labelKey: 'newReferral' } as const] : []),
     ...(can(actor.role, 'referral:read-own') ? [{ href: '/vermittlungen', labelKey: 'myReferrals' } as const] : []),
     ...(can(actor.role, 'review:read') ? [{ href: '/pruefung', labelKey: 'review' } as const] : []),
+    ...(can(actor.role, 'inbox:read') ? [{ href: '/eingang', labelKey: 'inbox' } as const] : []),
     ...(can(actor.role, 'users:manage') ? [{ href: '/verwaltung/benutzer', labelKey: 'users' } as const] : []),
     ...(can(actor.role, 'partners:manage') ? [{ href: '/verwaltung/partner', labelKey: 'partners' } as const] : []),
     ...(can(actor.role, 'routing:manage')

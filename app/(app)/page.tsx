@@ -5,6 +5,7 @@ import { buttonClass } from '@/components/ui/button';
 import { can } from '@/lib/auth/permissions';
 import { requireUser, type Actor } from '@/lib/auth/guards';
 import { countReturned } from '@/lib/referrals/queries';
+import { inboxSummary } from '@/lib/inbox/queries';
 import { reviewSummary } from '@/lib/review/queries';
 import { coverageReport } from '@/lib/routing/queries';
 
@@ -33,6 +34,42 @@ async function ReturnedNotice({ actor }: { actor: Actor }) {
         {t('returnedBanner', { count: returned })}
       </a>
     </Alert>
+  );
+}
+
+/** The caseworker's start page: what is new in the inbox and what is overdue. */
+async function PartnerSummary({ actor }: { actor: Actor }) {
+  const [summary, t] = await Promise.all([inboxSummary(actor), getTranslations()]);
+  if (!summary) return <Alert tone="warning">{t('inbox.noPartner')}</Alert>;
+  return (
+    <>
+      <p className="max-w-prose">{t('home.partnerIntro')}</p>
+      <div className="grid gap-3 sm:grid-cols-2">
+        <a
+          href="/eingang"
+          className="rounded-lg border border-slate-300 bg-white p-4 hover:bg-slate-50"
+          data-testid="summary-inbox-new"
+        >
+          <span className="block text-3xl font-bold">{summary.DISPATCHED.total}</span>
+          <span className="font-semibold underline underline-offset-4">
+            {t('home.inboxNew', { count: summary.DISPATCHED.total })}
+          </span>
+        </a>
+        <a
+          href={summary.DISPATCHED.overdue > 0 ? '/eingang' : '/eingang?status=ACKNOWLEDGED'}
+          className={`rounded-lg border p-4 ${summary.overdue > 0 ? 'border-l-8 border-red-800 bg-red-50' : 'border-slate-300 bg-white'}`}
+          data-testid="summary-inbox-overdue"
+        >
+          <span className="block text-3xl font-bold">{summary.overdue}</span>
+          <span className="font-semibold underline underline-offset-4">
+            {t('home.inboxOverdue', { count: summary.overdue })}
+          </span>
+        </a>
+      </div>
+      <a href="/eingang" className={buttonClass('primary')}>
+        {t('inbox.title')}
+      </a>
+    </>
   );
 }
 
@@ -123,6 +160,8 @@ export default async function HomePage() {
         </>
       ) : can(actor.role, 'review:read') ? (
         <SupervisorSummary actor={actor} />
+      ) : can(actor.role, 'inbox:read') ? (
+        <PartnerSummary actor={actor} />
       ) : (
         <p className="max-w-prose">
           {t('home.noFunctionsYet')}{' '}

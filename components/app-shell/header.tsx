@@ -9,6 +9,7 @@ export type NavItem = {
     | 'newReferral'
     | 'myReferrals'
     | 'review'
+    | 'inbox'
     | 'users'
     | 'stations'
     | 'partners'

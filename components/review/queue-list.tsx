@@ -102,6 +102,11 @@ export async function QueueList({
             <p key={track.track} className="[overflow-wrap:anywhere]">
               <span className="font-semibold">{t(`referralList.partnerOf.${track.track}`)}</span> {track.partner}
               {track.status === 'WITHDRAWN' && row.status !== 'WITHDRAWN' && ` (${t('status.WITHDRAWN')})`}
+              {track.trouble && (
+                <span className="block font-semibold text-red-900" data-testid="queue-delivery-trouble">
+                  {t('review.delivery.trouble')}
+                </span>
+              )}
               {track.routingReason === 'OVERRIDE' && track.overrideReason && (
                 <span className="block font-semibold text-amber-900" data-testid="queue-override">
                   {t('review.row.override', { reason: t(`referralForm.overrideReasons.${track.overrideReason}`) })}

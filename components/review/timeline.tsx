@@ -52,6 +52,20 @@ export async function Timeline({ entries, headingLevel = 2 }: { entries: Timelin
                 })}
               </p>
             )}
+            {entry.contactAt && entry.contactChannel && (
+              <p className="text-sm" data-testid="timeline-contact">
+                {t('contact', {
+                  at: format.dateTime(entry.contactAt, { dateStyle: 'medium', timeStyle: 'short' }),
+                  channel: t(`contactChannels.${entry.contactChannel}`),
+                  reached: entry.reached ? 'yes' : 'no',
+                })}
+              </p>
+            )}
+            {entry.outcome && (
+              <p className="text-sm font-semibold" data-testid="timeline-outcome">
+                {t('outcome', { outcome: t(`outcomes.${entry.outcome}`) })}
+              </p>
+            )}
             {entry.comment && (
               <blockquote className="rounded-md bg-amber-50 p-3 [overflow-wrap:anywhere] whitespace-pre-line">
                 {entry.comment}

@@ -31,13 +31,23 @@ export const AUDIT_ACTIONS = [
   'REFERRAL_RETURNED',
   'REFERRAL_DISPATCHED',
   'REFERRAL_ACKNOWLEDGED',
+  'REFERRAL_CONTACT_ATTEMPTED',
   'REFERRAL_CLOSED',
   'REFERRAL_WITHDRAWN',
   'REFERRAL_PURGED',
+  /** A partner's projection sent by webhook to its own case system (the recipient is the partner). */
+  'REFERRAL_DISCLOSED',
+  /** A supervisor asked for a failing delivery to be tried again now. */
+  'DELIVERY_RETRIED',
   'DUPLICATE_SUSPECTED',
   'DECLINED_OFFER_RECORDED',
   'PARTNER_CREATED',
   'PARTNER_UPDATED',
+  /** A partner's webhook URL set or changed; details name hosts only, never a path, query or the secret. */
+  'PARTNER_WEBHOOK_CHANGED',
+  /** A new webhook secret made (shown to the admin once); the old one stopped working. */
+  'PARTNER_WEBHOOK_SECRET_ROTATED',
+  'PARTNER_WEBHOOK_REMOVED',
   'ROUTING_CHANGED',
   'STATION_REVIEW_MODE_CHANGED',
 ] as const;

@@ -17,6 +17,7 @@ import { readSessionCookie } from '@/lib/auth/session-cookie';
 import { validateSession, type Actor, type ValidSession } from '@/lib/auth/session-store';
 import { can, type Permission } from '@/lib/auth/permissions';
 import { db } from '@/lib/db';
+import { env } from '@/lib/env';
 import { failure, success, type ActionResult } from '@/lib/result';
 
 export type { Actor } from '@/lib/auth/session-store';
@@ -55,6 +56,18 @@ export async function requireUser(): Promise<Actor> {
   if (!session) redirect('/anmelden');
   if (session.secondFactor !== 'DONE') redirect(SECOND_FACTOR_PATH);
   return session.user;
+}
+
+/**
+ * For development tools (app/entwicklung/…): anyone may open them outside production. In production they
+ * do not exist, for anyone: sign-in first, then "not found" with the refusal audited, like any page of
+ * another role.
+ */
+export async function requireDevelopment(): Promise<void> {
+  if (env().NODE_ENV !== 'production') return;
+  const actor = await requireUser();
+  await recordDenial(db(), { actor, kind: 'DEVELOPMENT_ONLY', details: { reason: 'DEVELOPMENT_ONLY' } });
+  notFound();
 }
 
 /** Whether the second factor was proved recently enough for a sensitive action (ASVS 7.5.3). */

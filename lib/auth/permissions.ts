@@ -35,6 +35,12 @@ export const PERMISSIONS = [
   'review:record-withdrawal',
   /** Switch a station between four-eyes review and direct dispatch. */
   'stations:manage',
+  /** The inbox of one's own partner organisation: its deliveries, each opened in its projection (audited). */
+  'inbox:read',
+  /** Acknowledge a delivery of one's organisation, record contact attempts and the outcome. */
+  'inbox:work',
+  /** Ask for a delivery whose webhook keeps failing to be tried again now ("Zustellung gestört"). */
+  'delivery:retry',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -53,6 +59,7 @@ const TABLE: Record<Role, readonly Permission[]> = {
     'review:read',
     'review:decide',
     'review:record-withdrawal',
+    'delivery:retry',
   ],
   ADMIN: [
     'account:sign-out-everywhere',
@@ -63,7 +70,7 @@ const TABLE: Record<Role, readonly Permission[]> = {
     'routing:read',
     'stations:manage',
   ],
-  PARTNER: ['account:sign-out-everywhere', 'account:change-password'],
+  PARTNER: ['account:sign-out-everywhere', 'account:change-password', 'inbox:read', 'inbox:work'],
   AUDITOR: ['account:sign-out-everywhere', 'account:change-password'],
 };
 

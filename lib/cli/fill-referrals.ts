@@ -519,6 +519,19 @@ const INSERT_EVENTS = `
     JOIN unnest($1::uuid[]) WITH ORDINALITY AS r(id, n) ON r.n = e.ref
     LEFT JOIN unnest($11::uuid[]) WITH ORDINALITY AS u(id, n) ON u.n = e.actor`;
 
+/**
+ * Each delivery's own facts, as the app keeps them once it is dispatched (lib/referrals/lifecycle.ts): its
+ * high-risk flag and deadline from the referral, when it was dispatched and acknowledged from the timeline.
+ */
+const DERIVE_TRACK_FACTS = `
+  UPDATE "ReferralTrack" t
+     SET "highRisk" = r."highRisk",
+         "dueAt" = CASE WHEN t.status IN ('DISPATCHED', 'ACKNOWLEDGED') THEN r."dueAt" END,
+         "dispatchedAt" = (SELECT max(e.at) FROM "ReferralEvent" e WHERE e."referralId" = r.id AND e.step = 'DISPATCHED'),
+         "acknowledgedAt" = (SELECT max(e.at) FROM "ReferralEvent" e WHERE e."referralId" = r.id AND e.step = 'ACKNOWLEDGED')
+    FROM "Referral" r
+   WHERE r.id = t."referralId" AND r.id = ANY($1::uuid[])`;
+
 async function writeBatch(pool: pg.Pool, batch: Batch): Promise<void> {
   const client = await pool.connect();
   try {
@@ -526,6 +539,7 @@ async function writeBatch(pool: pg.Pool, batch: Batch): Promise<void> {
     await client.query(INSERT_REFERRALS, batch.referrals);
     await client.query(INSERT_TRACKS, batch.tracks);
     await client.query(INSERT_EVENTS, batch.events);
+    await client.query(DERIVE_TRACK_FACTS, [batch.referrals[0]]);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});

@@ -8,6 +8,9 @@
  * (EMBEDDED_PG_PORT). `--ephemeral` (Playwright's webServer): a throwaway, non-durable PostgreSQL in a
  * fresh temporary directory on --pg-port (default 54329), deleted on exit.
  *
+ * Mail: SMTP_URL when set; otherwise (dev, --ephemeral) a local SMTP server that keeps the notification
+ * e-mails (lib/mail/dev-server.ts). `npm start` requires SMTP_URL.
+ *
  * Keep start-up fast: the target is the health endpoint answering within 60 s of `npm ci` on a fresh clone.
  * Budget today: initdb ≈ 1.5 s (first run only), PostgreSQL start ≈ 0.3 s, migrations ≈ 0.3 s, seed (kept
  * cheap and idempotent), then Next.js. Do not add steps here that download, build or wait on a timer.
@@ -18,12 +21,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import net from 'node:net';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startThrowawayPostgres } from '@/lib/db/embedded-postgres';
 import { applyMigrations, pendingMigrations } from '@/lib/db/migrate';
 import { createEmbeddedRuntimeRole, roleOf, schemaPowers } from '@/lib/db/runtime-role';
 import { localDevelopmentKeyring } from '@/lib/crypto/local-keyring';
 import { adoptLocalKeyring, childProcessEnv, env, enterProductionMode, hasConfiguredKeyring } from '@/lib/env';
+import { startMailCatcher } from '@/lib/mail/dev-server';
+import { mailDirectory } from '@/lib/mail/dev-store';
 import { isShuttingDown, onShutdown, runShutdownHooks } from '@/lib/process/shutdown';
 import { elapsed, openConfiguredDatabase, type OpenDatabase } from './database';
 import { heapFlags, nextArguments, nextEnvironmentDefaults } from './next-arguments';
@@ -113,7 +119,10 @@ async function main(): Promise<number> {
     if (isShuttingDown()) return 130;
   }
 
-  const next = startNext(options, appUrl);
+  const mail = await localMailServer(options);
+  if (isShuttingDown()) return 130;
+
+  const next = startNext(options, appUrl, mail);
   const exited = new Promise<number>((resolve) => {
     next.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
@@ -171,7 +180,25 @@ async function prepareSchema(options: Options, database: OpenDatabase): Promise<
   return appUrl;
 }
 
-function startNext(options: Options, databaseUrl: string): ChildProcess {
+/**
+ * Development and the test harness without SMTP_URL: a mail server on this machine that keeps the notices
+ * (lib/mail/dev-server.ts; `${DATA_DIR}/mail`, shown at /entwicklung/post; the harness's in a temporary
+ * directory). Returns the settings for Next.js. Production (`npm start`) needs SMTP_URL and gets none.
+ */
+async function localMailServer(options: Options): Promise<Record<string, string>> {
+  const config = env();
+  if (config.SMTP_URL || (options.mode === 'start' && !options.ephemeral)) return {};
+  const catcher = await startMailCatcher({ dir: options.ephemeral ? undefined : mailDirectory(config.DATA_DIR) });
+  // Registered before Next's hook: stopped after Next, so no notice is cut off.
+  onShutdown(catcher.stop);
+  const shownDir = catcher.dir.startsWith(`${process.cwd()}${path.sep}`)
+    ? path.relative(process.cwd(), catcher.dir)
+    : catcher.dir;
+  process.stdout.write(`Mail: local server ${catcher.url}, mails kept in ${shownDir}\n`);
+  return { SMTP_URL: catcher.url, MAIL_FROM: config.MAIL_FROM };
+}
+
+function startNext(options: Options, databaseUrl: string, mail: Record<string, string>): ChildProcess {
   const require = createRequire(import.meta.url);
   const nextBin = require.resolve('next/dist/bin/next');
   const config = env();
@@ -196,7 +223,7 @@ function startNext(options: Options, databaseUrl: string): ChildProcess {
     env: {
       // Defaults first: a value from the environment wins (a stable Server Actions key for `next dev`).
       ...nextEnvironmentDefaults(options.mode),
-      ...childProcessEnv({ DATABASE_URL: databaseUrl, PORT: String(options.port), APP_URL: appUrl }),
+      ...childProcessEnv({ DATABASE_URL: databaseUrl, PORT: String(options.port), APP_URL: appUrl, ...mail }),
     },
     // Own process group: we can signal Next and every worker it forks at once, and a terminal Ctrl-C
     // reaches us rather than Next, so we stop Next first and PostgreSQL after it.

@@ -3,6 +3,7 @@ import { dataKeyContext } from '@/lib/crypto/envelope';
 import { open, seal, sealedKeyId, sealedPrefix } from '@/lib/crypto/keyring';
 import { env } from '@/lib/env';
 import { Prisma, type PrismaClient } from '@/lib/generated/prisma/client';
+import { webhookSecretContext } from '@/lib/webhooks/secret';
 
 /**
  * Key rotation (README, "Rotating secrets"): `npm run keys:rotate` re-seals every stored value that is not
@@ -16,6 +17,7 @@ export const SEALED_COLUMNS = [
   { table: 'Referral', column: 'dataKey', owner: 'id', context: dataKeyContext },
   { table: 'User', column: 'mfaSecret', owner: 'id', context: totpContext },
   { table: 'Session', column: 'pendingMfaSecret', owner: 'userId', context: totpContext },
+  { table: 'Partner', column: 'webhookSecret', owner: 'id', context: webhookSecretContext },
 ] as const;
 
 export type ColumnReport = {

@@ -1,6 +1,7 @@
 import 'server-only';
 
 import { db } from '@/lib/db';
+import { announce } from '@/lib/delivery/outbox';
 import { transition } from '@/lib/referrals/lifecycle';
 
 /** What a dispatch job found: delivered now, or nothing to do (already delivered, withdrawn, gone). */
@@ -10,7 +11,8 @@ export type DispatchOutcome = 'DISPATCHED' | 'NOTHING_TO_DO';
  * The `referral-dispatch` job (ADR 0011): an approved referral goes to its partners' inboxes, which is the
  * lifecycle's DISPATCHED step, taken by the system. Conditional like every step, so a job that runs again
  * (a worker stopped after the commit, before the job was marked done) finds it already delivered, and a
- * referral withdrawn in between is not delivered at all. The audit event names the recipients.
+ * referral withdrawn in between is not delivered at all. The audit event names the recipients; each partner's
+ * notice (and webhook) is sent in the same transaction, so it goes out exactly when the delivery exists.
  */
 export async function dispatchReferral(referralId: string): Promise<DispatchOutcome> {
   return db().$transaction(async (tx) => {
@@ -26,6 +28,8 @@ export async function dispatchReferral(referralId: string): Promise<DispatchOutc
       by: 'SYSTEM',
       details: Object.fromEntries(tracks.map((t) => [`recipient${t.track}`, t.partnerId])),
     });
-    return moved.ok ? 'DISPATCHED' : 'NOTHING_TO_DO';
+    if (!moved.ok) return 'NOTHING_TO_DO';
+    await announce(tx, referralId, 'DISPATCHED');
+    return 'DISPATCHED';
   });
 }

@@ -23,7 +23,43 @@ export const QUEUES = {
     // A worker that dies holding a job: another takes it after this lease.
     expireInSeconds: 30,
   },
+  /**
+   * `partner-notice`: the e-mail that tells a partner something is waiting (new, reminder, withdrawn), with
+   * no personal data. Sent in the transaction of the step it announces; retried for about a day (a mail
+   * server that is away).
+   */
+  notice: {
+    name: 'partner-notice',
+    retryLimit: 30,
+    retryDelay: 10,
+    retryBackoff: true,
+    retryDelayMax: 3600,
+    expireInSeconds: 60,
+  },
+  /**
+   * `partner-webhook`: a signed event to a partner's own case system. Retried with backoff up to an hour
+   * apart for about two days, so a partner's outage over a night or a weekend loses nothing; after the
+   * third failure the delivery shows "Zustellung gestört" to supervisors, who can also retry at once.
+   */
+  webhook: {
+    name: 'partner-webhook',
+    retryLimit: 50,
+    retryDelay: 10,
+    retryBackoff: true,
+    retryDelayMax: 3600,
+    // Longer than the request's own time-out.
+    expireInSeconds: 60,
+  },
+  /** `acknowledgement-reminders`: every minute, one reminder for each delivery newly overdue for acknowledgement. */
+  reminders: {
+    name: 'acknowledgement-reminders',
+    retryLimit: 0,
+    expireInSeconds: 60,
+  },
 } as const satisfies Record<string, Queue>;
+
+/** Work that comes by the clock (pg-boss schedules: one instance fires each, whatever the number of workers). */
+export const SCHEDULES = [{ queue: QUEUES.reminders.name, cron: '* * * * *' }] as const;
 
 /**
  * Installs or migrates pg-boss's schema and creates the queues, with the migrating role (it owns them).
@@ -44,7 +80,7 @@ export async function installJobQueues(ownerUrl: string): Promise<void> {
   });
   await boss.start();
   try {
-    for (const { name, ...options } of Object.values(QUEUES)) {
+    for (const { name, ...options } of Object.values(QUEUES) as Queue[]) {
       if (!(await boss.getQueue(name))) await boss.createQueue(name, options);
       else {
         // pg-boss keeps a queue's maximum retry delay from its creation; the rest follows the code.
@@ -52,6 +88,7 @@ export async function installJobQueues(ownerUrl: string): Promise<void> {
         await boss.updateQueue(name, changeable);
       }
     }
+    for (const { queue, cron } of SCHEDULES) await boss.schedule(queue, cron);
   } finally {
     await boss.stop({ graceful: false });
   }

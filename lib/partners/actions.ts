@@ -1,8 +1,19 @@
 'use server';
 
 import { action } from '@/lib/actions';
-import { createPartnerInput, updatePartnerInput } from '@/lib/partners/schema';
-import { createPartner, updatePartner } from '@/lib/partners/service';
+import {
+  createPartnerInput,
+  partnerWebhookInput,
+  setPartnerWebhookInput,
+  updatePartnerInput,
+} from '@/lib/partners/schema';
+import {
+  createPartner,
+  removePartnerWebhook,
+  rotatePartnerWebhookSecret,
+  setPartnerWebhook,
+  updatePartner,
+} from '@/lib/partners/service';
 
 /**
  * Partner administration. Every change needs the second factor proved within the last minutes (step-up,
@@ -15,3 +26,16 @@ export const createPartnerAction = action({ ...MANAGE, input: createPartnerInput
 
 /** "Änderungen speichern" (including the last active day: deactivation). */
 export const updatePartnerAction = action({ ...MANAGE, input: updatePartnerInput }, updatePartner);
+
+/**
+ * The partner's webhook (issue 12): "Webhook speichern" (a first URL also makes the secret), "Neues Geheimnis
+ * erzeugen", "Webhook entfernen". A new secret comes back in the result, the only time it is shown.
+ */
+export const setPartnerWebhookAction = action({ ...MANAGE, input: setPartnerWebhookInput }, setPartnerWebhook);
+
+export const rotatePartnerWebhookSecretAction = action(
+  { ...MANAGE, input: partnerWebhookInput },
+  rotatePartnerWebhookSecret,
+);
+
+export const removePartnerWebhookAction = action({ ...MANAGE, input: partnerWebhookInput }, removePartnerWebhook);

@@ -17,3 +17,12 @@ export type PartnerForEdit = {
   description: string;
   version: number;
 };
+
+/** The partner's webhook as the admin's page shows it: never the secret, only since when one exists. */
+export type PartnerWebhookDto = {
+  partnerId: string;
+  version: number;
+  url: string | null;
+  /** When the current secret was made (ISO instant); null: none. */
+  secretSince: string | null;
+};

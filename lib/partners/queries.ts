@@ -1,7 +1,7 @@
 import 'server-only';
 
 import { db } from '@/lib/db';
-import type { PartnerForEdit } from '@/lib/partners/dto';
+import type { PartnerForEdit, PartnerWebhookDto } from '@/lib/partners/dto';
 import { isPartnerActiveAt } from '@/lib/routing/coverage';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import type { Track } from '@/lib/generated/prisma/enums';
@@ -91,4 +91,19 @@ export async function partnerForEdit(id: string): Promise<PartnerForEdit | null>
   });
   if (!p) return null;
   return { ...p, activeFrom: berlinDateOf(p.activeFrom), activeTo: lastDayOf(p.activeTo) ?? '' };
+}
+
+/** The partner's webhook for its page: the URL and since when a secret exists, never the secret. */
+export async function partnerWebhookOf(id: string): Promise<PartnerWebhookDto | null> {
+  const p = await db().partner.findUnique({
+    where: { id },
+    select: { id: true, version: true, webhookUrl: true, webhookSecret: true, webhookSecretAt: true },
+  });
+  if (!p) return null;
+  return {
+    partnerId: p.id,
+    version: p.version,
+    url: p.webhookUrl,
+    secretSince: p.webhookSecret ? (p.webhookSecretAt?.toISOString() ?? null) : null,
+  };
 }

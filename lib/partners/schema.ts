@@ -8,6 +8,7 @@ import { RULE_GENDERS, TRACKS } from '@/lib/routing/values';
 import { isCalendarDate } from '@/lib/time/days';
 import { cleanText, emailAddress, phoneNumber } from '@/lib/validation/text';
 import { uuidField } from '@/lib/validation/uuid';
+import { webhookUrl } from '@/lib/webhooks/schema';
 
 /**
  * Partner administration (issue 9, DESIGN.md section 5): one schema for the admin's form and the server
@@ -83,3 +84,19 @@ export const updatePartnerInput = z
 export type UpdatePartnerInput = z.infer<typeof updatePartnerInput>;
 
 export type PartnerFields = Omit<CreatePartnerInput, 'code'>;
+
+/**
+ * The partner's webhook (issue 12): set or change the URL, make a new secret, remove it. Each names the
+ * version of the partner the admin saw, like the partner's form.
+ */
+const webhookTarget = {
+  partnerId: uuidField('errors.reload'),
+  version: z.int({ error: 'errors.reload' }),
+};
+
+export const setPartnerWebhookInput = z.strictObject({ ...webhookTarget, url: webhookUrl() });
+export type SetPartnerWebhookInput = z.infer<typeof setPartnerWebhookInput>;
+
+/** "Neues Geheimnis erzeugen" and "Webhook entfernen". */
+export const partnerWebhookInput = z.strictObject(webhookTarget);
+export type PartnerWebhookInput = z.infer<typeof partnerWebhookInput>;

@@ -7,11 +7,20 @@ import { inOrderOf } from '@/lib/enum-list';
 import { LANGUAGE_CODES } from '@/lib/partners/languages';
 import { RULE_GENDERS, TRACKS } from '@/lib/routing/values';
 import type { Gender, Track } from '@/lib/generated/prisma/enums';
-import type { CreatePartnerInput, PartnerFields, UpdatePartnerInput } from '@/lib/partners/schema';
+import type {
+  CreatePartnerInput,
+  PartnerFields,
+  PartnerWebhookInput,
+  SetPartnerWebhookInput,
+  UpdatePartnerInput,
+} from '@/lib/partners/schema';
 import { describeRules } from '@/lib/routing/labels';
 import { failure, failureWith, success, type ActionResult } from '@/lib/result';
 import { addDays, berlinDayStart } from '@/lib/time/days';
 import { isWithdrawn } from '@/lib/routing/decide';
+import { urlRefusal } from '@/lib/webhooks/policy';
+import { newWebhookSecret, sealWebhookSecret } from '@/lib/webhooks/secret';
+import { webhookPolicy } from '@/lib/webhooks/send';
 
 /**
  * Partner administration (issue 9). A partner is never deleted (referrals and rules point to it); it is
@@ -156,6 +165,145 @@ export async function updatePartner({
           previousNotificationEmail: partner.notificationEmail,
         }),
       },
+    });
+    return success({ version });
+  });
+}
+
+/**
+ * The partner's webhook (issue 12): the URL its case system receives referrals at, and the secret that signs
+ * them (Standard Webhooks). A new secret is answered once, for the admin to hand to the partner, and stored
+ * only sealed (lib/webhooks/secret.ts); the audit names hosts, never a URL's path or query (they may hold a
+ * token of the partner's) and never the secret.
+ */
+export type WebhookChange = { version: number; secret: string | null };
+
+const webhookRefused = (refusal: 'SCHEME' | 'ADDRESS') =>
+  failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', {
+    url: [refusal === 'SCHEME' ? 'partners.errors.webhookHttpsRequired' : 'partners.errors.webhookAddressRefused'],
+  });
+
+const hostOf = (url: string | null) => (url && URL.canParse(url) ? new URL(url).host : null);
+
+/** The partner locked for a webhook change, if it exists and is the version the admin saw. */
+async function lockForWebhook(tx: Tx, input: { partnerId: string; version: number }) {
+  const [locked] = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Partner" WHERE id = ${input.partnerId}::uuid FOR UPDATE`;
+  if (!locked) return notFound();
+  const partner = await tx.partner.findUniqueOrThrow({
+    where: { id: locked.id },
+    select: { id: true, version: true, webhookUrl: true, webhookSecret: true, webhookSecretAt: true },
+  });
+  return partner.version === input.version ? success(partner) : changedMeanwhile();
+}
+
+/**
+ * "Webhook speichern": sets or changes the URL. A partner without a secret gets one at the same time, answered
+ * once; an existing secret stays (a new one only by `rotatePartnerWebhookSecret`). What production does not
+ * allow (http, an internal address written into the URL) is refused here, before anything is stored.
+ */
+export async function setPartnerWebhook({
+  actor,
+  input,
+}: Command<SetPartnerWebhookInput>): Promise<ActionResult<WebhookChange>> {
+  const refusal = urlRefusal(new URL(input.url), webhookPolicy());
+  if (refusal) return webhookRefused(refusal);
+  return db().$transaction(async (tx) => {
+    const locked = await lockForWebhook(tx, input);
+    if (!locked.ok) return locked;
+    const partner = locked.data;
+    // The same URL again (as the form sends it after saving): nothing to change.
+    if (partner.webhookUrl === input.url && partner.webhookSecret) {
+      return success({ version: partner.version, secret: null });
+    }
+    const secret = partner.webhookSecret ? null : newWebhookSecret();
+    const { version } = await tx.partner.update({
+      where: { id: partner.id },
+      data: {
+        webhookUrl: input.url,
+        ...(secret && { webhookSecret: sealWebhookSecret(partner.id, secret), webhookSecretAt: new Date() }),
+        version: { increment: 1 },
+      },
+      select: { version: true },
+    });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      actorRole: actor.role,
+      action: 'PARTNER_WEBHOOK_CHANGED',
+      entityType: 'Partner',
+      entityId: partner.id,
+      details: {
+        version,
+        host: hostOf(input.url),
+        previousHost: hostOf(partner.webhookUrl),
+        secretCreated: secret !== null,
+      },
+    });
+    return success({ version, secret });
+  });
+}
+
+/**
+ * "Neues Geheimnis erzeugen": replaces the secret at once (the old one stops working now: after a leak there
+ * is no grace period), answered once.
+ */
+export async function rotatePartnerWebhookSecret({
+  actor,
+  input,
+}: Command<PartnerWebhookInput>): Promise<ActionResult<{ version: number; secret: string }>> {
+  return db().$transaction(async (tx) => {
+    const locked = await lockForWebhook(tx, input);
+    if (!locked.ok) return locked;
+    const partner = locked.data;
+    if (!partner.webhookUrl) return failure('INVALID_STATE', 'partners.errors.webhookNotConfigured');
+    const secret = newWebhookSecret();
+    const { version } = await tx.partner.update({
+      where: { id: partner.id },
+      data: {
+        webhookSecret: sealWebhookSecret(partner.id, secret),
+        webhookSecretAt: new Date(),
+        version: { increment: 1 },
+      },
+      select: { version: true },
+    });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      actorRole: actor.role,
+      action: 'PARTNER_WEBHOOK_SECRET_ROTATED',
+      entityType: 'Partner',
+      entityId: partner.id,
+      details: {
+        version,
+        host: hostOf(partner.webhookUrl),
+        previousSecretFrom: partner.webhookSecretAt?.toISOString() ?? null,
+      },
+    });
+    return success({ version, secret });
+  });
+}
+
+/** "Webhook entfernen": URL and secret go; the partner works in the app's inbox only. */
+export async function removePartnerWebhook({
+  actor,
+  input,
+}: Command<PartnerWebhookInput>): Promise<ActionResult<{ version: number }>> {
+  return db().$transaction(async (tx) => {
+    const locked = await lockForWebhook(tx, input);
+    if (!locked.ok) return locked;
+    const partner = locked.data;
+    if (!partner.webhookUrl && !partner.webhookSecret) return success({ version: partner.version });
+    const { version } = await tx.partner.update({
+      where: { id: partner.id },
+      data: { webhookUrl: null, webhookSecret: null, webhookSecretAt: null, version: { increment: 1 } },
+      select: { version: true },
+    });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      actorRole: actor.role,
+      action: 'PARTNER_WEBHOOK_REMOVED',
+      entityType: 'Partner',
+      entityId: partner.id,
+      details: { version, previousHost: hostOf(partner.webhookUrl) },
     });
     return success({ version });
   });

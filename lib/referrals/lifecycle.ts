@@ -7,7 +7,15 @@ import type { Tx } from '@/lib/db';
 import { env } from '@/lib/env';
 import { sendInTransaction } from '@/lib/jobs/boss';
 import { QUEUES } from '@/lib/jobs/queues';
-import type { ReferralStatus, ReferralStep, Role, Track, WithdrawalChannel } from '@/lib/generated/prisma/enums';
+import type {
+  ContactAttemptChannel,
+  Outcome,
+  ReferralStatus,
+  ReferralStep,
+  Role,
+  Track,
+  WithdrawalChannel,
+} from '@/lib/generated/prisma/enums';
 import { uuid7 } from '@/lib/uuid7';
 
 /**
@@ -65,6 +73,7 @@ export const TRANSITIONS: readonly Transition[] = [
   { step: 'RETURNED', from: 'SUBMITTED', to: 'RETURNED', by: 'SUPERVISOR', due: 'NONE' },
   // Delivery and the partner's feedback (issue 12): the acknowledgement is due counted from the approval.
   { step: 'DISPATCHED', from: 'APPROVED', to: 'DISPATCHED', by: 'SYSTEM', due: 'KEEP' },
+  // The partner's steps move one delivery (track) each; the referral follows its least advanced delivery.
   {
     step: 'ACKNOWLEDGED',
     from: 'DISPATCHED',
@@ -72,6 +81,8 @@ export const TRANSITIONS: readonly Transition[] = [
     by: 'PARTNER',
     due: { target: 'FIRST_CONTACT', from: 'APPROVAL' },
   },
+  // A contact attempt (the first one meets the first-contact target; nothing is due after it).
+  { step: 'CONTACT_ATTEMPTED', from: 'ACKNOWLEDGED', to: 'ACKNOWLEDGED', by: 'PARTNER', due: 'NONE' },
   { step: 'CLOSED', from: 'ACKNOWLEDGED', to: 'CLOSED', by: 'PARTNER', due: 'NONE' },
   // The person withdrew consent (recorded by a supervisor), or retention erases the personal data.
   ...each(OPEN_STATUSES, { step: 'WITHDRAWN', to: 'WITHDRAWN', by: 'SUPERVISOR', due: 'NONE' }),
@@ -98,6 +109,7 @@ const AUDIT: Record<Exclude<ReferralStep, 'SUBMITTED'>, AuditAction> = {
   RETURNED: 'REFERRAL_RETURNED',
   DISPATCHED: 'REFERRAL_DISPATCHED',
   ACKNOWLEDGED: 'REFERRAL_ACKNOWLEDGED',
+  CONTACT_ATTEMPTED: 'REFERRAL_CONTACT_ATTEMPTED',
   CLOSED: 'REFERRAL_CLOSED',
   WITHDRAWN: 'REFERRAL_WITHDRAWN',
   PURGED: 'REFERRAL_PURGED',
@@ -162,21 +174,23 @@ export async function transition(
   },
 ): Promise<TransitionResult> {
   const rule = findTransition(move.from, move.to, move.by);
-  if (!rule) return { ok: false, error: 'NOT_ALLOWED' };
+  // A partner works its own delivery, never the whole referral (another partner may hold the other one).
+  if (!rule || (rule.by === 'PARTNER' && !move.track)) return { ok: false, error: 'NOT_ALLOWED' };
   const at = move.at ?? new Date();
   const moved = move.track
-    ? await tx.$executeRaw`
-        UPDATE "ReferralTrack" SET status = ${move.to}::"ReferralStatus"
-         WHERE "referralId" = ${move.referralId}::uuid AND track = ${move.track}::"Track"
-           AND status = ${move.from}::"ReferralStatus"`
+    ? await moveTrack(tx, { ...move, track: move.track }, rule, at)
     : await moveReferral(tx, move, rule, at);
   if (moved === 0) return { ok: false, ...(await whyNot(tx, move)) };
-  if (!move.track) {
-    // Its tracks follow, from wherever the same step may leave (a withdrawal ends every open delivery).
+  if (move.track) await followTracks(tx, move.referralId, at);
+  else {
+    // Its tracks follow, from wherever the same step may leave (a withdrawal ends every open delivery), and
+    // take over its deadline; a delivery keeps its high-risk flag and the moment it was dispatched.
     const followers = TRANSITIONS.filter((t) => t.step === rule.step).map((t) => t.from);
     await tx.$executeRaw`
-      UPDATE "ReferralTrack" SET status = ${move.to}::"ReferralStatus"
-       WHERE "referralId" = ${move.referralId}::uuid AND status::text = ANY(${followers})`;
+      UPDATE "ReferralTrack" t SET status = ${move.to}::"ReferralStatus", "dueAt" = r."dueAt", "highRisk" = r."highRisk",
+             "dispatchedAt" = CASE WHEN ${move.to} = 'DISPATCHED' THEN ${at} ELSE t."dispatchedAt" END
+        FROM "Referral" r
+       WHERE r.id = t."referralId" AND t."referralId" = ${move.referralId}::uuid AND t.status::text = ANY(${followers})`;
   }
   const actor = move.by === 'SYSTEM' ? null : move.by;
   await recordStep(tx, {
@@ -240,6 +254,54 @@ async function moveReferral(
        AND (${move.version ?? null}::int IS NULL OR version = ${move.version ?? null}::int)`;
 }
 
+/**
+ * One delivery's conditional update: status, its deadline (counted from the referral's approval, shorter for
+ * high risk) and when it was acknowledged.
+ */
+async function moveTrack(
+  tx: Tx,
+  move: { referralId: string; track: Track; from: ReferralStatus; to: ReferralStatus },
+  rule: Transition,
+  at: Date,
+): Promise<number> {
+  const [normal, high] = typeof rule.due === 'object' ? targetHours(rule.due.target) : [0, 0];
+  const due = rule.due === 'KEEP' ? 'KEEP' : rule.due === 'NONE' ? 'NONE' : 'SET';
+  return tx.$executeRaw`
+    UPDATE "ReferralTrack" t SET
+       status = ${move.to}::"ReferralStatus",
+       "dueAt" = CASE ${due}
+         WHEN 'KEEP' THEN t."dueAt"
+         WHEN 'NONE' THEN NULL
+         ELSE (SELECT coalesce(r."approvedAt", ${at}) FROM "Referral" r WHERE r.id = t."referralId")
+              + make_interval(secs => (CASE WHEN t."highRisk" THEN ${high}::float8 ELSE ${normal}::float8 END) * 3600)
+       END,
+       "acknowledgedAt" = CASE WHEN ${rule.step} = 'ACKNOWLEDGED' THEN ${at} ELSE t."acknowledgedAt" END
+     WHERE t."referralId" = ${move.referralId}::uuid AND t.track = ${move.track}::"Track"
+       AND t.status = ${move.from}::"ReferralStatus"`;
+}
+
+/**
+ * Once delivered, a referral stands where its least advanced open delivery stands (DISPATCHED before
+ * ACKNOWLEDGED before CLOSED), and is due when the earliest of them is: the police's view of two partners
+ * working at their own pace. Before delivery a track's move (a withdrawn perpetrator) leaves it alone.
+ */
+async function followTracks(tx: Tx, referralId: string, at: Date): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE "Referral" r SET
+       status = s.status,
+       "statusChangedAt" = CASE WHEN r.status <> s.status THEN ${at} ELSE r."statusChangedAt" END,
+       "dueAt" = s.due,
+       "updatedAt" = ${at}
+      FROM (SELECT (CASE WHEN bool_or(status = 'DISPATCHED') THEN 'DISPATCHED'
+                         WHEN bool_or(status = 'ACKNOWLEDGED') THEN 'ACKNOWLEDGED'
+                         ELSE 'CLOSED' END)::"ReferralStatus" AS status,
+                   min("dueAt") AS due
+              FROM "ReferralTrack"
+             WHERE "referralId" = ${referralId}::uuid AND status IN ('DISPATCHED', 'ACKNOWLEDGED', 'CLOSED')
+            HAVING count(*) > 0) s
+     WHERE r.id = ${referralId}::uuid AND r.status IN ('DISPATCHED', 'ACKNOWLEDGED')`;
+}
+
 /** After a refused conditional update: gone, moved by someone else (who, when), or changed since. */
 async function whyNot(
   tx: Tx,
@@ -275,7 +337,17 @@ function sealComment(dataKey: DataKey, referralId: string, at: Date, text: strin
  * Facts a timeline entry may keep about its step: what a correction changed (names of parts), how and on
  * which day a withdrawal reached the police.
  */
-export type StepRecord = { changes?: string[]; receivedVia?: WithdrawalChannel; receivedOn?: Date };
+export type StepRecord = {
+  changes?: string[];
+  receivedVia?: WithdrawalChannel;
+  receivedOn?: Date;
+  /** A partner's contact attempt: when it was made, how, whether the person was reached. */
+  contactAt?: Date;
+  contactChannel?: ContactAttemptChannel;
+  reached?: boolean;
+  /** How the partner's work ended. */
+  outcome?: Outcome;
+};
 
 /** One timeline entry. The submission's is written by the submit itself (there is no status to move from). */
 export async function recordStep(
@@ -306,6 +378,10 @@ export async function recordStep(
       changes: entry.changes ?? [],
       receivedVia: entry.receivedVia ?? null,
       receivedOn: entry.receivedOn ?? null,
+      contactAt: entry.contactAt ?? null,
+      contactChannel: entry.contactChannel ?? null,
+      reached: entry.reached ?? null,
+      outcome: entry.outcome ?? null,
     },
     select: { id: true },
   });

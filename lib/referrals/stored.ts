@@ -45,6 +45,7 @@ export const STORED_REFERRAL_SELECT = {
       legalBasis: true,
       channels: true,
       person: true,
+      deliveryTroubleAt: true,
     },
   },
 } satisfies Prisma.ReferralSelect;

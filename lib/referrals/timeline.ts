@@ -2,10 +2,22 @@ import 'server-only';
 
 import { openJson, type DataKey } from '@/lib/crypto/envelope';
 import type { Db, Tx } from '@/lib/db';
-import type { ReferralStatus, ReferralStep, Role, Track, WithdrawalChannel } from '@/lib/generated/prisma/enums';
+import type {
+  ContactAttemptChannel,
+  Outcome,
+  ReferralStatus,
+  ReferralStep,
+  Role,
+  Track,
+  WithdrawalChannel,
+} from '@/lib/generated/prisma/enums';
 import { commentContext } from '@/lib/referrals/lifecycle';
 
-/** One step of a referral's life as people read it: what, when, by whom (null: the system), any comment. */
+/**
+ * One step of a referral's life as the police read it: what, when, by whom (null: the system), any comment.
+ * A partner's step names the organisation, not the caseworker, and carries only what DESIGN.md section 6
+ * gives back: the acknowledgement, each contact attempt (when, how, reached or not) and the outcome.
+ */
 export type TimelineEntry = {
   step: ReferralStep;
   track: Track | null;
@@ -20,6 +32,10 @@ export type TimelineEntry = {
   /** A withdrawal: how and on which day (YYYY-MM-DD, Europe/Berlin) it reached the police. */
   receivedVia: WithdrawalChannel | null;
   receivedOn: string | null;
+  contactAt: Date | null;
+  contactChannel: ContactAttemptChannel | null;
+  reached: boolean | null;
+  outcome: Outcome | null;
 };
 
 /** The referral's timeline, oldest first, its comments opened with the referral's data key (if it still exists). */
@@ -41,7 +57,11 @@ export async function timelineOf(
       changes: true,
       receivedVia: true,
       receivedOn: true,
-      actor: { select: { displayName: true } },
+      contactAt: true,
+      contactChannel: true,
+      reached: true,
+      outcome: true,
+      actor: { select: { displayName: true, partner: { select: { name: true } } } },
     },
   });
   return events.map((e) => ({
@@ -49,7 +69,7 @@ export async function timelineOf(
     track: e.track,
     toStatus: e.toStatus,
     at: e.at,
-    actorName: e.actor?.displayName ?? null,
+    actorName: (e.actorRole === 'PARTNER' ? e.actor?.partner?.name : e.actor?.displayName) ?? null,
     actorRole: e.actorRole,
     comment:
       dataKey && e.comment
@@ -59,5 +79,9 @@ export async function timelineOf(
     receivedVia: e.receivedVia,
     // A DATE column comes back as midnight UTC of that day.
     receivedOn: e.receivedOn?.toISOString().slice(0, 10) ?? null,
+    contactAt: e.contactAt,
+    contactChannel: e.contactChannel,
+    reached: e.reached,
+    outcome: e.outcome,
   }));
 }

@@ -1,8 +1,8 @@
 'use server';
 
 import { action } from '@/lib/actions';
-import { approveInput, returnInput, withdrawalInput } from '@/lib/review/schema';
-import { approveReferral, recordWithdrawal, returnReferral } from '@/lib/review/service';
+import { approveInput, retryDeliveryInput, returnInput, withdrawalInput } from '@/lib/review/schema';
+import { approveReferral, recordWithdrawal, retryDelivery, returnReferral } from '@/lib/review/service';
 
 /** "Freigeben": four-eyes approval of the version the supervisor read. */
 export const approveReferralAction = action({ permission: 'review:decide', input: approveInput }, ({ actor, input }) =>
@@ -18,4 +18,10 @@ export const returnReferralAction = action({ permission: 'review:decide', input:
 export const recordWithdrawalAction = action(
   { permission: 'review:record-withdrawal', input: withdrawalInput },
   ({ actor, input }) => recordWithdrawal({ actor, input }),
+);
+
+/** "Erneut zustellen": a delivery shown as "Zustellung gestört" is tried again now. */
+export const retryDeliveryAction = action(
+  { permission: 'delivery:retry', input: retryDeliveryInput },
+  ({ actor, input }) => retryDelivery({ actor, input }),
 );

@@ -22,5 +22,7 @@ export type QueueRow = {
     routingReason: RoutingReason;
     overrideReason: OverrideReason | null;
     status: ReferralStatus;
+    /** Its webhook keeps failing ("Zustellung gestört"). */
+    trouble: boolean;
   }[];
 };

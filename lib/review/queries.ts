@@ -105,7 +105,8 @@ export function queuePageSql(scope: ReviewScope, filters: QueueFilters, now: Dat
     SELECT r.id, r.status::text AS status, r."highRisk", r."statusChangedAt", r."submittedAt", r."incidentAt",
            r."dueAt", r.version, m.name AS municipality, s.name AS station, u."displayName" AS officer,
            (SELECT json_agg(json_build_object('track', t.track, 'partner', p.name, 'routingReason', t."routingReason",
-                                              'overrideReason', t."overrideReason", 'status', t.status) ORDER BY t.track)
+                                              'overrideReason', t."overrideReason", 'status', t.status,
+                                              'trouble', t."deliveryTroubleAt" IS NOT NULL) ORDER BY t.track)
               FROM "ReferralTrack" t JOIN "Partner" p ON p.id = t."partnerId" WHERE t."referralId" = r.id) AS tracks
       FROM page JOIN "Referral" r ON r.id = page.id
       JOIN "Municipality" m ON m.id = r."municipalityId"
@@ -206,6 +207,8 @@ export type ReviewView = {
     partnerName: string;
     routingReason: RoutingReason;
     overrideReason: OverrideReason | null;
+    /** Its webhook keeps failing ("Zustellung gestört"). */
+    deliveryTrouble: boolean;
   }[];
   timeline: TimelineEntry[];
 };
@@ -261,6 +264,7 @@ export async function referralForReview({ actor, id }: { actor: Actor; id: strin
       partnerName: t.partner.name,
       routingReason: t.routingReason,
       overrideReason: t.overrideReason,
+      deliveryTrouble: t.deliveryTroubleAt !== null,
     })),
     timeline: await timelineOf(db(), row.id, dataKey),
   };

@@ -43,3 +43,7 @@ export const withdrawalInput = z.strictObject({
   confirmed: z.literal(true, { error: 'review.errors.confirmWithdrawal' }),
 });
 export type WithdrawalInput = z.infer<typeof withdrawalInput>;
+
+/** "Erneut zustellen": the referral whose failing deliveries are tried again now. */
+export const retryDeliveryInput = z.strictObject({ referralId: uuidField('errors.reload') });
+export type RetryDeliveryInput = z.infer<typeof retryDeliveryInput>;

@@ -1,16 +1,17 @@
 import 'server-only';
 
-import { recordDenial } from '@/lib/audit/record';
+import { recordAudit, recordDenial } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/guards';
 import type { Permission } from '@/lib/auth/permissions';
 import { unwrapDataKey } from '@/lib/crypto/envelope';
 import { db, type Tx } from '@/lib/db';
 import type { ReferralStatus } from '@/lib/generated/prisma/enums';
+import { announce, sendWebhook } from '@/lib/delivery/outbox';
 import { eraseReferral, eraseTrack } from '@/lib/referrals/erasure';
 import { isOpen, transition, type TransitionResult } from '@/lib/referrals/lifecycle';
 import { failure, failureWith, success, type ActionResult } from '@/lib/result';
 import { berlinDateOf } from '@/lib/time/berlin';
-import type { ApproveInput, ReturnInput, WithdrawalInput } from '@/lib/review/schema';
+import type { ApproveInput, RetryDeliveryInput, ReturnInput, WithdrawalInput } from '@/lib/review/schema';
 import { inScope, reviewScope } from '@/lib/review/scope';
 
 /**
@@ -192,6 +193,9 @@ export async function recordWithdrawal({
       });
       if (!moved.ok) return refusalOf(moved);
       await eraseReferral(tx, target.id);
+      // Partners that already have it are told to delete their copies (those that closed theirs keep the outcome).
+      const open = target.tracks.filter((t) => isOpen(t.status)).map((t) => t.track);
+      await announce(tx, target.id, 'WITHDRAWN', open);
       return success({ status: 'WITHDRAWN' as const });
     }
     const track = target.tracks.find((t) => t.track === 'PERPETRATOR');
@@ -209,6 +213,45 @@ export async function recordWithdrawal({
     });
     if (!moved.ok) return refusalOf(moved);
     await eraseTrack(tx, target.id, 'PERPETRATOR');
+    await announce(tx, target.id, 'WITHDRAWN', ['PERPETRATOR']);
     return success({ status: target.status });
+  });
+}
+
+/**
+ * "Erneut zustellen": a delivery whose webhook keeps failing ("Zustellung gestört") is tried again now, for
+ * each of the referral's deliveries in that state, besides the retries already scheduled (the partner drops
+ * a duplicate by its webhook id). Audited.
+ */
+export async function retryDelivery({
+  actor,
+  input,
+}: {
+  actor: Actor;
+  input: RetryDeliveryInput;
+}): Promise<ActionResult<{ retried: number }>> {
+  return db().$transaction(async (tx) => {
+    const target = await targetInScope(tx, actor, input.referralId, 'delivery:retry');
+    if (!target) return notFound();
+    const troubled = await tx.referralTrack.findMany({
+      where: { referralId: target.id, deliveryTroubleAt: { not: null } },
+      select: { id: true, track: true, status: true },
+    });
+    if (troubled.length === 0) return failure('INVALID_STATE', 'review.errors.noDeliveryTrouble');
+    for (const track of troubled) {
+      await sendWebhook(tx, {
+        trackId: track.id,
+        event: track.status === 'WITHDRAWN' ? 'referral.withdrawn' : 'referral.dispatched',
+      });
+    }
+    await recordAudit(tx, {
+      actorId: actor.id,
+      actorRole: actor.role,
+      action: 'DELIVERY_RETRIED',
+      entityType: 'Referral',
+      entityId: target.id,
+      details: { tracks: troubled.map((t) => t.track).join(',') },
+    });
+    return success({ retried: troubled.length });
   });
 }

@@ -6,6 +6,7 @@
 import { runShutdownHooks } from '@/lib/process/shutdown';
 
 import { bundleBenchmark } from './bundle';
+import { deliveryBenchmark } from './delivery';
 import { lighthouseBenchmark } from './lighthouse';
 import { queueBenchmark } from './queue';
 import { startupBenchmark } from './startup';
@@ -16,6 +17,7 @@ import { log, machineDescription } from './support/harness';
 const BENCHMARKS: Benchmark[] = [
   submitBenchmark,
   queueBenchmark,
+  deliveryBenchmark,
   bundleBenchmark,
   lighthouseBenchmark,
   startupBenchmark,

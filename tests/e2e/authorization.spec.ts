@@ -21,6 +21,13 @@ const ROLE_ACCOUNTS = {
 type Role = keyof typeof ROLE_ACCOUNTS;
 
 const everyone: Record<Role, Outcome> = { OFFICER: 'ok', SUPERVISOR: 'ok', ADMIN: 'ok', PARTNER: 'ok', AUDITOR: 'ok' };
+const partnersOnly: Record<Role, Outcome> = {
+  OFFICER: 'not-found',
+  SUPERVISOR: 'not-found',
+  ADMIN: 'not-found',
+  PARTNER: 'ok',
+  AUDITOR: 'not-found',
+};
 const officersOnly: Record<Role, Outcome> = {
   OFFICER: 'ok',
   SUPERVISOR: 'not-found',
@@ -97,11 +104,23 @@ const PAGES: Record<string, Record<Role, Outcome> | 'PUBLIC' | 'SIGN_IN_STEP'> =
   // supervisor's inspection holds the demo officer's station. Another inspection's supervisor: see below.
   '/pruefung': supervisorsOnly,
   '/pruefung/[id]': supervisorsOnly,
+  // The partner's inbox and its deliveries: caseworkers of the delivery's partner (inbox:read); the demo
+  // caseworker works for the BISS Region Hannover, which receives the delivery made below.
+  '/eingang': partnersOnly,
+  '/eingang/[id]': partnersOnly,
   // "Wer ist zuständig?": admins, and supervisors read-only (routing:read).
   '/wer-ist-zustaendig': {
     OFFICER: 'not-found',
     SUPERVISOR: 'ok',
     ADMIN: 'ok',
+    PARTNER: 'not-found',
+    AUDITOR: 'not-found',
+  },
+  // The kept development mails: a development tool that the production build serves to nobody.
+  '/entwicklung/post': {
+    OFFICER: 'not-found',
+    SUPERVISOR: 'not-found',
+    ADMIN: 'not-found',
     PARTNER: 'not-found',
     AUDITOR: 'not-found',
   },
@@ -117,12 +136,18 @@ async function urlOf(route: string): Promise<string> {
     ? await queryDb<{ id: string }>(`SELECT id FROM "Partner" WHERE code = 'MB-H'`)
     : route.startsWith('/verwaltung/zustaendigkeit/')
       ? await queryDb<{ id: string }>(`SELECT id FROM "Municipality" WHERE name = 'Sehnde'`)
-      : route.startsWith('/vermittlungen/') || route.startsWith('/pruefung/')
+      : route.startsWith('/eingang/')
         ? await queryDb<{ id: string }>(
-            `SELECT r.id FROM "Referral" r JOIN "User" u ON u.id = r."createdById" WHERE u.email = $1 LIMIT 1`,
-            [ROLE_ACCOUNTS.OFFICER],
+            `SELECT t.id FROM "ReferralTrack" t JOIN "Partner" p ON p.id = t."partnerId"
+              WHERE p.code = 'BISS-REGION' AND t."dispatchedAt" IS NOT NULL LIMIT 1`,
           )
-        : await queryDb<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [ROLE_ACCOUNTS.OFFICER]);
+        : route.startsWith('/vermittlungen/') || route.startsWith('/pruefung/')
+          ? await queryDb<{ id: string }>(
+              `SELECT r.id FROM "Referral" r JOIN "User" u ON u.id = r."createdById"
+              WHERE u.email = $1 AND r.status = 'SUBMITTED' LIMIT 1`,
+              [ROLE_ACCOUNTS.OFFICER],
+            )
+          : await queryDb<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [ROLE_ACCOUNTS.OFFICER]);
   const url = route.replace('[id]', row!.id);
   urls.set(route, url);
   return url;
@@ -166,6 +191,27 @@ test.beforeAll(async ({ browser }) => {
   });
   await submitWithPreview(page);
   await expect(page.getByTestId('submit-success')).toBeVisible();
+  // A second one, delivered to the BISS Region Hannover (its review and dispatch are other specs' subject:
+  // here it is put there directly), for the partner's pages.
+  await page.goto('/vermittlungen/neu');
+  await fillRequiredReferral(page, {
+    municipality: 'Garbsen',
+    gender: 'weiblich',
+    caseNumber: uniqueCaseNumber(),
+    firstName: 'Matrix',
+    lastName: 'Eingang',
+    phone: '0511 1112234',
+  });
+  await submitWithPreview(page);
+  await expect(page.getByTestId('submit-success')).toBeVisible();
+  await queryDb(
+    `WITH r AS (UPDATE "Referral" SET status = 'DISPATCHED', "approvedAt" = now()
+                 WHERE id = (SELECT r.id FROM "Referral" r JOIN "User" u ON u.id = r."createdById"
+                              WHERE u.email = $1 ORDER BY r."submittedAt" DESC LIMIT 1)
+                RETURNING id)
+     UPDATE "ReferralTrack" SET status = 'DISPATCHED', "dispatchedAt" = now() WHERE "referralId" IN (SELECT id FROM r)`,
+    [ROLE_ACCOUNTS.OFFICER],
+  );
   await page.close();
 });
 

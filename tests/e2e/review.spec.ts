@@ -1,12 +1,14 @@
 /**
- * The four-eyes review (issue 11), at phone width, with three people in their own browsers: the officer
- * files, a supervisor approves and the officer sees it approved and delivered; a supervisor returns one with a comment, the
+ * The four-eyes review (issue 11) and the partner's work (issue 12), at phone width, with people in their own
+ * browsers: the officer files, a supervisor approves and the officer sees it approved and delivered; the
+ * BISS caseworker acknowledges it, records contact attempts and the outcome, which officer and supervisor
+ * then read in the timeline; a supervisor returns one with a comment, the
  * officer corrects and resubmits, another supervisor approves; two supervisors deciding the same referral
  * at once, where the second is told who was first.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
 
-import { expectNoAxeViolations, signIn, uniqueCaseNumber } from './support/fixtures';
+import { expectNoAxeViolations, queryDb, signIn, uniqueCaseNumber } from './support/fixtures';
 import { fillRequiredReferral, newestReferralTracks, submitWithPreview } from './support/referral-form';
 
 const OFFICER = 'officer@polizei.example';
@@ -15,6 +17,8 @@ const SUPERVISOR = 'supervisor@polizei.example';
 const SUPERVISOR_NAME = 'PHK Tobias Keller (Demo)';
 /** Station Garbsen only. */
 const SHIFT_LEAD = 'schichtleitung@polizei.example';
+/** Caseworker of the BISS Region Hannover (responsible for Garbsen). */
+const BISS_CASEWORKER = 'biss@partner.example';
 
 async function signedIn(browser: Browser, email: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'de-DE' });
@@ -61,6 +65,8 @@ test.describe('four-eyes review', () => {
   let officer: Page;
   let supervisor: Page;
   let shiftLead: Page;
+  /** The referral the first test files and approves; the partner works on it in the next. */
+  let approvedId = '';
 
   test.beforeAll(async ({ browser }) => {
     [officer, supervisor, shiftLead] = await Promise.all([
@@ -103,6 +109,79 @@ test.describe('four-eyes review', () => {
     const dispatched = officer.locator('[data-testid="timeline-entry"][data-step="DISPATCHED"]');
     await expect(dispatched).toContainText('An die Stelle übermittelt');
     await expect(dispatched).toContainText('System');
+    approvedId = id;
+  });
+
+  test('the BISS caseworker acknowledges, records two attempts and the outcome; the police see it; the Männerbüro finds nothing', async ({
+    browser,
+  }) => {
+    expect(approvedId).not.toBe('');
+    const caseworker = await signedIn(browser, BISS_CASEWORKER);
+    // A first-time user starts on the start page: what is new, one tap to the inbox.
+    await expect(caseworker.getByTestId('summary-inbox-new')).toBeVisible();
+    await caseworker.getByRole('link', { name: 'Eingang' }).first().click();
+    const card = caseworker.getByTestId('inbox-row').filter({ hasText: 'Ilka Freigabetest' });
+    await expect(card).toBeVisible();
+    await expectNoAxeViolations(caseworker);
+    await card.getByRole('link').click();
+    await expect(caseworker.getByRole('heading', { name: 'Vermittlung', exact: true })).toBeVisible();
+    // The BISS projection: the person and the safe contact.
+    await expect(caseworker.getByText('Freigabetest')).toBeVisible();
+    await expect(caseworker.getByText('01512 2334455')).toBeVisible();
+    await expectNoAxeViolations(caseworker);
+
+    await caseworker.getByRole('button', { name: 'Empfang bestätigen' }).click();
+    await expect(caseworker.getByTestId('work-done')).toContainText('Empfang bestätigt');
+    await expect(caseworker.getByTestId('inbox-status')).toHaveText('In Bearbeitung');
+
+    // A failed attempt, with the missing answer named first.
+    const attempt = caseworker.getByTestId('contact-attempt');
+    await attempt.getByLabel('Anruf').check();
+    await attempt.getByRole('button', { name: 'Kontaktversuch speichern' }).click();
+    await expect(caseworker.getByTestId('attempt-problem')).toHaveText(
+      'Bitte wählen Sie, ob die Person erreicht wurde.',
+    );
+    await attempt.getByLabel('Nein, nicht erreicht').check();
+    await attempt.getByRole('button', { name: 'Kontaktversuch speichern' }).click();
+    await expect(caseworker.getByTestId('work-done')).toHaveText('Kontaktversuch gespeichert.');
+    await attempt.getByLabel('SMS').check();
+    await attempt.getByLabel('Ja, erreicht').check();
+    await attempt.getByRole('button', { name: 'Kontaktversuch speichern' }).click();
+    await expect(caseworker.locator('[data-testid="inbox-steps"] li[data-step="CONTACT_ATTEMPTED"]')).toHaveCount(2);
+    await caseworker.getByLabel('Erreicht und unterstützt').check();
+    await caseworker.getByRole('button', { name: 'Ergebnis speichern und abschließen' }).click();
+    await expect(caseworker.getByTestId('inbox-outcome')).toHaveText('Erreicht und unterstützt');
+    await expect(caseworker.getByTestId('contact-attempt')).toHaveCount(0);
+    await expectNoAxeViolations(caseworker);
+    await caseworker.context().close();
+
+    // The police: the steps, when, reached or not, the outcome, and no more.
+    for (const [page, path] of [
+      [officer, `/vermittlungen/${approvedId}`],
+      [supervisor, `/pruefung/${approvedId}`],
+    ] as const) {
+      await page.goto(path);
+      await expect(page.locator('[data-testid="timeline-entry"][data-step="ACKNOWLEDGED"]')).toContainText(
+        'BISS Region Hannover',
+      );
+      await expect(page.getByTestId('timeline-contact')).toHaveText([
+        /^Anruf am .*: nicht erreicht$/,
+        /^SMS am .*: erreicht$/,
+      ]);
+      await expect(page.getByTestId('timeline-outcome')).toHaveText('Ergebnis: Erreicht und unterstützt');
+    }
+
+    // The Männerbüro's caseworker, with the address of that delivery: not found.
+    const [victimTrack] = await queryDb<{ id: string }>(
+      `SELECT id FROM "ReferralTrack" WHERE "referralId" = $1 AND track = 'VICTIM'`,
+      [approvedId],
+    );
+    const trackId = victimTrack!.id;
+    const other = await signedIn(browser, 'maennerbuero@partner.example');
+    const response = await other.goto(`/eingang/${trackId}`);
+    expect(response?.status()).toBe(404);
+    await expect(other.getByText('Freigabetest')).toHaveCount(0);
+    await other.context().close();
   });
 
   test('returned with a comment, corrected and resubmitted, approved by another supervisor', async () => {

@@ -17,8 +17,13 @@ import { ACTOR_SELECT } from '@/lib/auth/session-store';
 import { can, ROLES, type Role } from '@/lib/auth/permissions';
 import { db } from '@/lib/db';
 import { previewResponsibilityChange } from '@/lib/routing/service';
-import { berlinDateOf } from '@/lib/time/berlin';
+import { dispatchReferral } from '@/lib/delivery/dispatch';
+import { acknowledgeDelivery } from '@/lib/inbox/service';
+import { transition } from '@/lib/referrals/lifecycle';
+import type { ReferralFormInput } from '@/lib/referrals/schema';
+import { berlinDateOf, instantToBerlinLocal } from '@/lib/time/berlin';
 import { addDays } from '@/lib/time/days';
+import { newWebhookSecret, sealWebhookSecret } from '@/lib/webhooks/secret';
 import { consentedSubmission } from '@/prisma/factories';
 
 import { fileReferral } from './support/referrals';
@@ -72,6 +77,20 @@ const PARTNER_FIELDS = {
   description: 'Meldet sich in den nächsten Tagen.',
 };
 
+/** GRUPPE with a webhook (set in the database, its version unchanged): what rotation and removal act on. */
+async function partnerWithWebhook() {
+  const { id } = await db().partner.findUniqueOrThrow({ where: { code: 'GRUPPE' } });
+  const { version } = await db().partner.update({
+    where: { id },
+    data: {
+      webhookUrl: 'https://fallsystem.gruppe.example/hooks',
+      webhookSecret: sealWebhookSecret(id, newWebhookSecret()),
+      webhookSecretAt: new Date(),
+    },
+  });
+  return { partnerId: id, version };
+}
+
 /** Sehnde's women from tomorrow to the city's BISS: a change the admin could preview and save. */
 async function responsibilityChange() {
   return {
@@ -85,14 +104,40 @@ async function responsibilityChange() {
 }
 
 /** A referral waiting for review, filed by a new officer of Garbsen (another person each time: no duplicate). */
-async function referralToReview(): Promise<string> {
+async function referralToReview(overrides: Partial<ReferralFormInput> = {}): Promise<string> {
   counter += 1;
   const officer = await createActor('OFFICER', { stationCode: 'PK-GARBSEN' });
   const { referralId } = await fileReferral(
     officer,
-    consentedSubmission(await municipalityId('Garbsen'), { caseNumber: `2026/${String(800_000 + counter)}` }),
+    consentedSubmission(await municipalityId('Garbsen'), {
+      caseNumber: `2026/${String(800_000 + counter)}`,
+      ...overrides,
+    }),
   );
   return referralId;
+}
+
+/**
+ * A delivery to the Männerbüro (SCOPE.PARTNER): a man's referral from Garbsen, approved by the system (no
+ * supervisor involved) and dispatched, then taken as far as `status` by a caseworker of the Männerbüro.
+ * Returns the delivery's (track's) id.
+ */
+async function deliveryToMaennerbuero(status: 'DISPATCHED' | 'ACKNOWLEDGED' | 'TROUBLED' = 'DISPATCHED') {
+  const referralId = await referralToReview({ gender: 'MALE' });
+  await db().$transaction((tx) =>
+    transition(tx, { referralId, from: 'SUBMITTED', to: 'APPROVED', by: 'SYSTEM', details: {} }),
+  );
+  await dispatchReferral(referralId);
+  const track = await db().referralTrack.findFirstOrThrow({ where: { referralId }, select: { id: true } });
+  if (status === 'ACKNOWLEDGED') {
+    const caseworker = await createActor('PARTNER', { partnerCode: 'MB-H' });
+    await acknowledgeDelivery({ actor: caseworker, input: { trackId: track.id } });
+  }
+  if (status === 'TROUBLED') {
+    await db().referralTrack.update({ where: { id: track.id }, data: { deliveryTroubleAt: new Date() } });
+    return referralId;
+  }
+  return track.id;
 }
 
 const MATRIX: Record<string, Row> = {
@@ -250,6 +295,32 @@ const MATRIX: Record<string, Row> = {
     },
     effect: async () => (await db().partner.findUniqueOrThrow({ where: { code: 'GRUPPE' } })).version,
   },
+  // The partner's webhook: each call acts on the current version of GRUPPE (with a webhook where one is needed).
+  setPartnerWebhookAction: {
+    allowed: ['ADMIN'],
+    stepUp: true,
+    call: async (action) => {
+      const partner = await db().partner.findUniqueOrThrow({ where: { code: 'GRUPPE' } });
+      return (action as (input: unknown) => Promise<unknown>)({
+        partnerId: partner.id,
+        version: partner.version,
+        url: `https://fallsystem-${counter++}.partner.example/hooks`,
+      });
+    },
+    effect: async () => (await db().partner.findUniqueOrThrow({ where: { code: 'GRUPPE' } })).version,
+  },
+  rotatePartnerWebhookSecretAction: {
+    allowed: ['ADMIN'],
+    stepUp: true,
+    call: async (action) => (action as (input: unknown) => Promise<unknown>)(await partnerWithWebhook()),
+    effect: async () => (await db().partner.findUniqueOrThrow({ where: { code: 'GRUPPE' } })).version,
+  },
+  removePartnerWebhookAction: {
+    allowed: ['ADMIN'],
+    stepUp: true,
+    call: async (action) => (action as (input: unknown) => Promise<unknown>)(await partnerWithWebhook()),
+    effect: async () => (await db().partner.findUniqueOrThrow({ where: { code: 'GRUPPE' } })).version,
+  },
   previewResponsibilityChangeAction: {
     allowed: ['ADMIN'],
     readOnly: true,
@@ -297,6 +368,39 @@ const MATRIX: Record<string, Row> = {
         confirmed: true,
       }),
     effect: () => db().referral.count({ where: { status: 'WITHDRAWN' } }),
+  },
+  retryDeliveryAction: {
+    allowed: ['SUPERVISOR'],
+    call: async (action) =>
+      (action as (input: unknown) => Promise<unknown>)({ referralId: await deliveryToMaennerbuero('TROUBLED') }),
+    effect: () => db().auditEvent.count({ where: { action: 'DELIVERY_RETRIED' } }),
+  },
+  // The partner's inbox (lib/inbox/actions.ts): each acts on a delivery to the Männerbüro (SCOPE.PARTNER).
+  acknowledgeDeliveryAction: {
+    allowed: ['PARTNER'],
+    call: async (action) =>
+      (action as (input: unknown) => Promise<unknown>)({ trackId: await deliveryToMaennerbuero() }),
+    effect: () => db().referralTrack.count({ where: { status: 'ACKNOWLEDGED' } }),
+  },
+  recordContactAttemptAction: {
+    allowed: ['PARTNER'],
+    call: async (action) =>
+      (action as (input: unknown) => Promise<unknown>)({
+        trackId: await deliveryToMaennerbuero('ACKNOWLEDGED'),
+        contactAt: instantToBerlinLocal(new Date()),
+        channel: 'PHONE',
+        reached: true,
+      }),
+    effect: () => db().referralEvent.count({ where: { step: 'CONTACT_ATTEMPTED' } }),
+  },
+  recordOutcomeAction: {
+    allowed: ['PARTNER'],
+    call: async (action) =>
+      (action as (input: unknown) => Promise<unknown>)({
+        trackId: await deliveryToMaennerbuero('ACKNOWLEDGED'),
+        outcome: 'DECLINED',
+      }),
+    effect: () => db().referralTrack.count({ where: { status: 'CLOSED' } }),
   },
   setReviewModeAction: {
     allowed: ['ADMIN'],

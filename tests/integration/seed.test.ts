@@ -119,6 +119,8 @@ describe('demo seed', () => {
     vi.stubEnv('HASH_SECRET', 'h'.repeat(48));
     vi.stubEnv('ENCRYPTION_KEYS', `prod:${Buffer.alloc(32, 9).toString('base64')}`);
     vi.stubEnv('APP_URL', 'https://vermittlung.polizei.example');
+    vi.stubEnv('SMTP_URL', 'smtps://mail.polizei.example:465');
+    vi.stubEnv('MAIL_FROM', 'no-reply@vermittlung.polizei.example');
     vi.stubEnv('DATABASE_URL', testDatabaseUrl());
     resetEnvCache();
     await seed(testDatabaseUrl());

@@ -1,11 +1,17 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { DEV_AUTH_SECRET, DEV_ENCRYPTION_KEYS, DEV_HASH_SECRET, env, resetEnvCache } from '@/lib/env';
+import { DEV_AUTH_SECRET, DEV_ENCRYPTION_KEYS, DEV_HASH_SECRET, DEV_MAIL_FROM, env, resetEnvCache } from '@/lib/env';
 
 const STRONG_SECRET = 'x'.repeat(48);
 const KEY = (fill: number) => Buffer.alloc(32, fill).toString('base64');
 /** Everything production needs besides the variable a test is about. */
-const SECRETS = { AUTH_SECRET: STRONG_SECRET, HASH_SECRET: 'y'.repeat(48), ENCRYPTION_KEYS: `2026-11:${KEY(1)}` };
+const SECRETS = {
+  AUTH_SECRET: STRONG_SECRET,
+  HASH_SECRET: 'y'.repeat(48),
+  ENCRYPTION_KEYS: `2026-11:${KEY(1)}`,
+  SMTP_URL: 'smtps://vermittlung:relay-pw-123@mail.polizei.example:465',
+  MAIL_FROM: 'Vermittlung Polizei Hannover <no-reply@vermittlung.polizei.example>',
+};
 
 function load(vars: Record<string, string | undefined>) {
   for (const [key, value] of Object.entries(vars)) vi.stubEnv(key, value);
@@ -107,6 +113,62 @@ describe('configuration', () => {
     } catch (error) {
       expect(String(error)).not.toContain('c2hvcnQ');
     }
+  });
+
+  it('needs a mail relay and a sender in production, and says so without showing the relay password', () => {
+    const production = {
+      NODE_ENV: 'production',
+      APP_URL: 'https://vermittlung.polizei.example',
+      DATABASE_URL: 'postgres://u:pw@db/app',
+      ...SECRETS,
+    };
+    expect(load(production)).toMatchObject({ SMTP_URL: SECRETS.SMTP_URL, MAIL_FROM: SECRETS.MAIL_FROM });
+    expect(() => load({ ...production, SMTP_URL: undefined })).toThrow(/SMTP_URL: required in production/);
+    expect(() => load({ ...production, MAIL_FROM: undefined })).toThrow(/MAIL_FROM: required in production/);
+    try {
+      load({ ...production, SMTP_URL: 'http://vermittlung:relay-pw-123@mail.polizei.example' });
+      expect.unreachable('a web URL is no mail relay');
+    } catch (error) {
+      expect(String(error)).toMatch(/SMTP_URL: expected smtp:\/\//);
+      expect(String(error)).not.toContain('relay-pw-123');
+    }
+  });
+
+  it('runs without a relay in development (the launcher starts one) and sends from the development sender', () => {
+    const config = load({ NODE_ENV: 'development', SMTP_URL: undefined, MAIL_FROM: undefined });
+    expect(config.SMTP_URL).toBeUndefined();
+    expect(config.MAIL_FROM).toBe(DEV_MAIL_FROM);
+  });
+
+  it.each([
+    ['smtp://127.0.0.1:2525', true],
+    ['smtp://user:pass@mail.polizei.example:587', true],
+    ['smtps://mail.polizei.example:465', true],
+    ['smtp://mail.polizei.example:25?requireTLS=false', true],
+    ['https://mail.polizei.example', false],
+    ['smtp:/mail.polizei.example', false],
+    ['mail.polizei.example:25', false],
+    ['', false],
+  ])('SMTP_URL %j is accepted: %s', (value, accepted) => {
+    const attempt = () => load({ SMTP_URL: value });
+    if (accepted) expect(attempt().SMTP_URL).toBe(value);
+    else expect(attempt).toThrow(/SMTP_URL/);
+  });
+
+  it.each([
+    ['no-reply@vermittlung.polizei.example', true],
+    ['Vermittlung Polizei Hannover <no-reply@vermittlung.polizei.example>', true],
+    ['Polizeidirektion Hannover – Vermittlung <no-reply@polizei.example>', true],
+    ['no-reply', false],
+    ['a@example.org, b@example.org', false],
+    ['"Quoted" <a@example.org>', false],
+    ['Name <a@example.org', false],
+    ['Name <a@example.org>\r\nBcc: b@example.org', false],
+    ['Name\nBcc: b@example.org <a@example.org>', false],
+  ])('MAIL_FROM %j is accepted: %s', (value, accepted) => {
+    const attempt = () => load({ MAIL_FROM: value });
+    if (accepted) expect(attempt().MAIL_FROM).toBe(value);
+    else expect(attempt).toThrow(/MAIL_FROM: expected/);
   });
 
   it('rejects a malformed port', () => {

@@ -5,6 +5,7 @@ import { QueueFilterForm } from '@/components/review/queue-filter-form';
 import { QueueList } from '@/components/review/queue-list';
 import { Alert } from '@/components/ui/alert';
 import { buttonClass } from '@/components/ui/button';
+import { StatusTabs } from '@/components/ui/status-tabs';
 import { requirePermission, titleFor } from '@/lib/auth/guards';
 import { db } from '@/lib/db';
 import { listMunicipalities } from '@/lib/routing/queries';
@@ -61,42 +62,20 @@ export default async function ReviewQueuePage({
           {t(`review.done.${done}`)}
         </Alert>
       )}
-      <nav aria-label={t('review.statusNav')}>
-        {/* One scrolling row on a phone, so that the first referrals show on the first screen. */}
-        <ul
-          className="-mx-4 flex gap-2 overflow-x-auto px-4 pb-1 sm:mx-0 sm:flex-wrap sm:px-0"
-          data-testid="queue-tabs"
-        >
-          {REFERRAL_STATUSES.map((status) => {
-            const count = counted(status);
-            const current = filters.status === status;
-            return (
-              <li key={status}>
-                <a
-                  href={queueHref(filters, { status })}
-                  aria-current={current ? 'page' : undefined}
-                  className={`inline-flex min-h-11 items-center gap-2 rounded-md border px-3 text-sm font-semibold whitespace-nowrap ${
-                    current ? 'border-brand-700 bg-brand-700 text-white' : 'border-slate-400 bg-white text-slate-900'
-                  }`}
-                >
-                  {t(`review.statusShort.${status}`)}
-                  {count && (
-                    <span data-testid={`count-${status}`}>
-                      {count.total}
-                      {count.overdue > 0 && (
-                        <span className={current ? 'text-white' : 'text-red-800'}>
-                          {' '}
-                          {t('review.overdueCount', { count: count.overdue })}
-                        </span>
-                      )}
-                    </span>
-                  )}
-                </a>
-              </li>
-            );
-          })}
-        </ul>
-      </nav>
+      <StatusTabs
+        label={t('review.statusNav')}
+        testId="queue-tabs"
+        tabs={REFERRAL_STATUSES.map((status) => {
+          const count = counted(status);
+          return {
+            key: status,
+            href: queueHref(filters, { status }),
+            text: t(`review.statusShort.${status}`),
+            current: filters.status === status,
+            count: count && { ...count, overdueText: t('review.overdueCount', { count: count.overdue }) },
+          };
+        })}
+      />
       {(ENDED_STATUSES as readonly string[]).includes(filters.status) && (
         <p className="text-sm text-slate-700">{t('review.endedWindow', { days: ENDED_VISIBLE_DAYS })}</p>
       )}

@@ -102,6 +102,10 @@ export function productionEnv(
     HASH_SECRET: BENCH_HASH_SECRET,
     ENCRYPTION_KEYS: BENCH_ENCRYPTION_KEYS,
     APP_URL: baseUrl,
+    // No benchmark approves a referral, so none sends a notification e-mail; one that did would fail on this
+    // closed port rather than reach an outside server.
+    SMTP_URL: 'smtp://127.0.0.1:9',
+    MAIL_FROM: 'no-reply@bench.invalid',
     ...extraEnv,
   };
 }
@@ -121,6 +125,8 @@ const APP_SETTINGS = [
   'ENCRYPTION_KEYS',
   'APP_URL',
   'PORT',
+  'SMTP_URL',
+  'MAIL_FROM',
 ];
 
 export interface Launcher {

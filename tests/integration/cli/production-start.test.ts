@@ -20,6 +20,8 @@ const SECRETS = {
   AUTH_SECRET: randomBytes(32).toString('base64'),
   HASH_SECRET: randomBytes(32).toString('base64'),
   ENCRYPTION_KEYS: `2026-11:${randomBytes(32).toString('base64')}`,
+  SMTP_URL: 'smtps://mail.polizei.example:465',
+  MAIL_FROM: 'no-reply@vermittlung.polizei.example',
 };
 
 /** Runs `npm start`'s launcher with exactly these settings (none from the developer's shell). */
@@ -46,6 +48,14 @@ describe('npm start in production', () => {
     const { code, output } = await start(SECRETS);
     expect(code).toBe(1);
     expect(output).toMatch(/DATABASE_URL: required in production/);
+  });
+
+  it('refuses to start without a mail relay and a sender (no local mail server in production)', async () => {
+    const { SMTP_URL: _relay, MAIL_FROM: _sender, ...others } = SECRETS;
+    const { code, output } = await start({ DATABASE_URL: serverDatabaseUrl('postgres'), ...others });
+    expect(code).toBe(1);
+    expect(output).toMatch(/SMTP_URL: required in production/);
+    expect(output).toMatch(/MAIL_FROM: required in production/);
   });
 
   it('refuses the published development secrets, naming each variable', async () => {

@@ -16,12 +16,13 @@ import { SEALED_COLUMNS, rotateSealedValues } from '@/lib/crypto/rotate';
 import { db } from '@/lib/db';
 import { resetEnvCache } from '@/lib/env';
 import { listOwnReferrals } from '@/lib/referrals/queries';
+import { newWebhookSecret, openWebhookSecret, sealWebhookSecret } from '@/lib/webhooks/secret';
 import { completeSubmission, consentedSubmission } from '@/prisma/factories';
 
 import { testDatabaseUrl } from '../helpers/db';
 import { fileReferral } from '../support/referrals';
 import { currentSession } from '../support/request-context';
-import { createActor, freshWorld, municipalityId, signInAs } from '../support/world';
+import { createActor, freshWorld, municipalityId, partnerId, signInAs } from '../support/world';
 
 const run = promisify(execFile);
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
@@ -39,7 +40,18 @@ const storedValues = async () => [
   ...(
     await db().session.findMany({ where: { pendingMfaSecret: { not: null } }, select: { pendingMfaSecret: true } })
   ).map((s) => s.pendingMfaSecret!),
+  ...(await db().partner.findMany({ where: { webhookSecret: { not: null } }, select: { webhookSecret: true } })).map(
+    (p) => p.webhookSecret!,
+  ),
 ];
+
+/** A partner's webhook secret, sealed with the keyring in use (lib/webhooks/secret.ts). */
+async function giveWebhookSecret(code: string): Promise<{ partner: string; secret: string }> {
+  const partner = await partnerId(code);
+  const secret = newWebhookSecret();
+  await db().partner.update({ where: { id: partner }, data: { webhookSecret: sealWebhookSecret(partner, secret) } });
+  return { partner, secret };
+}
 
 beforeEach(async () => {
   useKeys(`old:${OLD}`);
@@ -61,22 +73,27 @@ describe('encryption key rotation', () => {
     await signInAs(enrolling, { secondFactorPending: true });
     const enrolment = { sessionId: currentSession.value!.sid, user: enrolling };
     const pending = (await pendingEnrolment(enrolment))!;
+    const webhook = await giveWebhookSecret('MB-H');
 
     useKeys(`new:${NEW},old:${OLD}`);
     expect(await rotateSealedValues(db())).toEqual([
       { column: 'Referral.dataKey', resealed: 0, remaining: {} },
       { column: 'User.mfaSecret', resealed: 1, remaining: {} },
       { column: 'Session.pendingMfaSecret', resealed: 1, remaining: {} },
+      { column: 'Partner.webhookSecret', resealed: 1, remaining: {} },
     ]);
     expect((await storedValues()).every((value) => value.startsWith('v2.new.'))).toBe(true);
     // Running it again finds nothing to do.
-    expect((await rotateSealedValues(db())).map((r) => r.resealed)).toEqual([0, 0, 0]);
+    expect((await rotateSealedValues(db())).map((r) => r.resealed)).toEqual([0, 0, 0, 0]);
 
     useKeys(`new:${NEW}`);
     await signInAs(enrolled);
     expect(await stepUpAction({ code: currentTotpCode(SECRET) })).toMatchObject({ ok: true });
     // The enrolment under way goes on with the same QR code.
     expect((await pendingEnrolment(enrolment))!.secret).toBe(pending.secret);
+    // The partner's case system keeps verifying with the secret it was given.
+    const { webhookSecret } = await db().partner.findUniqueOrThrow({ where: { id: webhook.partner } });
+    expect(openWebhookSecret(webhook.partner, webhookSecret!)).toBe(webhook.secret);
   });
 
   it('leaves values whose key is missing untouched and names the key', async () => {
@@ -130,6 +147,7 @@ describe('encryption key rotation', () => {
     });
     await signInAs(await createActor('PARTNER', { partnerCode: 'MB-H' }), { secondFactorPending: true });
     await pendingEnrolment({ sessionId: currentSession.value!.sid, user: { id: currentSession.value!.uid } });
+    await giveWebhookSecret('BISS-LHH');
     const textColumns = await db().$queryRaw<{ table: string; column: string }[]>`
       SELECT table_name AS table, column_name AS column FROM information_schema.columns
        WHERE table_schema = 'public' AND data_type IN ('text', 'character varying')`;

@@ -263,7 +263,10 @@ describe('createMigration', () => {
     );
 
     // Pending migrations were applied to the development database, the new one was not.
-    const applied = await queryAt<{ migration_name: string }>(url, 'SELECT migration_name FROM _prisma_migrations');
+    const applied = await queryAt<{ migration_name: string }>(
+      url,
+      'SELECT migration_name FROM _prisma_migrations ORDER BY migration_name',
+    );
     expect(applied.map((r) => r.migration_name)).toEqual((await committedMigrations()).map((m) => m.name));
 
     // With the new migration the schema and the history agree again.

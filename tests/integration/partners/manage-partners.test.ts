@@ -174,6 +174,10 @@ describe('createPartnerAction', () => {
       activeTo: new Date('2027-03-28T00:00:00+01:00'),
       languages: ['de', 'tr'],
       description: 'Die Beratungsstelle meldet sich bei Ihnen.\nDie Beratung ist kostenlos.',
+      // No webhook until the admin sets one (tests/integration/partners/partner-webhook.test.ts).
+      webhookUrl: null,
+      webhookSecret: null,
+      webhookSecretAt: null,
       version: 1,
     });
     // The form shows the days back as the admin entered them.

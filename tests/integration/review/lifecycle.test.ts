@@ -48,6 +48,7 @@ const LIFECYCLE: [ReferralStatus, ReferralStatus, Taker, ReferralStep, string][]
   ['SUBMITTED', 'RETURNED', 'SUPERVISOR', 'RETURNED', 'REFERRAL_RETURNED'],
   ['APPROVED', 'DISPATCHED', 'SYSTEM', 'DISPATCHED', 'REFERRAL_DISPATCHED'],
   ['DISPATCHED', 'ACKNOWLEDGED', 'PARTNER', 'ACKNOWLEDGED', 'REFERRAL_ACKNOWLEDGED'],
+  ['ACKNOWLEDGED', 'ACKNOWLEDGED', 'PARTNER', 'CONTACT_ATTEMPTED', 'REFERRAL_CONTACT_ATTEMPTED'],
   ['ACKNOWLEDGED', 'CLOSED', 'PARTNER', 'CLOSED', 'REFERRAL_CLOSED'],
   ...OPEN.map((from): [ReferralStatus, ReferralStatus, Taker, ReferralStep, string] => [
     from,
@@ -90,6 +91,8 @@ const DUE: Record<ReferralStep, (move: { at: Date; was: Row }) => Date | null> =
   RETURNED: () => null,
   DISPATCHED: ({ was }) => time(was.dueAt),
   ACKNOWLEDGED: ({ was }) => later(time(was.approvedAt), 24),
+  // The first contact attempt meets the last target: nothing is due after it.
+  CONTACT_ATTEMPTED: () => null,
   CLOSED: () => null,
   WITHDRAWN: () => null,
   PURGED: () => null,
@@ -161,6 +164,8 @@ describe('transition()', () => {
                "approvedAt" = CASE WHEN ${approved} THEN "submittedAt" + interval '10 minutes' END,
                "dueAt" = timestamptz '2030-01-01 12:00:00+00'
          WHERE id = ${referralId}::uuid`;
+      // Its deliveries as dispatch leaves them: high risk like the referral.
+      await db().$executeRaw`UPDATE "ReferralTrack" SET "highRisk" = true WHERE "referralId" = ${referralId}::uuid`;
       const before = await snapshot(db(), referralId);
       expect(before.tracks).toHaveLength(2);
       expect(before.referral).toMatchObject({ highRisk: true });
@@ -185,16 +190,27 @@ describe('transition()', () => {
       expect(refused.inside).toEqual(before);
       expect(await snapshot(db(), referralId)).toEqual(before);
 
-      // Each move of the lifecycle, in a transaction of its own, looked at from inside and then rolled back.
+      // Each move of the lifecycle, in a transaction of its own, looked at from inside and then rolled back. A
+      // partner moves one delivery at a time (never the whole referral): here both, each by its own step, and
+      // the referral follows once the last one has moved.
       for (const [, to, taker, step, action] of moves) {
         const by = stepActor(taker);
-        const seen = await rolledBack(async (tx) => ({
-          result: await transition(tx, { referralId, from, to, by }),
-          inside: await snapshot(tx, referralId),
-          audits: await tx.auditEvent.findMany({ where: { id: { gt: BigInt(before.audit!.last ?? 0) } } }),
-        }));
+        const tracks = taker === 'PARTNER' ? (['VICTIM', 'PERPETRATOR'] as const) : [undefined];
+        const seen = await rolledBack(async (tx) => {
+          const wholeByPartner = taker === 'PARTNER' ? await transition(tx, { referralId, from, to, by }) : null;
+          const results = [];
+          for (const track of tracks) results.push(await transition(tx, { referralId, from, to, by, track }));
+          return {
+            wholeByPartner,
+            result: results.at(-1),
+            results,
+            inside: await snapshot(tx, referralId),
+            audits: await tx.auditEvent.findMany({ where: { id: { gt: BigInt(before.audit!.last ?? 0) } } }),
+          };
+        });
         const move = `${from} → ${to} by ${taker}`;
-        expect(seen.result, move).toMatchObject({ ok: true, at: expect.any(Date) });
+        if (taker === 'PARTNER') expect(seen.wholeByPartner, move).toEqual({ ok: false, error: 'NOT_ALLOWED' });
+        for (const result of seen.results) expect(result, move).toMatchObject({ ok: true, at: expect.any(Date) });
         const at = (seen.result as { at: Date }).at;
         const row = seen.inside.referral as Row;
         const was = before.referral as Row;
@@ -209,28 +225,32 @@ describe('transition()', () => {
         ).toEqual([to, to]);
         expect(seen.inside.events.slice(0, before.events.length), move).toEqual(before.events);
         const actor = by === 'SYSTEM' ? null : by;
-        expect(seen.inside.events.slice(before.events.length), move).toEqual([
-          expect.objectContaining({
-            referralId,
-            step,
-            track: null,
-            fromStatus: from,
-            toStatus: to,
-            actorId: actor?.id ?? null,
-            actorRole: actor?.role ?? null,
-            comment: null,
-          }),
-        ]);
-        expect(seen.audits, move).toEqual([
-          expect.objectContaining({
-            action,
-            actorId: actor?.id ?? null,
-            actorRole: actor?.role ?? null,
-            entityType: 'Referral',
-            entityId: referralId,
-            details: { step, fromStatus: from, toStatus: to },
-          }),
-        ]);
+        expect(seen.inside.events.slice(before.events.length), move).toEqual(
+          tracks.map((track) =>
+            expect.objectContaining({
+              referralId,
+              step,
+              track: track ?? null,
+              fromStatus: from,
+              toStatus: to,
+              actorId: actor?.id ?? null,
+              actorRole: actor?.role ?? null,
+              comment: null,
+            }),
+          ),
+        );
+        expect(seen.audits, move).toEqual(
+          tracks.map((track) =>
+            expect.objectContaining({
+              action,
+              actorId: actor?.id ?? null,
+              actorRole: actor?.role ?? null,
+              entityType: 'Referral',
+              entityId: referralId,
+              details: { step, fromStatus: from, toStatus: to, ...(track && { track }) },
+            }),
+          ),
+        );
         // Rolled back: no timeline entry, no audit event, the referral where it was.
         expect(await snapshot(db(), referralId), move).toEqual(before);
       }

@@ -29,6 +29,8 @@ import {
   type QueueFilters,
 } from '@/lib/review/queries';
 import type { ReviewScope } from '@/lib/review/scope';
+import { inboxFilters, listInbox } from '@/lib/inbox/queries';
+import { INBOX_STATUSES } from '@/lib/inbox/values';
 import { seedReferenceData } from '@/prisma/factories';
 
 import { testDatabaseUrl } from '../helpers/db';
@@ -270,5 +272,44 @@ describe('query plans with a realistic history', () => {
       readsReferrals,
       {},
     );
+  });
+
+  it("the partner's inbox reads the partner's index range in its order, for every view and a later page", async () => {
+    const [busiest] = await client.$queryRaw<{ id: string }[]>`
+      SELECT u.id FROM "User" u JOIN "ReferralTrack" t ON t."partnerId" = u."partnerId"
+       WHERE u.role = 'PARTNER' AND t."dispatchedAt" IS NOT NULL GROUP BY u.id ORDER BY count(*) DESC LIMIT 1`;
+    const caseworker: Actor = await client.user.findUniqueOrThrow({ where: { id: busiest!.id }, select: ACTOR_SELECT });
+    const first = await listInbox({ actor: caseworker, filters: inboxFilters.parse({ status: 'CLOSED' }) });
+    const cursor = first.scoped ? first.nextCursor : null;
+    expect(cursor).not.toBeNull();
+    const readsTracks = (sql: string) => /^\s*SELECT\b/i.test(sql) && /FROM "ReferralTrack" t/.test(sql);
+    for (const view of [...INBOX_STATUSES.map((status) => ({ status })), { status: 'CLOSED', cursor: cursor! }]) {
+      const shown = `inbox ${JSON.stringify(view)}`;
+      const [statement] = await statementsOf(
+        shown,
+        () => listInbox({ actor: caseworker, filters: inboxFilters.parse(view) }),
+        readsTracks,
+      );
+      const plan = await planOf(statement!);
+      const tracks = nodes(plan).filter(
+        (n) => n['Relation Name'] === 'ReferralTrack' || n['Index Name']?.startsWith('ReferralTrack_') === true,
+      );
+      expect(
+        tracks.filter((n) => n['Node Type'] === 'Seq Scan'),
+        `${shown}: ${JSON.stringify(plan)}`,
+      ).toEqual([]);
+      expect(
+        tracks.some((n) => /\bstatus\b/.test(n['Index Cond'] ?? '')),
+        `${shown}: ${JSON.stringify(plan)}`,
+      ).toBe(true);
+      // The finished deliveries grow for ever: read in the index's order, never sorted. (The open views hold
+      // a few rows at any time; sorting those is as cheap as anything.)
+      if (view.status === 'CLOSED') {
+        expect(
+          nodes(plan).filter((n) => n['Node Type'] === 'Sort'),
+          `${shown}: ${JSON.stringify(plan)}`,
+        ).toEqual([]);
+      }
+    }
   });
 });

@@ -14,6 +14,8 @@ const PRODUCTION = {
   ENCRYPTION_KEYS: `2026-11:${Buffer.alloc(32, 7).toString('base64')}`,
   APP_URL: 'https://app.polizei.example',
   DATABASE_URL: 'postgres://app:pw@db.polizei.example/app',
+  SMTP_URL: 'smtps://mail.polizei.example:465',
+  MAIL_FROM: 'no-reply@vermittlung.polizei.example',
 };
 
 function load(vars: Record<string, string | undefined>) {

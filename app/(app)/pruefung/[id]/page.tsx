@@ -5,6 +5,7 @@ import { notFound } from 'next/navigation';
 import { ClientTextsProvider } from '@/components/i18n/client-texts';
 import { TrackProjection } from '@/components/referral-form/track-projection';
 import { DecisionPanel } from '@/components/review/decision-panel';
+import { DeliveryTrouble } from '@/components/review/delivery-trouble';
 import { UrgencyBadges } from '@/components/review/queue-list';
 import { Timeline } from '@/components/review/timeline';
 import { WithdrawalForm } from '@/components/review/withdrawal-form';
@@ -49,6 +50,7 @@ export default async function ReviewReferralPage({
   // The rules are the lifecycle's (lib/review/queries.ts); the page adds what the role may do.
   const decidable = referral.decidable && can(actor.role, 'review:decide');
   const withdrawable = referral.withdrawable && can(actor.role, 'review:record-withdrawal');
+  const troubled = referral.tracks.filter((track) => track.deliveryTrouble);
 
   return (
     <div className="mx-auto max-w-2xl space-y-4">
@@ -95,6 +97,11 @@ export default async function ReviewReferralPage({
         </Alert>
       )}
       {!referral.draft && <Alert tone="info">{t('review.detail.erased')}</Alert>}
+      {troubled.length > 0 && can(actor.role, 'delivery:retry') && (
+        <ClientTextsProvider texts={texts}>
+          <DeliveryTrouble referralId={referral.id} partners={troubled.map((track) => track.partnerName)} />
+        </ClientTextsProvider>
+      )}
       {referral.draft?.details && (
         <section aria-labelledby="risk-heading" className="space-y-1" data-testid="review-risk">
           <h2 id="risk-heading" className="text-xl font-bold">

@@ -3,11 +3,12 @@ import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
 
 import { PartnerForm } from '@/components/partners/partner-form';
+import { PartnerWebhook } from '@/components/partners/partner-webhook';
 import { RuleHistory } from '@/components/routing/rule-history';
 import { validityFormatter } from '@/lib/routing/labels';
 import { getSession, requirePermission, titleFor } from '@/lib/auth/guards';
 import { languageOptions } from '@/lib/partners/languages';
-import { partnerForEdit } from '@/lib/partners/queries';
+import { partnerForEdit, partnerWebhookOf } from '@/lib/partners/queries';
 import { ruleHistory, rulesOfPartner } from '@/lib/routing/queries';
 import { isUuid } from '@/lib/validation/uuid';
 import { berlinDateOf } from '@/lib/time/berlin';
@@ -21,7 +22,7 @@ export default async function PartnerPage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   const partner = isUuid(id) ? await partnerForEdit(id) : null;
   if (!partner) notFound();
-  const [session, t, tRouting, locale, rules, history, validity] = await Promise.all([
+  const [session, t, tRouting, locale, rules, history, validity, webhook] = await Promise.all([
     getSession(),
     getTranslations('partners'),
     getTranslations('routing'),
@@ -29,6 +30,7 @@ export default async function PartnerPage({ params }: { params: Promise<{ id: st
     rulesOfPartner(partner.id),
     ruleHistory({ partnerId: partner.id }),
     validityFormatter(),
+    partnerWebhookOf(partner.id),
   ]);
   return (
     <div className="space-y-6">
@@ -44,6 +46,7 @@ export default async function PartnerPage({ params }: { params: Promise<{ id: st
         totpEnrolled={session?.totpEnrolled ?? false}
         today={berlinDateOf(new Date())}
       />
+      {webhook && <PartnerWebhook webhook={webhook} totpEnrolled={session?.totpEnrolled ?? false} />}
       <section aria-labelledby="partner-rules" className="space-y-3">
         <h2 id="partner-rules" className="text-xl font-bold">
           {t('detail.rules')}
