@@ -213,9 +213,11 @@ const schema = z
      */
     JOB_WORKER: z.enum(['in-app', 'off']).default('in-app'),
     /**
-     * Host names a partner's webhook URL may resolve to a private network with in production (lib/webhooks/
-     * policy.ts), separated by ",": e.g. a partner's case system inside the police network. Everything else
-     * must resolve to public addresses only; loopback and link-local are never allowed. Default: none.
+     * The hosts partner webhooks may go to in production, separated by "," (lib/webhooks/policy.ts): the app's
+     * admin sets a partner's URL, operations approve its host here, so no one person can divert referrals.
+     * A listed host may also resolve to a private network (a partner's case system inside the police
+     * network); loopback and link-local are never reached. Development and tests: any host (and loopback),
+     * private networks only when listed. Default: none (no webhooks in production).
      */
     WEBHOOK_ALLOWED_HOSTS: z
       .string()

@@ -525,8 +525,9 @@ const INSERT_EVENTS = `
  */
 const DERIVE_TRACK_FACTS = `
   UPDATE "ReferralTrack" t
-     SET "highRisk" = r."highRisk",
-         "dueAt" = CASE WHEN t.status IN ('DISPATCHED', 'ACKNOWLEDGED') THEN r."dueAt" END,
+     SET "highRisk" = r."highRisk" AND t.track = 'VICTIM',
+         "dueAt" = CASE WHEN t.status IN ('DISPATCHED', 'ACKNOWLEDGED') AND (t.track = 'VICTIM' OR NOT r."highRisk")
+                        THEN r."dueAt" END,
          "dispatchedAt" = (SELECT max(e.at) FROM "ReferralEvent" e WHERE e."referralId" = r.id AND e.step = 'DISPATCHED'),
          "acknowledgedAt" = (SELECT max(e.at) FROM "ReferralEvent" e WHERE e."referralId" = r.id AND e.step = 'ACKNOWLEDGED')
     FROM "Referral" r

@@ -4,6 +4,7 @@ import type { Tx } from '@/lib/db';
 import type { Track } from '@/lib/generated/prisma/enums';
 import { sendInTransaction } from '@/lib/jobs/boss';
 import { QUEUES } from '@/lib/jobs/queues';
+import type { PartnerNoticeKind } from '@/lib/mail/partner-notice';
 import type { WebhookEventType } from '@/lib/webhooks/send';
 
 /**
@@ -12,8 +13,9 @@ import type { WebhookEventType } from '@/lib/webhooks/send';
  * data holds ids only; the handlers read everything else when they run.
  */
 
-export type NoticeJob = { partnerId: string; kind: 'NEW' | 'REMINDER' | 'WITHDRAWN' };
-export type WebhookJob = { trackId: string; event: WebhookEventType };
+export type NoticeJob = { partnerId: string; kind: PartnerNoticeKind };
+/** `again`: a withdrawal sent once more, after the data it cancels (lib/delivery/partner-jobs.ts). */
+export type WebhookJob = { trackId: string; event: WebhookEventType; again?: boolean };
 
 export async function sendNotice(tx: Tx, job: NoticeJob): Promise<void> {
   await sendInTransaction(tx, QUEUES.notice.name, job);

@@ -2,8 +2,9 @@ import 'server-only';
 
 import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
-import { sendNotice, type NoticeJob, type WebhookJob } from '@/lib/delivery/outbox';
+import { sendNotice, sendWebhook, type NoticeJob, type WebhookJob } from '@/lib/delivery/outbox';
 import { DELIVERY_SELECT, deliveryProjection, referenceOf } from '@/lib/delivery/projection';
+import { logUnexpectedError } from '@/lib/log';
 import { MailDeliveryError, sendPartnerNotice } from '@/lib/mail/send';
 import { openWebhookSecret } from '@/lib/webhooks/secret';
 import { postWebhook } from '@/lib/webhooks/send';
@@ -30,8 +31,11 @@ export async function deliverNotice(job: NoticeJob): Promise<JobOutcome> {
   try {
     await sendPartnerNotice(partner.notificationEmail, { kind: job.kind });
   } catch (error) {
-    if (error instanceof MailDeliveryError && error.permanent) return 'NOTHING_TO_DO';
-    throw error;
+    if (!(error instanceof MailDeliveryError && error.permanent)) throw error;
+    // Refused for good (a wrong address): retrying cannot help. Logged for operations, by partner id only;
+    // the referral is in the inbox all the same, and an overdue acknowledgement shows to the supervisors.
+    logUnexpectedError(`partner-notice-refused:${job.partnerId}`, error);
+    return 'NOTHING_TO_DO';
   }
   return 'SENT';
 }
@@ -43,6 +47,21 @@ export async function deliverNotice(job: NoticeJob): Promise<JobOutcome> {
  * TROUBLE_AFTER_ATTEMPTS attempts, and the mark goes when one arrives.
  */
 export async function deliverWebhook(job: WebhookJob, attempt: number): Promise<JobOutcome> {
+  const outcome = await tryWebhook(job, attempt);
+  // Nothing left to send (the webhook removed, the delivery withdrawn before it went out): not a failure.
+  if (outcome === 'NOTHING_TO_DO') await markTrouble(job.trackId, false);
+  return outcome;
+}
+
+/** Sets (or clears) the "Zustellung gestört" mark of a delivery. */
+async function markTrouble(trackId: string, trouble: boolean): Promise<void> {
+  await db().$executeRaw`
+    UPDATE "ReferralTrack"
+       SET "deliveryTroubleAt" = CASE WHEN ${trouble} THEN coalesce("deliveryTroubleAt", now()) END
+     WHERE id = ${trackId}::uuid`;
+}
+
+async function tryWebhook(job: WebhookJob, attempt: number): Promise<JobOutcome> {
   const row = await db().referralTrack.findUnique({
     where: { id: job.trackId },
     select: {
@@ -74,28 +93,49 @@ export async function deliverWebhook(job: WebhookJob, attempt: number): Promise<
   const result = await postWebhook({
     url: partner.webhookUrl,
     secret,
-    msgId: `msg_${row.id}_${job.event === 'referral.dispatched' ? 'dispatched' : 'withdrawn'}`,
+    msgId: `msg_${row.id}_${job.event === 'referral.dispatched' ? 'dispatched' : 'withdrawn'}${job.again ? '_again' : ''}`,
     type: job.event,
     payload: data,
   });
-  if (!result.ok) {
-    if (attempt + 1 >= TROUBLE_AFTER_ATTEMPTS) {
-      await db().$executeRaw`
-        UPDATE "ReferralTrack" SET "deliveryTroubleAt" = coalesce("deliveryTroubleAt", now()) WHERE id = ${row.id}::uuid`;
-    }
-    throw new Error(`webhook not delivered (${result.reason}${result.status ? ` ${result.status}` : ''})`);
-  }
-  await db().$transaction(async (tx) => {
-    await tx.referralTrack.update({ where: { id: row.id }, data: { deliveryTroubleAt: null }, select: { id: true } });
-    await recordAudit(tx, {
+  // Disclosed, or perhaps disclosed (the request went out, its answer did not come back in time).
+  const disclosed = result.ok || result.reason === 'TIMEOUT';
+  if (disclosed) {
+    await recordAudit(db(), {
       action: 'REFERRAL_DISCLOSED',
       entityType: 'Referral',
       entityId: row.referral.id,
       recipient: partner.code,
-      details: { track: row.track, event: job.event, channel: 'WEBHOOK', status: result.status },
+      details: {
+        track: row.track,
+        event: job.event,
+        channel: 'WEBHOOK',
+        confirmed: result.ok,
+        ...(result.ok && { status: result.status }),
+      },
     });
-  });
+  }
+  if (!result.ok) {
+    if (attempt + 1 >= TROUBLE_AFTER_ATTEMPTS) await markTrouble(row.id, true);
+    throw new Error(`webhook not delivered (${result.reason}${result.status ? ` ${result.status}` : ''})`);
+  }
+  await markTrouble(row.id, false);
+  if (job.event === 'referral.dispatched') await withdrawnMeanwhile(row.id);
   return 'SENT';
+}
+
+/**
+ * A withdrawal recorded while the delivery's data was on its way may have reached the partner first: the
+ * withdrawal is then sent once more, after the data (under its own id, so that the partner does not drop it
+ * as a repeat).
+ */
+async function withdrawnMeanwhile(trackId: string): Promise<void> {
+  await db().$transaction(async (tx) => {
+    const [track] = await tx.$queryRaw<{ status: string }[]>`
+      SELECT status::text AS status FROM "ReferralTrack" WHERE id = ${trackId}::uuid`;
+    if (track?.status === 'WITHDRAWN' || track?.status === 'PURGED') {
+      await sendWebhook(tx, { trackId, event: 'referral.withdrawn', again: true });
+    }
+  });
 }
 
 /**

@@ -118,8 +118,11 @@ export async function listInbox({
   const page = rows.slice(0, INBOX_PAGE_SIZE);
   const items: InboxRow[] = page.map(({ referralId, dataKey, person: sealed, ...row }) => {
     const person = openReferral({ id: referralId, dataKey, details: null }).person<Person>(row.track, sealed);
+    const withdrawn = row.status === 'WITHDRAWN';
     return {
       ...row,
+      // Withdrawn: the reference and when it came, to find any copy kept outside the app; nothing of the case.
+      ...(withdrawn && { highRisk: false, municipality: null }),
       reference: referenceOf(row.id),
       overdue: row.dueAt !== null && row.dueAt < now,
       personName: person ? `${person.firstName} ${person.lastName}` : null,
@@ -214,7 +217,7 @@ export async function inboxDelivery({
       outcome: true,
     },
   });
-  if (!row || !row.dispatchedAt) return null;
+  if (!row) return null;
   if (row.partnerId !== actor.partnerId) {
     await recordDenial(db(), {
       actor,
@@ -223,6 +226,8 @@ export async function inboxDelivery({
     });
     return null;
   }
+  const { dispatchedAt } = row;
+  if (!dispatchedAt) return null;
   await recordAudit(db(), {
     actorId: actor.id,
     actorRole: actor.role,
@@ -257,7 +262,7 @@ export async function inboxDelivery({
     track: row.track,
     status: row.status,
     highRisk: row.highRisk,
-    dispatchedAt: row.dispatchedAt,
+    dispatchedAt,
     dueAt: row.dueAt,
     overdue: row.dueAt !== null && row.dueAt < now,
     acknowledgedAt: row.acknowledgedAt,

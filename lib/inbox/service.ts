@@ -6,9 +6,8 @@ import type { Permission } from '@/lib/auth/permissions';
 import { db, type Tx } from '@/lib/db';
 import type { ReferralStatus, Track } from '@/lib/generated/prisma/enums';
 import type { AcknowledgeInput, ContactAttemptInput, OutcomeInput } from '@/lib/inbox/schema';
-import { transition } from '@/lib/referrals/lifecycle';
+import { transition, type TransitionResult } from '@/lib/referrals/lifecycle';
 import { failure, success, type ActionResult } from '@/lib/result';
-import { refusalOf } from '@/lib/review/service';
 import { berlinLocalToInstant } from '@/lib/time/berlin';
 
 /**
@@ -23,12 +22,20 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 
 type Delivery = { id: string; referralId: string; track: Track; status: ReferralStatus; dispatchedAt: Date };
 
-/** The delivery, locked, if it belongs to the actor's organisation and was delivered; null otherwise. */
+/**
+ * The delivery, if it belongs to the actor's organisation and was delivered; null otherwise (another
+ * partner's: an audited denial). Locked in the order every step takes, the referral first and then its
+ * track, so that a caseworker's step and a supervisor's withdrawal of the same referral wait for each other
+ * rather than deadlock, and the referral's status that follows its tracks is computed from what is committed.
+ */
 async function ownDelivery(tx: Tx, actor: Actor, trackId: string, permission: Permission): Promise<Delivery | null> {
+  await tx.$executeRaw`
+    SELECT 1 FROM "Referral" r JOIN "ReferralTrack" t ON t."referralId" = r.id
+     WHERE t.id = ${trackId}::uuid FOR UPDATE OF r`;
   const [row] = await tx.$queryRaw<(Delivery & { partnerId: string; dispatchedAt: Date | null })[]>`
     SELECT id, "referralId", track::text AS track, status::text AS status, "partnerId", "dispatchedAt"
       FROM "ReferralTrack" WHERE id = ${trackId}::uuid FOR UPDATE`;
-  if (!row || !row.dispatchedAt) return null;
+  if (!row) return null;
   if (row.partnerId !== actor.partnerId) {
     await recordDenial(tx, {
       actor,
@@ -37,7 +44,19 @@ async function ownDelivery(tx: Tx, actor: Actor, trackId: string, permission: Pe
     });
     return null;
   }
-  return { ...row, dispatchedAt: row.dispatchedAt };
+  return row.dispatchedAt ? { ...row, dispatchedAt: row.dispatchedAt } : null;
+}
+
+/**
+ * A refused step as the caseworker reads it: never who at the police did what (a supervisor's withdrawal
+ * would otherwise be named), only where the delivery stands.
+ */
+function refused(result: Exclude<TransitionResult, { ok: true }>): ActionResult<never> {
+  if (result.error === 'NOT_FOUND') return notFound();
+  if (result.error === 'ALREADY_HANDLED' && result.status === 'ACKNOWLEDGED') {
+    return failure('CONFLICT', 'inbox.errors.alreadyAcknowledged');
+  }
+  return failure('INVALID_STATE', 'inbox.errors.closed');
 }
 
 const notFound = () => failure('NOT_FOUND', 'errors.codes.NOT_FOUND');
@@ -62,7 +81,7 @@ export async function acknowledgeDelivery({
       to: 'ACKNOWLEDGED',
       by: actor,
     });
-    return moved.ok ? success({ status: 'ACKNOWLEDGED' as const }) : refusalOf(moved);
+    return moved.ok ? success({ status: 'ACKNOWLEDGED' as const }) : refused(moved);
   });
 }
 
@@ -84,6 +103,7 @@ export async function recordContactAttempt({
     const delivery = await ownDelivery(tx, actor, input.trackId, 'inbox:work');
     if (!delivery) return notFound();
     if (delivery.status === 'DISPATCHED') return acknowledgeFirst();
+    if (delivery.status !== 'ACKNOWLEDGED') return failure('INVALID_STATE', 'inbox.errors.closed');
     const time = berlinLocalToInstant(input.contactAt);
     const problem = !time.ok
       ? time.reason === 'NONEXISTENT'
@@ -109,8 +129,7 @@ export async function recordContactAttempt({
       record: { contactAt: time.instant, contactChannel: input.channel, reached: input.reached },
       details: { channel: input.channel, reached: input.reached },
     });
-    if (!moved.ok)
-      return moved.error === 'ALREADY_HANDLED' ? failure('INVALID_STATE', 'inbox.errors.closed') : refusalOf(moved);
+    if (!moved.ok) return refused(moved);
     await tx.$executeRaw`
       UPDATE "ReferralTrack" SET "firstContactAt" = LEAST(coalesce("firstContactAt", ${time.instant}), ${time.instant})
        WHERE id = ${delivery.id}::uuid`;
@@ -134,6 +153,7 @@ export async function recordOutcome({
     const delivery = await ownDelivery(tx, actor, input.trackId, 'inbox:work');
     if (!delivery) return notFound();
     if (delivery.status === 'DISPATCHED') return acknowledgeFirst();
+    if (delivery.status !== 'ACKNOWLEDGED') return failure('INVALID_STATE', 'inbox.errors.closed');
     const [attempts] = await tx.$queryRaw<{ total: number; reached: number }[]>`
       SELECT count(*)::int AS total, count(*) FILTER (WHERE reached)::int AS reached
         FROM "ReferralEvent"
@@ -157,7 +177,7 @@ export async function recordOutcome({
       record: { outcome: input.outcome },
       details: { outcome: input.outcome, attempts: attempts!.total },
     });
-    if (!moved.ok) return refusalOf(moved);
+    if (!moved.ok) return refused(moved);
     await tx.referralTrack.update({
       where: { id: delivery.id },
       data: { outcome: input.outcome },

@@ -51,7 +51,11 @@ function sender(): Promise<PgBoss> {
  * Sends a job inside the caller's transaction (the transactional outbox): it exists exactly when the
  * transaction commits. `data` holds ids only, never personal data (jobs are stored in clear).
  */
-export async function sendInTransaction(tx: Tx, queue: QueueName, data: Record<string, string>): Promise<void> {
+export async function sendInTransaction(
+  tx: Tx,
+  queue: QueueName,
+  data: Record<string, string | boolean>,
+): Promise<void> {
   const boss = await sender();
   await boss.send(queue, data, { db: fromPrisma(tx) });
 }

@@ -6,11 +6,12 @@ import { dispatchReferral } from '@/lib/delivery/dispatch';
 import { deliverNotice, deliverWebhook, sendDueReminders } from '@/lib/delivery/partner-jobs';
 import { appBoss } from '@/lib/jobs/boss';
 import { QUEUES } from '@/lib/jobs/queues';
+import { PARTNER_NOTICE_KINDS } from '@/lib/mail/partner-notice';
 import { WEBHOOK_EVENT_TYPES } from '@/lib/webhooks/send';
 
 const referralJob = z.object({ referralId: z.uuid() });
-const noticeJob = z.object({ partnerId: z.uuid(), kind: z.enum(['NEW', 'REMINDER', 'WITHDRAWN']) });
-const webhookJob = z.object({ trackId: z.uuid(), event: z.enum(WEBHOOK_EVENT_TYPES) });
+const noticeJob = z.object({ partnerId: z.uuid(), kind: z.enum(PARTNER_NOTICE_KINDS) });
+const webhookJob = z.object({ trackId: z.uuid(), event: z.enum(WEBHOOK_EVENT_TYPES), again: z.boolean().optional() });
 
 /** Polling: a delivery is visible in the partner's inbox well within the 2 s target (DESIGN.md section 11). */
 const POLL = { pollingIntervalSeconds: 0.5 } as const;

@@ -6,15 +6,17 @@
  * NPOG, Art. 25 Directive (EU) 2016/680: data protection by design). Pure: no configuration, no I/O.
  */
 
-export const PARTNER_NOTICE_KINDS = ['NEW', 'REMINDER', 'WITHDRAWN'] as const;
+export const PARTNER_NOTICE_KINDS = ['NEW', 'REMINDER', 'WITHDRAWN', 'WEBHOOK_CHANGED'] as const;
 export type PartnerNoticeKind = (typeof PARTNER_NOTICE_KINDS)[number];
 
 /**
  * NEW: a referral is waiting in the inbox. REMINDER: a referral waits for its acknowledgement past the
  * deadline. WITHDRAWN: a delivered referral was withdrawn (the person withdrew consent): delete every copy
- * kept outside the app; which one it is, the inbox shows.
+ * kept outside the app; which one it is, the inbox shows. WEBHOOK_CHANGED: the directorate changed where the
+ * partner's referrals are sent to its own case system (its webhook address or secret): a change the partner did
+ * not agree on is a diversion of victims' data, and the partner is the one who can tell.
  */
-export type PartnerNotice = { kind: 'NEW' } | { kind: 'REMINDER' } | { kind: 'WITHDRAWN' };
+export type PartnerNotice = { kind: PartnerNoticeKind };
 
 export interface ComposedMail {
   subject: string;
@@ -30,6 +32,7 @@ const SUBJECTS: Record<PartnerNoticeKind, string> = {
   NEW: 'Neue Vermittlung im Eingang',
   REMINDER: 'Erinnerung: Vermittlung wartet auf Ihre Bestätigung',
   WITHDRAWN: 'Vermittlung zurückgezogen: bitte Kopien löschen',
+  WEBHOOK_CHANGED: 'Geändert: Übermittlung an Ihr eigenes Fallsystem',
 };
 
 const MESSAGES: Record<PartnerNoticeKind, readonly [situation: string, action: string]> = {
@@ -48,6 +51,12 @@ const MESSAGES: Record<PartnerNoticeKind, readonly [situation: string, action: s
       'Sie alle Angaben zu dieser Vermittlung, die Sie außerhalb der Anwendung aufbewahren (Ausdrucke, ' +
       'Notizen, Einträge in eigenen Systemen).',
     'Um welche Vermittlung es sich handelt, sehen Sie nach der Anmeldung im Eingang:',
+  ],
+  WEBHOOK_CHANGED: [
+    'die Polizeidirektion Hannover hat geändert, wohin Vermittlungen an Ihre Beratungsstelle zusätzlich ' +
+      'übermittelt werden (Adresse oder Geheimnis des Webhooks für Ihr eigenes Fallsystem). War diese ' +
+      'Änderung nicht mit Ihnen abgestimmt, melden Sie das bitte sofort der Polizeidirektion.',
+    'Ihre Vermittlungen sehen Sie weiterhin im Eingang:',
   ],
 };
 

@@ -19,6 +19,7 @@ import { failure, failureWith, success, type ActionResult } from '@/lib/result';
 import { addDays, berlinDayStart } from '@/lib/time/days';
 import { isWithdrawn } from '@/lib/routing/decide';
 import { urlRefusal } from '@/lib/webhooks/policy';
+import { sendNotice } from '@/lib/delivery/outbox';
 import { newWebhookSecret, sealWebhookSecret } from '@/lib/webhooks/secret';
 import { webhookPolicy } from '@/lib/webhooks/send';
 
@@ -178,10 +179,14 @@ export async function updatePartner({
  */
 export type WebhookChange = { version: number; secret: string | null };
 
-const webhookRefused = (refusal: 'SCHEME' | 'ADDRESS') =>
-  failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', {
-    url: [refusal === 'SCHEME' ? 'partners.errors.webhookHttpsRequired' : 'partners.errors.webhookAddressRefused'],
-  });
+const WEBHOOK_REFUSALS = {
+  SCHEME: 'partners.errors.webhookHttpsRequired',
+  ADDRESS: 'partners.errors.webhookAddressRefused',
+  NOT_LISTED: 'partners.errors.webhookHostNotListed',
+} as const;
+
+const webhookRefused = (refusal: keyof typeof WEBHOOK_REFUSALS) =>
+  failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { url: [WEBHOOK_REFUSALS[refusal]] });
 
 const hostOf = (url: string | null) => (url && URL.canParse(url) ? new URL(url).host : null);
 
@@ -239,6 +244,7 @@ export async function setPartnerWebhook({
         secretCreated: secret !== null,
       },
     });
+    await sendNotice(tx, { partnerId: partner.id, kind: 'WEBHOOK_CHANGED' });
     return success({ version, secret });
   });
 }
@@ -278,6 +284,7 @@ export async function rotatePartnerWebhookSecret({
         previousSecretFrom: partner.webhookSecretAt?.toISOString() ?? null,
       },
     });
+    await sendNotice(tx, { partnerId: partner.id, kind: 'WEBHOOK_CHANGED' });
     return success({ version, secret });
   });
 }
@@ -305,6 +312,7 @@ export async function removePartnerWebhook({
       entityId: partner.id,
       details: { version, previousHost: hostOf(partner.webhookUrl) },
     });
+    await sendNotice(tx, { partnerId: partner.id, kind: 'WEBHOOK_CHANGED' });
     return success({ version });
   });
 }

@@ -128,6 +128,25 @@ function targetHours(target: 'APPROVE' | 'ACKNOWLEDGE' | 'FIRST_CONTACT'): [numb
   }
 }
 
+/** The target a referral in each waiting status works towards. */
+const TARGET_OF: Partial<Record<ReferralStatus, 'APPROVE' | 'ACKNOWLEDGE' | 'FIRST_CONTACT'>> = {
+  SUBMITTED: 'APPROVE',
+  APPROVED: 'ACKNOWLEDGE',
+  DISPATCHED: 'ACKNOWLEDGE',
+  ACKNOWLEDGED: 'FIRST_CONTACT',
+};
+
+/**
+ * How much later, in seconds, the normal target of `status` is than the high-risk one: a track that is not
+ * high risk within a high-risk referral (the perpetrator's) is due by that much later than the referral.
+ */
+function normalTargetShift(status: ReferralStatus): number {
+  const target = TARGET_OF[status];
+  if (!target) return 0;
+  const [normal, high] = targetHours(target);
+  return (normal - high) * 3600;
+}
+
 /** When the approval of a new submission is due. */
 export function approvalDue(submittedAt: Date, highRisk: boolean): Date {
   const [normal, high] = targetHours('APPROVE');
@@ -184,10 +203,15 @@ export async function transition(
   if (move.track) await followTracks(tx, move.referralId, at);
   else {
     // Its tracks follow, from wherever the same step may leave (a withdrawal ends every open delivery), and
-    // take over its deadline; a delivery keeps its high-risk flag and the moment it was dispatched.
+    // take over its deadline; a delivery keeps the moment it was dispatched. The high-risk flag (shorter
+    // targets, first in the inbox) is the victim track's alone: it comes from the victim's risk checklist,
+    // which a perpetrator programme never learns (lib/referrals/projection.ts).
     const followers = TRANSITIONS.filter((t) => t.step === rule.step).map((t) => t.from);
     await tx.$executeRaw`
-      UPDATE "ReferralTrack" t SET status = ${move.to}::"ReferralStatus", "dueAt" = r."dueAt", "highRisk" = r."highRisk",
+      UPDATE "ReferralTrack" t SET status = ${move.to}::"ReferralStatus",
+             "dueAt" = CASE WHEN t.track = 'VICTIM' OR NOT r."highRisk" OR r."dueAt" IS NULL THEN r."dueAt"
+                            ELSE r."dueAt" + make_interval(secs => ${normalTargetShift(move.to)}::float8) END,
+             "highRisk" = r."highRisk" AND t.track = 'VICTIM',
              "dispatchedAt" = CASE WHEN ${move.to} = 'DISPATCHED' THEN ${at} ELSE t."dispatchedAt" END
         FROM "Referral" r
        WHERE r.id = t."referralId" AND t."referralId" = ${move.referralId}::uuid AND t.status::text = ANY(${followers})`;

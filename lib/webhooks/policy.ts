@@ -1,12 +1,15 @@
 import { addressScope, bareAddress, type AddressScope } from '@/lib/webhooks/address';
 
 /**
- * Where the webhook sender may connect (issue 12: no server-side request forgery through a partner's URL).
+ * Where the webhook sender may connect (issue 12: no server-side request forgery through a partner's URL,
+ * and no diversion of victims' data by whoever administers the app).
  *
- * - Production: https only; only public addresses, except that a host named in `WEBHOOK_ALLOWED_HOSTS` may
- *   resolve to a private network (RFC 1918, unique local, carrier-grade NAT), e.g. a partner's case system
- *   inside the police network. Loopback, link-local (cloud metadata), unspecified, multicast and reserved
- *   addresses are never reached: nothing there is a partner.
+ * - Production: https only, and only to hosts the deployment lists in `WEBHOOK_ALLOWED_HOSTS`: the app's
+ *   admin sets a partner's URL, but cannot send referrals to a host that operations did not approve (two
+ *   people, two places). A listed host may resolve to public addresses or to a private network (RFC 1918,
+ *   unique local, carrier-grade NAT), e.g. a partner's case system inside the police network. Loopback,
+ *   link-local (cloud metadata), unspecified, multicast and reserved addresses are never reached: nothing
+ *   there is a partner.
  * - Development and tests: http too, and loopback (a receiver on this machine); everything else as above.
  *
  * The address is judged when the connection is made, on every address the name resolves to
@@ -14,11 +17,13 @@ import { addressScope, bareAddress, type AddressScope } from '@/lib/webhooks/add
  * nothing. Pure: the configuration comes in as arguments (`webhookPolicyFrom`).
  */
 export type WebhookPolicy = {
+  /** Only hosts of `allowedHosts` at all (production). */
+  listedOnly: boolean;
   /** Plain http:// URLs (development and tests only). */
   allowHttp: boolean;
   /** Loopback addresses (development and tests only). */
   allowLoopback: boolean;
-  /** Host names (lower case, no trailing dot) that may resolve to a private network. */
+  /** Host names (lower case, no trailing dot) that may resolve to a private network (production: the only ones). */
   allowedHosts: readonly string[];
 };
 
@@ -33,7 +38,12 @@ export function webhookPolicyFrom({
   production: boolean;
   allowedHosts: readonly string[];
 }): WebhookPolicy {
-  return { allowHttp: !production, allowLoopback: !production, allowedHosts: allowedHosts.map(normalHost) };
+  return {
+    listedOnly: production,
+    allowHttp: !production,
+    allowLoopback: !production,
+    allowedHosts: allowedHosts.map(normalHost),
+  };
 }
 
 /** A host name as compared: lower case, without brackets and without the trailing dot of a full name. */
@@ -45,6 +55,7 @@ export function normalHost(hostname: string): string {
 export function mayConnect(hostname: string, address: string, policy: WebhookPolicy): boolean {
   const scope = addressScope(address);
   if (scope === null) return false;
+  if (policy.listedOnly && !policy.allowedHosts.includes(normalHost(hostname))) return false;
   if (scope === 'PUBLIC') return true;
   if (scope === 'LOOPBACK' && policy.allowLoopback) return true;
   return ALLOWED_HOST_SCOPES.has(scope) && policy.allowedHosts.includes(normalHost(hostname));
@@ -58,11 +69,17 @@ const isLocalhostName = (host: string) => host === 'localhost' || host.endsWith(
  * address written into it (connections to one are made without a name lookup, so the lookup's check would
  * not see it), a localhost name. Null: try it (the addresses a name resolves to are checked when connecting).
  */
-export function urlRefusal(url: URL, policy: WebhookPolicy): 'SCHEME' | 'ADDRESS' | null {
+export function urlRefusal(url: URL, policy: WebhookPolicy): 'SCHEME' | 'ADDRESS' | 'NOT_LISTED' | null {
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && policy.allowHttp)) return 'SCHEME';
   if (url.username || url.password) return 'ADDRESS';
   const host = normalHost(url.hostname);
   if (!host) return 'ADDRESS';
+  if (isLocalhostName(host) && !policy.allowLoopback) return 'ADDRESS';
+  if (policy.listedOnly && !policy.allowedHosts.includes(host)) {
+    return addressScope(host) !== null && !['PUBLIC', 'PRIVATE', 'SHARED'].includes(addressScope(host)!)
+      ? 'ADDRESS'
+      : 'NOT_LISTED';
+  }
   if (isLocalhostName(host)) return policy.allowLoopback ? null : 'ADDRESS';
   if (addressScope(host) !== null && !mayConnect(host, host, policy)) return 'ADDRESS';
   return null;

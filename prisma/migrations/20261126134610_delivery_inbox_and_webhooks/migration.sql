@@ -43,9 +43,10 @@ CREATE INDEX "ReferralTrack_status_dueAt_idx" ON "ReferralTrack"("status", "dueA
 -- CreateIndex
 CREATE INDEX "ReferralTrack_deliveryTroubleAt_idx" ON "ReferralTrack"("deliveryTroubleAt");
 
--- Deliveries made before this migration: their high-risk flag, dispatch time and deadline from the referral.
+-- Deliveries made before this migration: their dispatch time and deadline from the referral, and its high-risk
+-- flag for the victim's delivery (the victim's risk is never the perpetrator programme's to know).
 UPDATE "ReferralTrack" t
-   SET "highRisk" = r."highRisk", "dueAt" = r."dueAt",
+   SET "highRisk" = r."highRisk" AND t.track = 'VICTIM', "dueAt" = r."dueAt",
        "dispatchedAt" = (SELECT max(e.at) FROM "ReferralEvent" e
                           WHERE e."referralId" = r.id AND e.step = 'DISPATCHED')
   FROM "Referral" r

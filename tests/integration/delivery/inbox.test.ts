@@ -121,6 +121,15 @@ describe("the partner's inbox", () => {
     );
     const page = await inbox(programme);
     expect(page.scoped && page.items[0]).toMatchObject({ municipality: null, personName: 'Bogdan Wendeborn' });
+    // The victim's risk is not the programme's to know: not as a flag, not as a shorter deadline.
+    const referral = await db().referral.findUniqueOrThrow({ where: { id: referralId } });
+    expect(referral.highRisk).toBe(true);
+    expect(page.scoped && page.items[0]).toMatchObject({ highRisk: false });
+    expect(opened).toMatchObject({
+      highRisk: false,
+      dueAt: new Date(referral.approvedAt!.getTime() + 24 * 3_600_000),
+    });
+    expect((await trackOf(referralId)).dueAt).toEqual(new Date(referral.approvedAt!.getTime() + 4 * 3_600_000));
   });
 
   it('is not reached before delivery: an approved referral not yet dispatched is not found', async () => {
@@ -130,6 +139,11 @@ describe("the partner's inbox", () => {
     const biss = await caseworkerOf('BISS-REGION');
     expect(await inboxDelivery({ actor: biss, id })).toBeNull();
     expect(await acknowledgeDelivery({ actor: biss, input: { trackId: id } })).toMatchObject({ code: 'NOT_FOUND' });
+    // Another partner's, even before delivery: the same answer, and the try audited.
+    const maenner = await caseworkerOf('MB-H');
+    expect(await inboxDelivery({ actor: maenner, id })).toBeNull();
+    expect(await acknowledgeDelivery({ actor: maenner, input: { trackId: id } })).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await db().auditEvent.count({ where: { action: 'ACCESS_DENIED', actorId: maenner.id } })).toBe(2);
   });
 });
 
@@ -261,6 +275,37 @@ describe("the caseworker's steps", () => {
     ]);
   });
 
+  it('at the same moment as a withdrawal, waits for it or goes first, and never deadlocks', async () => {
+    const biss = await caseworkerOf('BISS-REGION');
+    for (let i = 0; i < 5; i++) {
+      const referralId = await delivered({ complete: true });
+      const victim = await trackOf(referralId);
+      const perpetrator = await trackOf(referralId, 'PERPETRATOR');
+      const programme = await caseworkerOf(perpetrator.partner.code);
+      const [acknowledged, acknowledgedToo, withdrawn] = await Promise.all([
+        acknowledgeDelivery({ actor: biss, input: { trackId: victim.id } }),
+        acknowledgeDelivery({ actor: programme, input: { trackId: perpetrator.id } }),
+        recordWithdrawal({
+          actor: supervisor,
+          input: {
+            referralId,
+            track: 'PERPETRATOR',
+            receivedVia: 'PHONE',
+            receivedOn: berlinDateOf(new Date()),
+            confirmed: true,
+          },
+        }),
+      ]);
+      expect(acknowledged).toMatchObject({ ok: true });
+      expect(withdrawn).toMatchObject({ ok: true });
+      expect([true, false]).toContain(acknowledgedToo.ok);
+      // Whatever the order: the referral follows its one open delivery, acknowledged.
+      expect(await db().referral.findUniqueOrThrow({ where: { id: referralId } })).toMatchObject({
+        status: 'ACKNOWLEDGED',
+      });
+    }
+  });
+
   it('with two partners, the referral stands where the slower one stands', async () => {
     const referralId = await delivered({ complete: true });
     const victim = await trackOf(referralId);
@@ -334,7 +379,37 @@ describe('what partners are told', () => {
     const withdrawn = await inbox(biss, 'WITHDRAWN');
     expect(withdrawn.scoped && withdrawn.items).toEqual([expect.objectContaining({ id: trackId, personName: null })]);
     expect(await inboxDelivery({ actor: biss, id: trackId })).toMatchObject({ status: 'WITHDRAWN', projection: null });
-    expect(await acknowledgeDelivery({ actor: biss, input: { trackId } })).toMatchObject({ ok: false });
+    // A step from a page left open: refused, without naming who at the police recorded the withdrawal.
+    for (const step of [
+      () =>
+        recordContactAttempt({
+          actor: biss,
+          input: { trackId, contactAt: minutesAgo(0), channel: 'PHONE', reached: true },
+        }),
+      () => recordOutcome({ actor: biss, input: { trackId, outcome: 'DECLINED' } }),
+    ]) {
+      const result = await step();
+      expect(result).toEqual({ ok: false, code: 'INVALID_STATE', message: 'inbox.errors.closed' });
+    }
+  });
+
+  it('a withdrawal before the acknowledgement: the caseworker is told it is over, and by no one', async () => {
+    const referralId = await delivered();
+    const { id: trackId } = await trackOf(referralId);
+    const biss = await caseworkerOf('BISS-REGION');
+    await recordWithdrawal({
+      actor: supervisor,
+      input: {
+        referralId,
+        track: 'VICTIM',
+        receivedVia: 'PHONE',
+        receivedOn: berlinDateOf(new Date()),
+        confirmed: true,
+      },
+    });
+    const result = await acknowledgeDelivery({ actor: biss, input: { trackId } });
+    expect(result).toEqual({ ok: false, code: 'INVALID_STATE', message: 'inbox.errors.closed' });
+    expect(JSON.stringify(result)).not.toContain(supervisor.displayName);
   });
 
   it('an overdue acknowledgement brings its partner one reminder, never two', async () => {

@@ -107,8 +107,11 @@ describe('the notice e-mail', () => {
   });
 });
 
-/** The partner's own case system: verifies every request; answers 503 while `down`. */
-async function startReceiver(secret: string) {
+/**
+ * The partner's own case system: verifies every request; answers 503 while `down`; `beforeAnswer` runs
+ * before each verified request is answered (to let something happen while the sender waits).
+ */
+async function startReceiver(secret: string, beforeAnswer?: (event: { type: string }) => Promise<void>) {
   const verifier = new Webhook(secret);
   const received: {
     id: string;
@@ -131,7 +134,7 @@ async function startReceiver(secret: string) {
       const headers = request.headers as Record<string, string>;
       const event = verifier.verify(body, headers) as { type: string; data: Record<string, unknown> };
       received.push({ id: headers['webhook-id']!, type: event.type, data: event.data, raw: { body, headers } });
-      response.writeHead(200).end('ok');
+      void (beforeAnswer?.(event) ?? Promise.resolve()).then(() => response.writeHead(200).end('ok'));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -252,6 +255,43 @@ describe('the signed webhook', () => {
           timeout: 10_000,
         })
         .toBe(true);
+    } finally {
+      await receiver.stop();
+    }
+  });
+});
+
+describe('a withdrawal while the data is on its way', () => {
+  it('reaches the partner after the data, whatever arrived first', async () => {
+    const secret = newWebhookSecret();
+    let referralId = '';
+    const receiver = await startReceiver(secret, async (event) => {
+      if (event.type !== 'referral.dispatched') return;
+      // The supervisor records the withdrawal while the partner's system is still taking the data in.
+      await recordWithdrawal({
+        actor: supervisor,
+        input: {
+          referralId,
+          track: 'VICTIM',
+          receivedVia: 'PHONE',
+          receivedOn: berlinDateOf(new Date()),
+          confirmed: true,
+        },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+    });
+    try {
+      await withWebhook('BISS-REGION', receiver.url, secret);
+      referralId = await fileIn(officer, 'Garbsen', PEOPLE[1]!);
+      await approveReferral({ actor: supervisor, input: { referralId, version: 1 } });
+      await expect
+        .poll(() => receiver.received.map((r) => r.id).filter((id) => id.endsWith('_again')).length, {
+          timeout: 20_000,
+        })
+        .toBe(1);
+      const types = receiver.received.map((r) => r.type);
+      expect(types[0]).toBe('referral.dispatched');
+      expect(types.at(-1)).toBe('referral.withdrawn');
     } finally {
       await receiver.stop();
     }

@@ -48,6 +48,7 @@ const SUBJECTS: Record<PartnerNotice['kind'], string> = {
   NEW: 'Neue Vermittlung im Eingang',
   REMINDER: 'Erinnerung: Vermittlung wartet auf Ihre Bestätigung',
   WITHDRAWN: 'Vermittlung zurückgezogen: bitte Kopien löschen',
+  WEBHOOK_CHANGED: 'Geändert: Übermittlung an Ihr eigenes Fallsystem',
 };
 
 let smtp: TestSmtp;

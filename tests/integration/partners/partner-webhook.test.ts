@@ -38,6 +38,7 @@ const STORED_URL = 'https://fallsystem.partner.example:8443/hooks/vermittlung?to
 beforeEach(async () => {
   policy.current = null;
   await freshWorld();
+  await db().$executeRawUnsafe('DELETE FROM pgboss.job');
 });
 
 async function partnerRow(id: string) {
@@ -152,6 +153,10 @@ describe('setPartnerWebhookAction', () => {
       },
     ]);
     expect(JSON.stringify(await auditsOf('PARTNER_WEBHOOK_CHANGED'))).not.toMatch(/token|geheim|hooks/);
+    // The partner learns of it by e-mail: a change it did not agree on would divert victims' data.
+    expect(
+      await db().$queryRawUnsafe(`SELECT data FROM pgboss.job WHERE name = 'partner-notice' ORDER BY created_on`),
+    ).toEqual([{ data: { partnerId: input.partnerId, kind: 'WEBHOOK_CHANGED' } }]);
 
     // The page shows the URL and since when a secret exists, never the secret.
     const shown = await partnerWebhookOf(input.partnerId);
@@ -215,14 +220,16 @@ describe('setPartnerWebhookAction', () => {
     expect(await webhookAudits()).toBe(0);
   });
 
-  it('in production refuses http, and accepts a host inside the police network only once it is allowed', async () => {
+  it('in production refuses http, and accepts a host only once the deployment lists it', async () => {
     await signedInAdmin();
     const input = await target();
     policy.current = webhookPolicyFrom({ production: true, allowedHosts: [] });
     for (const [url, key] of [
       ['http://fallsystem.partner.example/hooks', 'partners.errors.webhookHttpsRequired'],
-      ['https://10.20.30.40/hooks', 'partners.errors.webhookAddressRefused'],
+      ['https://10.20.30.40/hooks', 'partners.errors.webhookHostNotListed'],
+      ['https://fallsystem.partner.example/hooks', 'partners.errors.webhookHostNotListed'],
       ['https://localhost/hooks', 'partners.errors.webhookAddressRefused'],
+      ['https://169.254.169.254/latest/meta-data', 'partners.errors.webhookAddressRefused'],
     ]) {
       expect(await setPartnerWebhookAction({ ...input, url }), url).toMatchObject({
         ok: false,

@@ -22,16 +22,16 @@ afterEach(() => {
 });
 
 describe('the production policy', () => {
-  it('allows https only, and no loopback', () => {
-    expect(production).toEqual({ allowHttp: false, allowLoopback: false, allowedHosts: [] });
-    expect(development).toEqual({ allowHttp: true, allowLoopback: true, allowedHosts: [] });
+  it('allows https only, no loopback, and only the hosts the deployment lists', () => {
+    expect(production).toEqual({ listedOnly: true, allowHttp: false, allowLoopback: false, allowedHosts: [] });
+    expect(development).toEqual({ listedOnly: false, allowHttp: true, allowLoopback: true, allowedHosts: [] });
   });
 
   it.each([
-    ['https://fallsystem.partner.example/hooks/vermittlung?token=abc', null],
-    ['https://fallsystem.partner.example:8443/hooks', null],
-    ['https://8.8.8.8/hooks', null],
-    ['https://[2001:4860:4860::8888]/hooks', null],
+    ['https://fallsystem.partner.example/hooks/vermittlung?token=abc', 'NOT_LISTED'],
+    ['https://fallsystem.partner.example:8443/hooks', 'NOT_LISTED'],
+    ['https://8.8.8.8/hooks', 'NOT_LISTED'],
+    ['https://[2001:4860:4860::8888]/hooks', 'NOT_LISTED'],
     ['http://fallsystem.partner.example/hooks', 'SCHEME'],
     ['ftp://fallsystem.partner.example/hooks', 'SCHEME'],
     ['file:///etc/passwd', 'SCHEME'],
@@ -45,14 +45,24 @@ describe('the production policy', () => {
     ['https://[::ffff:127.0.0.1]/hooks', 'ADDRESS'],
     ['https://[::ffff:a9fe:a9fe]/latest/meta-data', 'ADDRESS'],
     ['https://169.254.169.254/latest/meta-data', 'ADDRESS'],
-    ['https://10.0.0.5/hooks', 'ADDRESS'],
-    ['https://192.168.1.10/hooks', 'ADDRESS'],
-    ['https://100.64.0.1/hooks', 'ADDRESS'],
-    ['https://[fd00::1]/hooks', 'ADDRESS'],
+    ['https://10.0.0.5/hooks', 'NOT_LISTED'],
+    ['https://192.168.1.10/hooks', 'NOT_LISTED'],
+    ['https://100.64.0.1/hooks', 'NOT_LISTED'],
+    ['https://[fd00::1]/hooks', 'NOT_LISTED'],
     ['https://0.0.0.0/hooks', 'ADDRESS'],
     ['https://user:pass@fallsystem.partner.example/hooks', 'ADDRESS'],
   ] as const)('%s → %s', (url, refusal) => {
     expect(urlRefusal(new URL(url), production)).toBe(refusal);
+  });
+
+  it('reaches a listed host over https, public or private, and refuses every other host', () => {
+    const listed = webhookPolicyFrom({ production: true, allowedHosts: ['fallsystem.partner.example'] });
+    expect(urlRefusal(new URL('https://fallsystem.partner.example/hooks?token=abc'), listed)).toBeNull();
+    expect(urlRefusal(new URL('https://FallSystem.Partner.Example./hooks'), listed)).toBeNull();
+    expect(urlRefusal(new URL('https://evil.partner.example/hooks'), listed)).toBe('NOT_LISTED');
+    expect(urlRefusal(new URL('http://fallsystem.partner.example/hooks'), listed)).toBe('SCHEME');
+    expect(mayConnect('fallsystem.partner.example', '93.184.215.14', listed)).toBe(true);
+    expect(mayConnect('evil.example', '93.184.215.14', listed)).toBe(false);
   });
 
   it('lets a host of WEBHOOK_ALLOWED_HOSTS resolve to a private network, and nothing else', () => {
@@ -70,14 +80,15 @@ describe('the production policy', () => {
     expect(mayConnect('evil.example', '10.1.2.3', p)).toBe(false);
     expect(mayConnect('polizei.example', '10.1.2.3', p)).toBe(false);
     expect(mayConnect('x.fallsystem.polizei.example', '10.1.2.3', p)).toBe(false);
-    expect(mayConnect('evil.example', '93.184.215.14', p)).toBe(true);
+    // Not listed: not even a public address (production sends to listed hosts only).
+    expect(mayConnect('evil.example', '93.184.215.14', p)).toBe(false);
     // Not even an IP address: refused.
     expect(mayConnect('evil.example', 'not-an-address', p)).toBe(false);
   });
 
   it('accepts an allowed private address written into the URL, https only', () => {
     expect(urlRefusal(new URL('https://10.20.30.40/hooks'), productionWithInternal)).toBeNull();
-    expect(urlRefusal(new URL('https://10.20.30.41/hooks'), productionWithInternal)).toBe('ADDRESS');
+    expect(urlRefusal(new URL('https://10.20.30.41/hooks'), productionWithInternal)).toBe('NOT_LISTED');
     expect(urlRefusal(new URL('http://10.20.30.40/hooks'), productionWithInternal)).toBe('SCHEME');
     expect(urlRefusal(new URL('https://fallsystem.polizei.example/hooks'), productionWithInternal)).toBeNull();
   });
@@ -105,7 +116,7 @@ describe('WEBHOOK_ALLOWED_HOSTS', () => {
 
   it('is empty by default', () => {
     expect(load({ WEBHOOK_ALLOWED_HOSTS: undefined }).WEBHOOK_ALLOWED_HOSTS).toEqual([]);
-    expect(webhookPolicy()).toEqual({ allowHttp: true, allowLoopback: true, allowedHosts: [] });
+    expect(webhookPolicy()).toEqual({ listedOnly: false, allowHttp: true, allowLoopback: true, allowedHosts: [] });
   });
 
   it('reads host names and addresses separated by ",", in lower case without the trailing dot', () => {
