@@ -44,6 +44,13 @@ async function PartnerSummary({ actor }: { actor: Actor }) {
   return (
     <>
       <p className="max-w-prose">{t('home.partnerIntro')}</p>
+      {summary.withdrawnRecently > 0 && (
+        <Alert tone="warning" testId="summary-inbox-withdrawn">
+          <a href="/eingang?status=WITHDRAWN" className="font-semibold underline underline-offset-4">
+            {t('home.inboxWithdrawn', { count: summary.withdrawnRecently })}
+          </a>
+        </Alert>
+      )}
       <div className="grid gap-3 sm:grid-cols-2">
         <a
           href="/eingang"

@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 
 import { useText } from '@/components/i18n/client-texts';
 import { Alert } from '@/components/ui/alert';
@@ -11,8 +11,53 @@ import { inputClass } from '@/components/ui/field';
 import { acknowledgeDeliveryAction, recordContactAttemptAction, recordOutcomeAction } from '@/lib/inbox/actions';
 import { CONTACT_ATTEMPT_CHANNELS, OUTCOMES, type ContactAttemptChannel, type Outcome } from '@/lib/inbox/values';
 import type { ActionResult } from '@/lib/result';
+import { instantToBerlinLocal } from '@/lib/time/berlin';
 
 type Result = ActionResult<{ status: string }> | null;
+type Message = { tone: 'success' | 'error'; text: string };
+
+/**
+ * Runs one step and says how it went, right where the caseworker pressed the button (on a phone the top of
+ * the page is screens away): the message is scrolled into view and announced. On success the page shows the
+ * delivery's new state; a refusal says why in words.
+ */
+function useStep(field?: 'contactAt' | 'outcome') {
+  const text = useText();
+  const router = useRouter();
+  const [pending, setPending] = useState(false);
+  const [message, setMessage] = useState<Message | null>(null);
+  const messageRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (message) messageRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [message]);
+
+  async function run(call: () => Promise<Result>, done: string): Promise<boolean> {
+    setPending(true);
+    setMessage(null);
+    const result = await call().catch(() => null);
+    setPending(false);
+    if (result?.ok) {
+      setMessage({ tone: 'success', text: text(`inbox.work.${done}`) });
+      router.refresh();
+      return true;
+    }
+    const problem = field ? result?.fieldErrors?.[field]?.[0] : undefined;
+    setMessage({
+      tone: 'error',
+      text: problem ? text(problem, 'inbox.work.failed') : (result?.message ?? text('inbox.work.failed')),
+    });
+    return false;
+  }
+
+  const shown = message && (
+    <div ref={messageRef}>
+      <Alert tone={message.tone} announce testId={message.tone === 'success' ? 'work-done' : 'work-error'}>
+        {message.text}
+      </Alert>
+    </div>
+  );
+  return { pending, run, shown, fail: (text: string) => setMessage({ tone: 'error', text }) };
+}
 
 /**
  * What the caseworker does with a delivery, one step at a time: acknowledge receipt; then record each contact
@@ -27,115 +72,71 @@ export function DeliveryWork({
 }: {
   trackId: string;
   status: 'DISPATCHED' | 'ACKNOWLEDGED';
-  /** The Berlin wall-clock time now and at delivery (`YYYY-MM-DDTHH:mm`): the range of a contact attempt. */
+  /** Berlin wall-clock times (`YYYY-MM-DDTHH:mm`): when the page was made (the attempt's default), and the
+   * delivery (no attempt before it). No upper bound in the field: the page may have been open a while. */
   now: string;
   earliest: string;
 }) {
   const text = useText();
   const t = (key: string) => text(`inbox.work.${key}`);
-  const router = useRouter();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-
-  /** Runs a step; on success the page shows the new state, on a refusal the reason in words. */
-  async function run(call: () => Promise<Result>, doneKey: string, field?: 'contactAt' | 'outcome'): Promise<boolean> {
-    setPending(true);
-    setError(null);
-    setDone(null);
-    const result = await call().catch(() => null);
-    setPending(false);
-    if (result?.ok) {
-      setDone(t(doneKey));
-      router.refresh();
-      return true;
-    }
-    const fieldProblem = field ? result?.fieldErrors?.[field]?.[0] : undefined;
-    setError(fieldProblem ? text(fieldProblem, 'inbox.work.failed') : (result?.message ?? t('failed')));
-    return false;
-  }
-
+  const step = useStep();
   return (
     <section aria-labelledby="work-heading" className="border-brand-700 space-y-4 rounded-lg border-2 bg-white p-4">
       <h2 id="work-heading" className="text-xl font-bold">
         {t('heading')}
       </h2>
-      {done && (
-        <Alert tone="success" announce testId="work-done">
-          {done}
-        </Alert>
-      )}
-      {error && (
-        <Alert tone="error" announce testId="work-error">
-          {error}
-        </Alert>
-      )}
+      {/* Above the step: it stays in view when the acknowledged delivery's forms replace the button. */}
+      {step.shown}
       {status === 'DISPATCHED' ? (
         <div className="space-y-2">
           <p className="max-w-prose">{t('acknowledgeHint')}</p>
           <Button
             type="button"
-            disabled={pending}
-            onClick={() => void run(() => acknowledgeDeliveryAction({ trackId }), 'acknowledged')}
+            disabled={step.pending}
+            onClick={() => void step.run(() => acknowledgeDeliveryAction({ trackId }), 'acknowledged')}
           >
             {t('acknowledge')}
           </Button>
         </div>
       ) : (
         <>
-          <ContactAttemptForm
-            pending={pending}
-            now={now}
-            earliest={earliest}
-            onSubmit={(values) =>
-              run(() => recordContactAttemptAction({ trackId, ...values }), 'attemptRecorded', 'contactAt')
-            }
-          />
-          <OutcomeForm
-            pending={pending}
-            onSubmit={(outcome) => run(() => recordOutcomeAction({ trackId, outcome }), 'closed', 'outcome')}
-          />
+          <ContactAttemptForm trackId={trackId} now={now} earliest={earliest} />
+          <OutcomeForm trackId={trackId} />
         </>
       )}
     </section>
   );
 }
 
-function ContactAttemptForm({
-  pending,
-  now,
-  earliest,
-  onSubmit,
-}: {
-  pending: boolean;
-  now: string;
-  earliest: string;
-  onSubmit: (values: { contactAt: string; channel: ContactAttemptChannel; reached: boolean }) => Promise<boolean>;
-}) {
+function ContactAttemptForm({ trackId, now, earliest }: { trackId: string; now: string; earliest: string }) {
   const text = useText();
   const t = (key: string) => text(`inbox.work.${key}`);
   const timeId = useId();
+  const step = useStep('contactAt');
+  // Now, as the page was made; the caseworker sets the time of the call if it was earlier.
   const [contactAt, setContactAt] = useState(now);
   const [channel, setChannel] = useState<ContactAttemptChannel | null>(null);
   const [reached, setReached] = useState<'yes' | 'no' | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
 
   async function submit() {
-    const missing = !contactAt
-      ? 'contactAtRequired'
-      : !channel
-        ? 'channelRequired'
-        : !reached
-          ? 'reachedRequired'
-          : null;
-    if (missing || !channel || !reached) {
-      setProblem(text(`inbox.errors.${missing}`));
+    // Everything missing at once, not one question per tap.
+    const missing = [
+      !contactAt && 'contactAtRequired',
+      !channel && 'channelRequired',
+      !reached && 'reachedRequired',
+    ].filter((key): key is string => Boolean(key));
+    if (missing.length > 0 || !channel || !reached) {
+      step.fail(missing.map((key) => text(`inbox.errors.${key}`)).join(' '));
       return;
     }
-    setProblem(null);
-    if (await onSubmit({ contactAt, channel, reached: reached === 'yes' })) {
+    const saved = await step.run(
+      () => recordContactAttemptAction({ trackId, contactAt, channel, reached: reached === 'yes' }),
+      'attemptRecorded',
+    );
+    if (saved) {
       setChannel(null);
       setReached(null);
+      setContactAt(instantToBerlinLocal(new Date()));
     }
   }
 
@@ -151,7 +152,6 @@ function ContactAttemptForm({
           type="datetime-local"
           value={contactAt}
           min={earliest}
-          max={now}
           onChange={(e) => setContactAt(e.target.value)}
           className={`${inputClass} max-w-xs`}
         />
@@ -174,31 +174,26 @@ function ContactAttemptForm({
         onChange={setReached}
         columns
       />
-      {problem && (
-        <Alert tone="error" announce testId="attempt-problem">
-          {problem}
-        </Alert>
-      )}
-      <Button type="button" variant="secondary" disabled={pending} onClick={() => void submit()}>
+      {step.shown}
+      <Button type="button" variant="secondary" disabled={step.pending} onClick={() => void submit()}>
         {t('recordAttempt')}
       </Button>
     </fieldset>
   );
 }
 
-function OutcomeForm({ pending, onSubmit }: { pending: boolean; onSubmit: (outcome: Outcome) => Promise<boolean> }) {
+function OutcomeForm({ trackId }: { trackId: string }) {
   const text = useText();
   const t = (key: string) => text(`inbox.work.${key}`);
+  const step = useStep('outcome');
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
 
   function submit() {
     if (!outcome) {
-      setProblem(text('inbox.errors.outcomeRequired'));
+      step.fail(text('inbox.errors.outcomeRequired'));
       return;
     }
-    setProblem(null);
-    void onSubmit(outcome);
+    void step.run(() => recordOutcomeAction({ trackId, outcome }), 'closed');
   }
 
   return (
@@ -213,12 +208,8 @@ function OutcomeForm({ pending, onSubmit }: { pending: boolean; onSubmit: (outco
         value={outcome}
         onChange={setOutcome}
       />
-      {problem && (
-        <Alert tone="error" announce testId="outcome-problem">
-          {problem}
-        </Alert>
-      )}
-      <Button type="button" variant="secondary" disabled={pending} onClick={submit}>
+      {step.shown}
+      <Button type="button" variant="secondary" disabled={step.pending} onClick={submit}>
         {t('recordOutcome')}
       </Button>
     </fieldset>

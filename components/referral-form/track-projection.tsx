@@ -23,6 +23,7 @@ export function TrackProjection({
   projection,
   languages,
   hideEmpty = false,
+  callable = false,
 }: {
   track: Track;
   heading: string;
@@ -31,6 +32,8 @@ export function TrackProjection({
   languages: { code: string; name: string }[];
   /** Lists the fields without a value in one line instead of a row each (the officer's preview). */
   hideEmpty?: boolean;
+  /** The phone number as a link that dials it (the caseworker who calls the person, on a phone). */
+  callable?: boolean;
 }) {
   const t = useText();
   const none = t('referralForm.preview.none');
@@ -93,7 +96,16 @@ export function TrackProjection({
             <div key={field} className="contents">
               <dt className="font-semibold">{t(`referralForm.preview.fields.${field}`)}</dt>
               <dd className="mb-2 [overflow-wrap:anywhere] whitespace-pre-line sm:mb-0">
-                {format(field, projection[field])}
+                {callable && field === 'phone' && typeof projection.phone === 'string' ? (
+                  <a
+                    href={`tel:${projection.phone}`}
+                    className="inline-flex min-h-11 items-center font-semibold underline underline-offset-4"
+                  >
+                    {format(field, projection[field])}
+                  </a>
+                ) : (
+                  format(field, projection[field])
+                )}
               </dd>
             </div>
           ))}

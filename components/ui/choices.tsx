@@ -31,7 +31,7 @@ export function Choices<T extends string>({
               value={option}
               checked={value === option}
               onChange={() => onChange(option)}
-              className="accent-brand-700 size-5"
+              className="accent-brand-700 size-5 shrink-0"
             />
             {label(option)}
           </label>

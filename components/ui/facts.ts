@@ -4,3 +4,7 @@
  */
 export const factsClass =
   'grid grid-cols-1 gap-x-4 gap-y-1 min-[22rem]:grid-cols-[auto_minmax(0,1fr)] [&_dd]:[overflow-wrap:anywhere] [&_dd]:mb-1 min-[22rem]:[&_dd]:mb-0';
+
+/** The same for lists with long labels (a deadline's name): label above value up to 640 px. */
+export const stackedFactsClass =
+  'grid grid-cols-1 gap-x-4 gap-y-1 sm:grid-cols-[auto_minmax(0,1fr)] [&_dd]:[overflow-wrap:anywhere] [&_dd]:mb-1 sm:[&_dd]:mb-0';

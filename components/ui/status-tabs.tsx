@@ -1,6 +1,11 @@
+'use client';
+
+import { useEffect, useRef } from 'react';
+
 /**
  * Views of a list by status, as tabs: one scrolling row on a phone (so that the first rows show on the first
- * screen), each with its count and, in red, how many of them are overdue.
+ * screen), scrolled so that the current tab is in view, each with its count and, in red, how many of them are
+ * overdue.
  */
 export function StatusTabs({
   label,
@@ -17,9 +22,20 @@ export function StatusTabs({
   }[];
   testId: string;
 }) {
+  const list = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    const row = list.current;
+    const current = row?.querySelector<HTMLElement>('[aria-current="page"]');
+    // Only the row scrolls, never the page; nothing to do where the tabs wrap (no overflow).
+    if (row && current) row.scrollLeft = Math.max(0, current.offsetLeft - row.offsetLeft - 16);
+  }, []);
   return (
     <nav aria-label={label}>
-      <ul className="-mx-4 flex gap-2 overflow-x-auto px-4 pb-1 sm:mx-0 sm:flex-wrap sm:px-0" data-testid={testId}>
+      <ul
+        ref={list}
+        className="-mx-4 flex gap-2 overflow-x-auto px-4 pb-1 sm:mx-0 sm:flex-wrap sm:px-0"
+        data-testid={testId}
+      >
         {tabs.map((tab) => (
           <li key={tab.key}>
             <a

@@ -91,8 +91,21 @@ async function inboxCounts(partnerId: string, now: Date): Promise<InboxCounts> {
 /** The caseworker's start page: the open views' counts, and how many are overdue in all. */
 export async function inboxSummary(actor: Actor, now = new Date()) {
   if (!actor.partnerId) return null;
-  const counts = await inboxCounts(actor.partnerId, now);
-  return { ...counts, overdue: counts.DISPATCHED.overdue + counts.ACKNOWLEDGED.overdue };
+  const [counts, [withdrawn]] = await Promise.all([
+    inboxCounts(actor.partnerId, now),
+    // Withdrawn after delivery in the last 30 days: the partner is asked to delete its own copies.
+    db().$queryRaw<{ count: number }[]>`
+      SELECT count(*)::int AS count FROM "ReferralTrack" t
+       WHERE t."partnerId" = ${actor.partnerId}::uuid AND t.status = 'WITHDRAWN' AND t."dispatchedAt" IS NOT NULL
+         AND EXISTS (SELECT 1 FROM "ReferralEvent" e
+                      WHERE e."referralId" = t."referralId" AND e.step = 'WITHDRAWN'
+                        AND (e.track IS NULL OR e.track = t.track) AND e.at > ${new Date(now.getTime() - 30 * 86_400_000)})`,
+  ]);
+  return {
+    ...counts,
+    overdue: counts.DISPATCHED.overdue + counts.ACKNOWLEDGED.overdue,
+    withdrawnRecently: withdrawn?.count ?? 0,
+  };
 }
 
 type Person = { firstName: string; lastName: string };

@@ -50,7 +50,7 @@ const MESSAGES: Record<PartnerNoticeKind, readonly [situation: string, action: s
       'betroffene Person hat ihre Einwilligung widerrufen. Bitte nehmen Sie keinen Kontakt auf und löschen ' +
       'Sie alle Angaben zu dieser Vermittlung, die Sie außerhalb der Anwendung aufbewahren (Ausdrucke, ' +
       'Notizen, Einträge in eigenen Systemen).',
-    'Um welche Vermittlung es sich handelt, sehen Sie nach der Anmeldung im Eingang:',
+    'Um welche Vermittlung es sich handelt, sehen Sie nach der Anmeldung im Eingang unter „Zurückgezogen“:',
   ],
   WEBHOOK_CHANGED: [
     'die Polizeidirektion Hannover hat geändert, wohin Vermittlungen an Ihre Beratungsstelle zusätzlich ' +

@@ -124,10 +124,9 @@ test.describe('four-eyes review', () => {
     await expect(card).toBeVisible();
     await expectNoAxeViolations(caseworker);
     await card.getByRole('link').click();
-    await expect(caseworker.getByRole('heading', { name: 'Vermittlung', exact: true })).toBeVisible();
-    // The BISS projection: the person and the safe contact.
-    await expect(caseworker.getByText('Freigabetest')).toBeVisible();
-    await expect(caseworker.getByText('01512 2334455')).toBeVisible();
+    await expect(caseworker.getByRole('heading', { name: 'Vermittlung: Ilka Freigabetest' })).toBeVisible();
+    // The BISS projection: the person and the safe contact, the number one tap from a call.
+    await expect(caseworker.getByRole('link', { name: '01512 2334455' })).toHaveAttribute('href', 'tel:+4915122334455');
     await expectNoAxeViolations(caseworker);
 
     await caseworker.getByRole('button', { name: 'Empfang bestätigen' }).click();
@@ -138,12 +137,10 @@ test.describe('four-eyes review', () => {
     const attempt = caseworker.getByTestId('contact-attempt');
     await attempt.getByLabel('Anruf').check();
     await attempt.getByRole('button', { name: 'Kontaktversuch speichern' }).click();
-    await expect(caseworker.getByTestId('attempt-problem')).toHaveText(
-      'Bitte wählen Sie, ob die Person erreicht wurde.',
-    );
+    await expect(attempt.getByTestId('work-error')).toHaveText('Bitte wählen Sie, ob die Person erreicht wurde.');
     await attempt.getByLabel('Nein, nicht erreicht').check();
     await attempt.getByRole('button', { name: 'Kontaktversuch speichern' }).click();
-    await expect(caseworker.getByTestId('work-done')).toHaveText('Kontaktversuch gespeichert.');
+    await expect(attempt.getByTestId('work-done')).toHaveText('Kontaktversuch gespeichert.');
     await attempt.getByLabel('SMS').check();
     await attempt.getByLabel('Ja, erreicht').check();
     await attempt.getByRole('button', { name: 'Kontaktversuch speichern' }).click();

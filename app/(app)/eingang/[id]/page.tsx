@@ -7,7 +7,7 @@ import { ClientTextsProvider } from '@/components/i18n/client-texts';
 import { TrackProjection } from '@/components/referral-form/track-projection';
 import { UrgencyBadges } from '@/components/review/queue-list';
 import { Alert } from '@/components/ui/alert';
-import { factsClass } from '@/components/ui/facts';
+import { stackedFactsClass } from '@/components/ui/facts';
 import { can } from '@/lib/auth/permissions';
 import { requirePermission, titleFor } from '@/lib/auth/guards';
 import { clientTexts } from '@/lib/i18n/client-texts';
@@ -35,6 +35,14 @@ export default async function InboxDeliveryPage({ params }: { params: Promise<{ 
   const when = (d: Date) => format.dateTime(d, { dateStyle: 'medium', timeStyle: 'short' });
   const workable =
     (delivery.status === 'DISPATCHED' || delivery.status === 'ACKNOWLEDGED') && can(actor.role, 'inbox:work');
+  const work = (
+    <DeliveryWork
+      trackId={delivery.id}
+      status={delivery.status as 'DISPATCHED' | 'ACKNOWLEDGED'}
+      now={instantToBerlinLocal(now)}
+      earliest={instantToBerlinLocal(delivery.dispatchedAt)}
+    />
+  );
   return (
     <div className="mx-auto max-w-2xl space-y-4">
       <a
@@ -43,9 +51,15 @@ export default async function InboxDeliveryPage({ params }: { params: Promise<{ 
       >
         {t('inbox.detail.back')}
       </a>
-      <h1 className="text-2xl font-bold">{t('inbox.detail.title')}</h1>
+      <h1 className="text-2xl font-bold [overflow-wrap:anywhere]">
+        {delivery.projection
+          ? t('inbox.detail.titleFor', {
+              name: `${delivery.projection.firstName} ${delivery.projection.lastName}`,
+            })
+          : t('inbox.detail.title')}
+      </h1>
       <UrgencyBadges highRisk={delivery.highRisk} overdue={delivery.overdue} />
-      <dl className={factsClass}>
+      <dl className={stackedFactsClass}>
         <dt className="font-semibold">{t('inbox.row.reference')}</dt>
         <dd data-testid="inbox-reference">{delivery.reference}</dd>
         <dt className="font-semibold">{t('review.detail.status')}</dt>
@@ -81,14 +95,9 @@ export default async function InboxDeliveryPage({ params }: { params: Promise<{ 
         </Alert>
       )}
       <ClientTextsProvider texts={texts}>
-        {workable && (
-          <DeliveryWork
-            trackId={delivery.id}
-            status={delivery.status as 'DISPATCHED' | 'ACKNOWLEDGED'}
-            now={instantToBerlinLocal(now)}
-            earliest={instantToBerlinLocal(delivery.dispatchedAt)}
-          />
-        )}
+        {/* New: acknowledge first (one tap). Then the person and the safe contact come first, to call, and
+            the forms to record each attempt below them. */}
+        {workable && delivery.status === 'DISPATCHED' && work}
         {delivery.projection ? (
           <TrackProjection
             track={delivery.track}
@@ -96,10 +105,12 @@ export default async function InboxDeliveryPage({ params }: { params: Promise<{ 
             projection={delivery.projection}
             languages={languageOptions(locale)}
             hideEmpty
+            callable
           />
         ) : (
           delivery.status !== 'WITHDRAWN' && <Alert tone="info">{t('review.detail.erased')}</Alert>
         )}
+        {workable && delivery.status === 'ACKNOWLEDGED' && work}
       </ClientTextsProvider>
       <section aria-labelledby="steps-heading" className="space-y-2">
         <h2 id="steps-heading" className="text-xl font-bold">
