@@ -58,6 +58,14 @@ export const QUEUES = {
   },
 } as const satisfies Record<string, Queue>;
 
+/**
+ * How each queue is fetched: up to 10 jobs at a time, fetching again at once while batches come back full
+ * (a backlog after an outage), else every 0.5 s: a delivery is in the partner's inbox well within the 2 s
+ * target (DESIGN.md section 11, `npm run bench -- delivery`). One job per fetch would cap a queue at two
+ * jobs a second.
+ */
+export const FETCH = { pollingIntervalSeconds: 0.5, batchSize: 10, burstWhenBatchFull: true } as const;
+
 /** Work that comes by the clock (pg-boss schedules: one instance fires each, whatever the number of workers). */
 export const SCHEDULES = [{ queue: QUEUES.reminders.name, cron: '* * * * *' }] as const;
 

@@ -26,7 +26,7 @@ import { Webhook } from 'standardwebhooks';
 import { currentTotpCode } from '@/lib/auth/mfa/totp';
 import { createPrismaClient } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
-import { JOB_SCHEMA } from '@/lib/jobs/queues';
+import { FETCH, JOB_SCHEMA } from '@/lib/jobs/queues';
 import { startMailCatcher } from '@/lib/mail/dev-server';
 import { newWebhookSecret, sealWebhookSecret } from '@/lib/webhooks/secret';
 import { consentedSubmission, ensureUser, seedReferenceData } from '@/prisma/factories';
@@ -347,7 +347,7 @@ async function waitForMails(mail: { dir: string }, count: number): Promise<numbe
   return received;
 }
 
-/** Empty jobs through pg-boss on the same database, at the same pace and polling as the dispatch queue. */
+/** Empty jobs through pg-boss on the same database, at the same pace and fetching as the app's queues. */
 async function queueBaseline(adminUrl: string, count: number): Promise<number[]> {
   const boss = new PgBoss({ connectionString: adminUrl, schema: JOB_SCHEMA, supervise: false, schedule: false });
   boss.on('error', () => {});
@@ -356,9 +356,11 @@ async function queueBaseline(adminUrl: string, count: number): Promise<number[]>
   if (!(await boss.getQueue(name))) await boss.createQueue(name);
   const sentAt = new Map<string, number>();
   const handled: number[] = [];
-  await boss.work<{ n: string }>(name, { pollingIntervalSeconds: 0.5 }, async ([job]) => {
-    const sent = job && sentAt.get(job.data.n);
-    if (sent !== undefined) handled.push(Date.now() - sent);
+  await boss.work<{ n: string }>(name, FETCH, async (jobs) => {
+    for (const job of jobs) {
+      const sent = sentAt.get(job.data.n);
+      if (sent !== undefined) handled.push(Date.now() - sent);
+    }
   });
   const started = Date.now();
   for (let i = 0; i < count; i++) {
