@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useFormatter, useTranslations } from 'next-intl';
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 
 import { useStepUp } from '@/components/auth/step-up-prompt';
@@ -10,6 +10,7 @@ import { schemaResolver } from '@/components/forms/schema-resolver';
 import { showServerFieldErrors } from '@/components/forms/server-field-errors';
 import { useErrorMessage } from '@/components/forms/use-error-message';
 import { useHydrated } from '@/components/forms/use-hydrated';
+import { ActionItem, Confirm } from '@/components/ui/action-item';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field, inputClass } from '@/components/ui/field';
@@ -139,7 +140,7 @@ export function PartnerWebhook({ webhook, totpEnrolled }: { webhook: PartnerWebh
       </form>
       {webhook.url && (
         <>
-          <Item hint={t('rotateHint')}>
+          <ActionItem narrow hint={t('rotateHint')}>
             {confirming === 'rotate' ? (
               <Confirm
                 question={t('rotateConfirm')}
@@ -159,8 +160,8 @@ export function PartnerWebhook({ webhook, totpEnrolled }: { webhook: PartnerWebh
                 {t('rotate')}
               </Button>
             )}
-          </Item>
-          <Item hint={t('removeHint')}>
+          </ActionItem>
+          <ActionItem narrow hint={t('removeHint')}>
             {confirming === 'remove' ? (
               <Confirm
                 question={t('removeConfirm')}
@@ -180,7 +181,7 @@ export function PartnerWebhook({ webhook, totpEnrolled }: { webhook: PartnerWebh
                 {t('remove')}
               </Button>
             )}
-          </Item>
+          </ActionItem>
         </>
       )}
       {prompt}
@@ -234,46 +235,6 @@ function SecretBox({ secret, rotated, onHide }: { secret: string; rotated: boole
         <p role="status" className="text-sm">
           {copy ? t(copy) : ''}
         </p>
-      </div>
-    </div>
-  );
-}
-
-function Item({ hint, children }: { hint: string; children: ReactNode }) {
-  return (
-    <div className="max-w-2xl space-y-2 border-t border-slate-300 pt-4">
-      <p className="max-w-prose text-sm text-slate-700">{hint}</p>
-      {children}
-    </div>
-  );
-}
-
-/** A second, explicit click: the old secret stops working, or the partner's system stops receiving. */
-function Confirm({
-  question,
-  yes,
-  no,
-  busy,
-  onYes,
-  onNo,
-}: {
-  question: string;
-  yes: string;
-  no: string;
-  busy: boolean;
-  onYes: () => void;
-  onNo: () => void;
-}) {
-  return (
-    <div role="group" aria-label={question} className="space-y-2 rounded-md border border-red-700 bg-red-50 p-3">
-      <p className="font-semibold text-red-900">{question}</p>
-      <div className="flex flex-col gap-3 sm:flex-row">
-        <Button type="button" disabled={busy} onClick={onYes} autoFocus>
-          {yes}
-        </Button>
-        <Button type="button" variant="secondary" onClick={onNo}>
-          {no}
-        </Button>
       </div>
     </div>
   );

@@ -2,9 +2,10 @@
 
 import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 
 import { useStepUp } from '@/components/auth/step-up-prompt';
+import { ActionItem, Confirm } from '@/components/ui/action-item';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { PasswordLinkBox } from '@/components/users/password-link-box';
@@ -95,14 +96,14 @@ export function UserAccountActions({
       {self && <p className="max-w-prose text-sm text-slate-700">{t('detail.ownAccount')}</p>}
 
       {user.locked && (
-        <Item hint={t('detail.unlockHint')} lead={t('detail.locked')}>
+        <ActionItem hint={t('detail.unlockHint')} lead={t('detail.locked')}>
           <Button type="button" disabled={busy} onClick={() => void perform('unlock')}>
             {t('detail.unlock')}
           </Button>
-        </Item>
+        </ActionItem>
       )}
       {!self && user.active && (
-        <Item hint={t('detail.disableHint')}>
+        <ActionItem hint={t('detail.disableHint')}>
           {confirming === 'disable' ? (
             <Confirm
               question={t('detail.disableConfirm', { name: user.displayName })}
@@ -117,17 +118,17 @@ export function UserAccountActions({
               {t('detail.disable')}
             </Button>
           )}
-        </Item>
+        </ActionItem>
       )}
       {!self && !user.active && (
-        <Item hint={t('detail.enableHint')}>
+        <ActionItem hint={t('detail.enableHint')}>
           <Button type="button" variant="secondary" disabled={busy} onClick={() => void perform('enable')}>
             {t('detail.enable')}
           </Button>
-        </Item>
+        </ActionItem>
       )}
       {!self && user.secondFactorPresent && (
-        <Item hint={t('detail.resetSecondFactorHint')}>
+        <ActionItem hint={t('detail.resetSecondFactorHint')}>
           {confirming === 'reset' ? (
             <Confirm
               question={t('detail.resetConfirm', { name: user.displayName })}
@@ -142,56 +143,15 @@ export function UserAccountActions({
               {t('detail.resetSecondFactor')}
             </Button>
           )}
-        </Item>
+        </ActionItem>
       )}
       {!self && local && user.active && (
-        <Item hint={t('detail.passwordLinkHint')}>
+        <ActionItem hint={t('detail.passwordLinkHint')}>
           <Button type="button" variant="secondary" disabled={busy} onClick={() => void perform('link')}>
             {t('detail.passwordLink')}
           </Button>
-        </Item>
+        </ActionItem>
       )}
-    </div>
-  );
-}
-
-function Item({ hint, lead, children }: { hint: string; lead?: string; children: ReactNode }) {
-  return (
-    <div className="space-y-2 border-t border-slate-300 pt-4">
-      {lead && <p className="font-semibold">{lead}</p>}
-      <p className="max-w-prose text-sm text-slate-700">{hint}</p>
-      {children}
-    </div>
-  );
-}
-
-/** A second, explicit click for changes that sign a person out. */
-function Confirm({
-  question,
-  yes,
-  no,
-  busy,
-  onYes,
-  onNo,
-}: {
-  question: string;
-  yes: string;
-  no: string;
-  busy: boolean;
-  onYes: () => void;
-  onNo: () => void;
-}) {
-  return (
-    <div role="group" aria-label={question} className="space-y-2 rounded-md border border-red-700 bg-red-50 p-3">
-      <p className="font-semibold text-red-900">{question}</p>
-      <div className="flex flex-col gap-3 sm:flex-row">
-        <Button type="button" disabled={busy} onClick={onYes} autoFocus>
-          {yes}
-        </Button>
-        <Button type="button" variant="secondary" onClick={onNo}>
-          {no}
-        </Button>
-      </div>
     </div>
   );
 }

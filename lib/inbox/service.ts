@@ -85,8 +85,17 @@ export async function acknowledgeDelivery({
   });
 }
 
-/** Receipt is acknowledged before anything else is recorded: the police then know someone is on it. */
-const acknowledgeFirst = () => failure('INVALID_STATE', 'inbox.errors.acknowledgeFirst');
+/**
+ * The delivery for a step after the acknowledgement (an attempt, the outcome): the organisation's own, and
+ * acknowledged (receipt comes first: the police then know someone is on it), not yet closed or withdrawn.
+ */
+async function acknowledgedDelivery(tx: Tx, actor: Actor, trackId: string): Promise<Delivery | ActionResult<never>> {
+  const delivery = await ownDelivery(tx, actor, trackId, 'inbox:work');
+  if (!delivery) return notFound();
+  if (delivery.status === 'DISPATCHED') return failure('INVALID_STATE', 'inbox.errors.acknowledgeFirst');
+  if (delivery.status !== 'ACKNOWLEDGED') return failure('INVALID_STATE', 'inbox.errors.closed');
+  return delivery;
+}
 
 /**
  * A contact attempt: when (a Berlin wall-clock time between the delivery and now), how, reached or not. The
@@ -100,10 +109,8 @@ export async function recordContactAttempt({
   input: ContactAttemptInput;
 }): Promise<ActionResult<Done>> {
   return db().$transaction(async (tx) => {
-    const delivery = await ownDelivery(tx, actor, input.trackId, 'inbox:work');
-    if (!delivery) return notFound();
-    if (delivery.status === 'DISPATCHED') return acknowledgeFirst();
-    if (delivery.status !== 'ACKNOWLEDGED') return failure('INVALID_STATE', 'inbox.errors.closed');
+    const delivery = await acknowledgedDelivery(tx, actor, input.trackId);
+    if (!('status' in delivery)) return delivery;
     const time = berlinLocalToInstant(input.contactAt);
     const problem = !time.ok
       ? time.reason === 'NONEXISTENT'
@@ -150,10 +157,8 @@ export async function recordOutcome({
   input: OutcomeInput;
 }): Promise<ActionResult<Done>> {
   return db().$transaction(async (tx) => {
-    const delivery = await ownDelivery(tx, actor, input.trackId, 'inbox:work');
-    if (!delivery) return notFound();
-    if (delivery.status === 'DISPATCHED') return acknowledgeFirst();
-    if (delivery.status !== 'ACKNOWLEDGED') return failure('INVALID_STATE', 'inbox.errors.closed');
+    const delivery = await acknowledgedDelivery(tx, actor, input.trackId);
+    if (!('status' in delivery)) return delivery;
     const [attempts] = await tx.$queryRaw<{ total: number; reached: number }[]>`
       SELECT count(*)::int AS total, count(*) FILTER (WHERE reached)::int AS reached
         FROM "ReferralEvent"
