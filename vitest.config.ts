@@ -38,6 +38,9 @@ export default defineConfig({
           setupFiles: ['tests/integration/setup/test-database.ts', 'tests/integration/setup/request-context.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          // Vitest's default is one worker fewer than the cores: one file at a time on two cores, while most
+          // of a test's time is PostgreSQL's. Three at once: 212 s instead of 362 s for the suite (measured).
+          maxWorkers: 3,
         },
       },
     ],

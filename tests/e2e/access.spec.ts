@@ -32,8 +32,8 @@ test.describe('access', () => {
 
   test('a partner caseworker cannot open the officer form', async ({ page }) => {
     await signInAs(page, 'maennerbuero@partner.example');
-    // The start page tells the caseworker what is coming for them instead of an empty screen.
-    await expect(page.getByText('der Eingang der Vermittlungen an Ihre Beratungsstelle')).toBeVisible();
+    // The start page leads the caseworker to the inbox.
+    await expect(page.getByTestId('summary-inbox-new')).toBeVisible();
     await expect(page.getByRole('link', { name: 'Neue Vermittlung' })).toHaveCount(0);
     const response = await page.goto('/vermittlungen/neu');
     expect(response?.status()).toBe(404);
