@@ -34,7 +34,7 @@ test.describe('access', () => {
     await signInAs(page, 'maennerbuero@partner.example');
     // The start page leads the caseworker to the inbox.
     await expect(page.getByTestId('summary-inbox-new')).toBeVisible();
-    await expect(page.getByRole('link', { name: 'Neue Vermittlung' })).toHaveCount(0);
+    await expect(page.getByRole('link', { name: 'Neue Vermittlung', exact: true })).toHaveCount(0);
     const response = await page.goto('/vermittlungen/neu');
     expect(response?.status()).toBe(404);
     await expect(page.getByRole('heading', { name: 'Seite nicht gefunden' })).toBeVisible();
