@@ -9,11 +9,10 @@ import { db } from '@/lib/db';
 import { dispatchReferral } from '@/lib/delivery/dispatch';
 import { QUEUES } from '@/lib/jobs/queues';
 import { startWorker } from '@/lib/jobs/worker';
-import { approveReferral, recordWithdrawal } from '@/lib/review/service';
+import { approveReferral } from '@/lib/review/service';
 import { setReviewMode } from '@/lib/stations/service';
-import { berlinDateOf } from '@/lib/time/berlin';
 
-import { fileIn } from '../support/review';
+import { fileIn, withdrawalBy } from '../support/review';
 import { createActor, freshWorld } from '../support/world';
 
 beforeEach(async () => {
@@ -126,16 +125,7 @@ describe('the dispatch', () => {
     const supervisor = await createActor('SUPERVISOR', { inspectionCode: 'PI-GAR' });
     const referralId = await fileIn(officer);
     await approveReferral({ actor: supervisor, input: { referralId, version: 1 } });
-    await recordWithdrawal({
-      actor: supervisor,
-      input: {
-        referralId,
-        track: 'VICTIM',
-        receivedVia: 'PHONE',
-        receivedOn: berlinDateOf(new Date()),
-        confirmed: true,
-      },
-    });
+    await withdrawalBy(supervisor, referralId);
 
     expect(await dispatchReferral(referralId)).toBe('NOTHING_TO_DO');
     expect(await statuses(referralId)).toEqual(['WITHDRAWN', 'WITHDRAWN']);

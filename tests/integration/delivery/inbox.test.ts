@@ -16,11 +16,11 @@ import { acknowledgeDelivery, recordContactAttempt, recordOutcome } from '@/lib/
 import { QUEUES } from '@/lib/jobs/queues';
 import { ownReferral } from '@/lib/referrals/queries';
 import { referralForReview } from '@/lib/review/queries';
-import { approveReferral, recordWithdrawal } from '@/lib/review/service';
-import { berlinDateOf, instantToBerlinLocal } from '@/lib/time/berlin';
+import { approveReferral } from '@/lib/review/service';
+import { instantToBerlinLocal } from '@/lib/time/berlin';
 import { completeSubmission } from '@/prisma/factories';
 
-import { fileIn } from '../support/review';
+import { fileIn, withdrawalBy } from '../support/review';
 import { createActor, freshWorld } from '../support/world';
 
 let officer: Actor;
@@ -285,16 +285,7 @@ describe("the caseworker's steps", () => {
       const [acknowledged, acknowledgedToo, withdrawn] = await Promise.all([
         acknowledgeDelivery({ actor: biss, input: { trackId: victim.id } }),
         acknowledgeDelivery({ actor: programme, input: { trackId: perpetrator.id } }),
-        recordWithdrawal({
-          actor: supervisor,
-          input: {
-            referralId,
-            track: 'PERPETRATOR',
-            receivedVia: 'PHONE',
-            receivedOn: berlinDateOf(new Date()),
-            confirmed: true,
-          },
-        }),
+        withdrawalBy(supervisor, referralId, { track: 'PERPETRATOR' }),
       ]);
       expect(acknowledged).toMatchObject({ ok: true });
       expect(withdrawn).toMatchObject({ ok: true });
@@ -360,18 +351,7 @@ describe('what partners are told', () => {
     await acknowledgeDelivery({ actor: biss, input: { trackId } });
     await db().$executeRawUnsafe('DELETE FROM pgboss.job');
 
-    expect(
-      await recordWithdrawal({
-        actor: supervisor,
-        input: {
-          referralId,
-          track: 'VICTIM',
-          receivedVia: 'VIA_PARTNER',
-          receivedOn: berlinDateOf(new Date()),
-          confirmed: true,
-        },
-      }),
-    ).toMatchObject({ ok: true });
+    expect(await withdrawalBy(supervisor, referralId, { receivedVia: 'VIA_PARTNER' })).toMatchObject({ ok: true });
     const jobs = await partnerJobs();
     expect(jobs).toEqual([{ name: QUEUES.notice.name, data: { partnerId: expect.any(String), kind: 'WITHDRAWN' } }]);
     const open = await inbox(biss, 'ACKNOWLEDGED');
@@ -397,16 +377,7 @@ describe('what partners are told', () => {
     const referralId = await delivered();
     const { id: trackId } = await trackOf(referralId);
     const biss = await caseworkerOf('BISS-REGION');
-    await recordWithdrawal({
-      actor: supervisor,
-      input: {
-        referralId,
-        track: 'VICTIM',
-        receivedVia: 'PHONE',
-        receivedOn: berlinDateOf(new Date()),
-        confirmed: true,
-      },
-    });
+    await withdrawalBy(supervisor, referralId);
     const result = await acknowledgeDelivery({ actor: biss, input: { trackId } });
     expect(result).toEqual({ ok: false, code: 'INVALID_STATE', message: 'inbox.errors.closed' });
     expect(JSON.stringify(result)).not.toContain(supervisor.displayName);

@@ -20,11 +20,10 @@ import { QUEUES } from '@/lib/jobs/queues';
 import { startWorker } from '@/lib/jobs/worker';
 import { closeMailTransport } from '@/lib/mail/send';
 import { referralForReview } from '@/lib/review/queries';
-import { approveReferral, recordWithdrawal, retryDelivery } from '@/lib/review/service';
-import { berlinDateOf } from '@/lib/time/berlin';
+import { approveReferral, retryDelivery } from '@/lib/review/service';
 import { newWebhookSecret, sealWebhookSecret } from '@/lib/webhooks/secret';
 
-import { fileIn } from '../support/review';
+import { fileIn, withdrawalBy } from '../support/review';
 import { startTestSmtp, type TestSmtp } from '../support/test-smtp';
 import { createActor, freshWorld } from '../support/world';
 
@@ -230,18 +229,7 @@ describe('the signed webhook', () => {
       await withWebhook('BISS-REGION', receiver.url, secret);
       const referralId = await approvedFor(PEOPLE[0]!);
       await expect.poll(() => receiver.received.length, { timeout: 15_000 }).toBe(1);
-      expect(
-        await recordWithdrawal({
-          actor: supervisor,
-          input: {
-            referralId,
-            track: 'VICTIM',
-            receivedVia: 'PHONE',
-            receivedOn: berlinDateOf(new Date()),
-            confirmed: true,
-          },
-        }),
-      ).toMatchObject({ ok: true });
+      expect(await withdrawalBy(supervisor, referralId)).toMatchObject({ ok: true });
       await expect.poll(() => receiver.received.length, { timeout: 15_000 }).toBe(2);
       const withdrawn = receiver.received[1]!;
       expect(withdrawn.type).toBe('referral.withdrawn');
@@ -268,16 +256,7 @@ describe('a withdrawal while the data is on its way', () => {
     const receiver = await startReceiver(secret, async (event) => {
       if (event.type !== 'referral.dispatched') return;
       // The supervisor records the withdrawal while the partner's system is still taking the data in.
-      await recordWithdrawal({
-        actor: supervisor,
-        input: {
-          referralId,
-          track: 'VICTIM',
-          receivedVia: 'PHONE',
-          receivedOn: berlinDateOf(new Date()),
-          confirmed: true,
-        },
-      });
+      await withdrawalBy(supervisor, referralId);
       await new Promise((resolve) => setTimeout(resolve, 1_500));
     });
     try {

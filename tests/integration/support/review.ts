@@ -8,11 +8,13 @@ import { z } from 'zod/mini';
 
 import type { Actor } from '@/lib/auth/guards';
 import { db, type Tx } from '@/lib/db';
-import type { ReferralStatus } from '@/lib/generated/prisma/enums';
+import type { ReferralStatus, WithdrawalChannel } from '@/lib/generated/prisma/enums';
 import { referralFormConfig } from '@/lib/referrals/config';
 import { ownReferral } from '@/lib/referrals/queries';
 import { referralSubmission, type ReferralDraft, type ReferralFormInput } from '@/lib/referrals/schema';
 import { formValuesOf } from '@/lib/referrals/stored';
+import { recordWithdrawal } from '@/lib/review/service';
+import { berlinDateOf } from '@/lib/time/berlin';
 import { consentedSubmission } from '@/prisma/factories';
 
 import { queryAt, testDatabaseUrl } from '../helpers/db';
@@ -113,4 +115,19 @@ export async function correctionOf(
 /** Which of `needles` occur in the dump, in any letter case (an empty list: none). */
 export function foundIn(dump: string, needles: readonly string[]): string[] {
   return needles.filter((needle) => dump.includes(needle.toLowerCase()));
+}
+
+/** A withdrawal of `track`'s consent as a supervisor records it, received by `receivedVia` today. */
+export function withdrawalBy(
+  supervisor: Actor,
+  referralId: string,
+  {
+    track = 'VICTIM',
+    receivedVia = 'PHONE',
+  }: { track?: 'VICTIM' | 'PERPETRATOR'; receivedVia?: WithdrawalChannel } = {},
+) {
+  return recordWithdrawal({
+    actor: supervisor,
+    input: { referralId, track, receivedVia, receivedOn: berlinDateOf(new Date()), confirmed: true },
+  });
 }
