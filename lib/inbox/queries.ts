@@ -6,7 +6,7 @@ import { recordAudit, recordDenial } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/guards';
 import { db } from '@/lib/db';
 import { Prisma } from '@/lib/generated/prisma/client';
-import type { ContactAttemptChannel, Outcome, ReferralStatus, ReferralStep, Track } from '@/lib/generated/prisma/enums';
+import type { ContactAttemptChannel, Outcome, ReferralStep } from '@/lib/generated/prisma/enums';
 import type { InboxRow } from '@/lib/inbox/dto';
 import { INBOX_STATUSES } from '@/lib/inbox/values';
 import { DELIVERY_SELECT, deliveryProjection, referenceOf } from '@/lib/delivery/projection';
@@ -185,18 +185,12 @@ const PARTNER_STEPS: ReferralStep[] = [
 ];
 
 /** One delivery as its partner works on it. */
-export type InboxDelivery = {
-  id: string;
-  reference: string;
-  track: Track;
-  status: ReferralStatus;
-  highRisk: boolean;
-  dispatchedAt: Date;
-  dueAt: Date | null;
-  overdue: boolean;
+export type InboxDelivery = Pick<
+  InboxRow,
+  'id' | 'reference' | 'track' | 'status' | 'highRisk' | 'dispatchedAt' | 'dueAt' | 'overdue' | 'outcome'
+> & {
   acknowledgedAt: Date | null;
   firstContactAt: Date | null;
-  outcome: Outcome | null;
   /** What the partner receives; null once the personal data is erased. */
   projection: Partial<ProjectionValues> | null;
   attempts: { total: number; reached: number };
