@@ -21,3 +21,14 @@ export function logUnexpectedError(errorId: string, error: unknown): void {
     }),
   );
 }
+
+/**
+ * An operational record for the operators' log, one JSON line. Callers pass ids, counts, codes and hashes,
+ * never personal data or a free-text message that could carry it.
+ */
+export function logRecord(level: 'info' | 'error', record: Record<string, string | number | null>): void {
+  const line = JSON.stringify({ level, ...record });
+  if (level === 'error') console.error(line);
+  // eslint-disable-next-line no-console -- the one writer of informational log lines
+  else console.log(line);
+}

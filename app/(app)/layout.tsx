@@ -20,6 +20,10 @@ export default async function SignedInLayout({ children }: { children: ReactNode
     ...(can(actor.role, 'stations:manage')
       ? [{ href: '/verwaltung/dienststellen', labelKey: 'stations' } as const]
       : []),
+    ...(can(actor.role, 'audit:read') ? [{ href: '/protokoll', labelKey: 'auditLog' } as const] : []),
+    ...(can(actor.role, 'audit:oversee')
+      ? [{ href: '/verwaltung/notfallzugriffe', labelKey: 'breakGlass' } as const]
+      : []),
     ...(can(actor.role, 'routing:read')
       ? [{ href: '/wer-ist-zustaendig', labelKey: 'whoIsResponsible' } as const]
       : []),

@@ -2,6 +2,7 @@ import { getTranslations } from 'next-intl/server';
 
 import { Alert } from '@/components/ui/alert';
 import { buttonClass } from '@/components/ui/button';
+import { listBreakGlassViews } from '@/lib/audit-log/queries';
 import { can } from '@/lib/auth/permissions';
 import { requireUser, type Actor } from '@/lib/auth/guards';
 import { countReturned } from '@/lib/referrals/queries';
@@ -19,6 +20,19 @@ async function CoverageWarning() {
       {partnersWithoutRules.length > 0 && <p>{t('coverageIdlePartners', { count: partnersWithoutRules.length })}</p>}
       <a href="/verwaltung/abdeckung" className="inline-flex min-h-11 items-center font-semibold underline">
         {t('coverageGapLink')}
+      </a>
+    </Alert>
+  );
+}
+
+/** Admins learn of every break-glass view of referral contents by data protection (issue 13). */
+async function BreakGlassNotice() {
+  const [views, t] = await Promise.all([listBreakGlassViews(), getTranslations('auditLog')]);
+  if (views.length === 0) return null;
+  return (
+    <Alert tone="warning" testId="break-glass-notice">
+      <a href="/verwaltung/notfallzugriffe" className="font-semibold underline underline-offset-4">
+        {t('homeBreakGlass', { count: views.length })}
       </a>
     </Alert>
   );
@@ -164,11 +178,24 @@ export default async function HomePage() {
               {t('stations.title')}
             </a>
           </div>
+          <BreakGlassNotice />
         </>
       ) : can(actor.role, 'review:read') ? (
         <SupervisorSummary actor={actor} />
       ) : can(actor.role, 'inbox:read') ? (
         <PartnerSummary actor={actor} />
+      ) : can(actor.role, 'audit:read') ? (
+        <>
+          <p className="max-w-prose">{t('auditLog.homeIntro')}</p>
+          <div className="flex flex-col gap-3 sm:flex-row">
+            <a href="/protokoll/vermittlung" className={buttonClass('primary')}>
+              {t('auditLog.trace.title')}
+            </a>
+            <a href="/protokoll" className={buttonClass('secondary')}>
+              {t('auditLog.title')}
+            </a>
+          </div>
+        </>
       ) : (
         <p className="max-w-prose">
           {t('home.noFunctionsYet')}{' '}

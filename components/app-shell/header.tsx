@@ -14,7 +14,9 @@ export type NavItem = {
     | 'stations'
     | 'partners'
     | 'responsibilities'
-    | 'whoIsResponsible';
+    | 'whoIsResponsible'
+    | 'auditLog'
+    | 'breakGlass';
 };
 
 /**

@@ -1,57 +1,11 @@
 import 'server-only';
 
 import type { Tx } from '@/lib/db';
-import type { Prisma, Role } from '@/lib/generated/prisma/client';
+import type { Role } from '@/lib/generated/prisma/client';
 
-/** Every kind of event the app writes; one list so the auditor's view can explain each. */
-export const AUDIT_ACTIONS = [
-  'SIGN_IN_SUCCEEDED',
-  'SIGN_IN_FAILED',
-  'SIGNED_OUT',
-  'SIGNED_OUT_EVERYWHERE',
-  'PASSWORD_CHANGED',
-  'SECOND_FACTOR_ENROLLED',
-  'SECOND_FACTOR_VERIFIED',
-  'SECOND_FACTOR_STEP_UP',
-  'SECOND_FACTOR_FAILED',
-  'ACCESS_DENIED',
-  'USER_CREATED',
-  'USER_UPDATED',
-  'USER_DISABLED',
-  'USER_ENABLED',
-  'SECOND_FACTOR_RESET',
-  'ACCOUNT_UNLOCKED',
-  'PASSWORD_LINK_ISSUED',
-  'PASSWORD_SET',
-  'REFERRAL_CREATED',
-  'REFERRAL_LIST_VIEWED',
-  'REFERRAL_VIEWED',
-  'REFERRAL_CORRECTED',
-  'REFERRAL_APPROVED',
-  'REFERRAL_RETURNED',
-  'REFERRAL_DISPATCHED',
-  'REFERRAL_ACKNOWLEDGED',
-  'REFERRAL_CONTACT_ATTEMPTED',
-  'REFERRAL_CLOSED',
-  'REFERRAL_WITHDRAWN',
-  'REFERRAL_PURGED',
-  /** A partner's projection sent by webhook to its own case system (the recipient is the partner). */
-  'REFERRAL_DISCLOSED',
-  /** A supervisor asked for a failing delivery to be tried again now. */
-  'DELIVERY_RETRIED',
-  'DUPLICATE_SUSPECTED',
-  'DECLINED_OFFER_RECORDED',
-  'PARTNER_CREATED',
-  'PARTNER_UPDATED',
-  /** A partner's webhook URL set or changed; details name hosts only, never a path, query or the secret. */
-  'PARTNER_WEBHOOK_CHANGED',
-  /** A new webhook secret made (shown to the admin once); the old one stopped working. */
-  'PARTNER_WEBHOOK_SECRET_ROTATED',
-  'PARTNER_WEBHOOK_REMOVED',
-  'ROUTING_CHANGED',
-  'STATION_REVIEW_MODE_CHANGED',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+import type { AuditAction } from './events';
+
+export { AUDIT_ACTIONS, type AuditAction } from './events';
 
 export type AuditEventInput = {
   actorId?: string | null;
@@ -59,6 +13,8 @@ export type AuditEventInput = {
   action: AuditAction;
   entityType?: string;
   entityId?: string;
+  /** The records a list view showed (referral ids): "who saw this referral" finds the list too. */
+  subjectIds?: readonly string[];
   reason?: string;
   recipient?: string;
   /** Counts and codes only: never names, phone numbers or free text (DESIGN.md section 7). */
@@ -67,21 +23,17 @@ export type AuditEventInput = {
 
 /**
  * Writes one audit event with the client it is given, so that callers pass their transaction and the
- * event commits or rolls back together with the change it describes (Art. 25 Directive 2016/680).
+ * event commits or rolls back together with the change it describes (Art. 25 Directive 2016/680). The app
+ * writes only the pending event: at commit, the database chains it into AuditEvent (ADR 0012).
  */
 export async function recordAudit(tx: Tx, event: AuditEventInput): Promise<void> {
-  await tx.auditEvent.create({
-    data: {
-      actorId: event.actorId ?? null,
-      actorRole: event.actorRole ?? null,
-      action: event.action,
-      entityType: event.entityType ?? null,
-      entityId: event.entityId ?? null,
-      reason: event.reason ?? null,
-      recipient: event.recipient ?? null,
-      details: (event.details ?? undefined) as Prisma.InputJsonValue | undefined,
-    },
-  });
+  await tx.$executeRaw`
+    INSERT INTO "AuditPending"
+      ("actorId", "actorRole", action, "entityType", "entityId", "subjectIds", reason, recipient, details)
+    VALUES (${event.actorId ?? null}::uuid, ${event.actorRole ?? null}::"Role", ${event.action},
+            ${event.entityType ?? null}, ${event.entityId ?? null}, ${event.subjectIds ? [...event.subjectIds] : null}::uuid[],
+            ${event.reason ?? null}, ${event.recipient ?? null},
+            ${event.details ? JSON.stringify(event.details) : null}::jsonb)`;
 }
 
 /**
@@ -104,15 +56,28 @@ export async function recordDenial(
       actorId: denial.actor.id,
       actorRole: denial.actor.role,
       action: 'ACCESS_DENIED',
+      // A refused look at a referral names it as the record: "who saw this referral" lists who tried, too.
+      ...(denial.details.referral && { entityType: 'Referral', entityId: denial.details.referral }),
       details: denial.details,
     });
     return;
   }
+  await recordCounted(tx, denial.kind, {
+    action: 'ACCESS_DENIED',
+    details: { ...denial.details, anonymous: 'COUNTED_PER_HOUR' },
+  });
+}
+
+/**
+ * An event anyone on the internet can cause again and again (a refusal without a session, a sign-in
+ * attempt for an account that does not exist or is locked): counted per hour and `kind` in AnonymousDenial,
+ * and only the first of each hour becomes an event. So nobody can flood the trail or keep its head busy
+ * (ADR 0012), and the counts still show the attack.
+ */
+export async function recordCounted(tx: Tx, kind: string, event: AuditEventInput): Promise<void> {
   const [counted] = await tx.$queryRaw<{ first: boolean }[]>`
-    INSERT INTO "AnonymousDenial" (hour, kind, count) VALUES (date_trunc('hour', now()), ${denial.kind}, 1)
+    INSERT INTO "AnonymousDenial" (hour, kind, count) VALUES (date_trunc('hour', now()), ${kind}, 1)
     ON CONFLICT (hour, kind) DO UPDATE SET count = "AnonymousDenial".count + 1
     RETURNING (xmax = 0) AS first`;
-  if (counted?.first) {
-    await recordAudit(tx, { action: 'ACCESS_DENIED', details: { ...denial.details, anonymous: 'COUNTED_PER_HOUR' } });
-  }
+  if (counted?.first) await recordAudit(tx, event);
 }

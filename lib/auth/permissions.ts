@@ -41,6 +41,15 @@ export const PERMISSIONS = [
   'inbox:work',
   /** Ask for a delivery whose webhook keeps failing to be tried again now ("Zustellung gestört"). */
   'delivery:retry',
+  /**
+   * The audit trail (issue 13): search it, trace who saw or received a referral, export, see and run the
+   * chain's verification. Every use is itself audited; no referral contents.
+   */
+  'audit:read',
+  /** Break-glass: a referral's contents for an inquiry, only with a written reason (shown to admins). */
+  'audit:break-glass',
+  /** The list of break-glass views, so that the directorate knows each one. */
+  'audit:oversee',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -69,9 +78,10 @@ const TABLE: Record<Role, readonly Permission[]> = {
     'routing:manage',
     'routing:read',
     'stations:manage',
+    'audit:oversee',
   ],
   PARTNER: ['account:sign-out-everywhere', 'account:change-password', 'inbox:read', 'inbox:work'],
-  AUDITOR: ['account:sign-out-everywhere', 'account:change-password'],
+  AUDITOR: ['account:sign-out-everywhere', 'account:change-password', 'audit:read', 'audit:break-glass'],
 };
 
 export function can(role: string | null | undefined, permission: Permission): boolean {

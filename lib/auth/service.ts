@@ -1,6 +1,6 @@
 import 'server-only';
 
-import { recordAudit } from '@/lib/audit/record';
+import { recordAudit, recordCounted } from '@/lib/audit/record';
 import { secondFactorRequired } from '@/lib/auth/mfa/policy';
 import { verifyPassword } from '@/lib/auth/password';
 import { revokeAllSessions, type Actor } from '@/lib/auth/session-store';
@@ -34,7 +34,8 @@ export async function authenticateWithPassword(
   const attempt = await beginAttempt(keys);
   if (!attempt) {
     await verifyPassword(null, password);
-    await recordAudit(db(), {
+    // Tries against a lock can go on for ever: the first of each hour per account is an event, all are counted.
+    await recordCounted(db(), `SIGN_IN_LOCKED:${user?.id ?? 'UNKNOWN_ACCOUNT'}`, {
       actorId: user?.id ?? null,
       actorRole: user?.role ?? null,
       action: 'SIGN_IN_FAILED',
@@ -47,12 +48,15 @@ export async function authenticateWithPassword(
   if (!user || !passwordOk || !user.active) {
     const lockedNow = await endAttempt(attempt, 'failed');
     // Only the account id (when there is one) is kept: the typed e-mail address could be anyone's.
-    await recordAudit(db(), {
+    const failed = {
       actorId: user?.id ?? null,
       actorRole: user?.role ?? null,
       action: 'SIGN_IN_FAILED',
       details: { reason: !user ? 'UNKNOWN_ACCOUNT' : !passwordOk ? 'WRONG_PASSWORD' : 'DISABLED', lockedNow },
-    });
+    } as const;
+    // Guesses at unknown accounts are anyone's to repeat: counted per hour (the lock they cause is an event).
+    if (!user && !lockedNow) await recordCounted(db(), 'SIGN_IN_UNKNOWN_ACCOUNT', failed);
+    else await recordAudit(db(), failed);
     return null;
   }
   const secondFactorPending = secondFactorRequired(user.role, {

@@ -1,11 +1,12 @@
 /**
  * The app's own database role may read and write rows, never change the schema (DESIGN.md section 8):
  * migrations run separately, with MIGRATION_DATABASE_URL (README, "Production"). After every migration run the
- * runtime role is granted exactly what the app needs on the tables that exist then. The audit issue narrows
- * this further (append-only audit tables). Plain Node (CLI, launcher, tests), no server-only.
+ * runtime role is granted exactly what the app needs on the tables that exist then. The audit trail is
+ * narrower still: append-only (lib/audit/storage.ts). Plain Node (CLI, launcher, tests), no server-only.
  */
 import pg from 'pg';
 
+import { auditGrantStatements } from '../audit/storage';
 import { jobGrants } from '../jobs/queues';
 
 /** The runtime role the launcher creates on an embedded (development or test) server. */
@@ -46,6 +47,8 @@ export async function grantOn(client: pg.ClientBase, role: string): Promise<void
     'REVOKE CREATE ON SCHEMA public FROM PUBLIC',
     // The job queues (lib/jobs/queues.ts): rows and pg-boss's functions, never its schema.
     ...jobGrants(role),
+    // The audit trail (ADR 0012): append-only for the app, whatever the grants above gave.
+    ...(await auditGrantStatements(client, role)),
   ]) {
     await client.query(statement);
   }

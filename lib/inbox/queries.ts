@@ -148,7 +148,8 @@ export async function listInbox({
       actorRole: actor.role,
       action: 'REFERRAL_LIST_VIEWED',
       entityType: 'Referral',
-      details: { count: shown.length, ids: shown.map((r) => r.referralId).join(','), purpose: 'PARTNER_INBOX' },
+      subjectIds: shown.map((r) => r.referralId),
+      details: { count: shown.length, purpose: 'PARTNER_INBOX' },
     });
   }
   const last = page.at(-1);

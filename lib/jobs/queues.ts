@@ -56,6 +56,16 @@ export const QUEUES = {
     retryLimit: 0,
     expireInSeconds: 60,
   },
+  /**
+   * `audit-checkpoint`: once a day, verify the audit chain added since the last checkpoint and store and log
+   * its head (ADR 0012). Retried a few times (a database that is briefly away); a day's work is minutes at most.
+   */
+  checkpoint: {
+    name: 'audit-checkpoint',
+    retryLimit: 5,
+    retryDelay: 300,
+    expireInSeconds: 3600,
+  },
 } as const satisfies Record<string, Queue>;
 
 /**
@@ -67,7 +77,11 @@ export const QUEUES = {
 export const FETCH = { pollingIntervalSeconds: 0.5, batchSize: 10, burstWhenBatchFull: true } as const;
 
 /** Work that comes by the clock (pg-boss schedules: one instance fires each, whatever the number of workers). */
-export const SCHEDULES = [{ queue: QUEUES.reminders.name, cron: '* * * * *' }] as const;
+export const SCHEDULES = [
+  { queue: QUEUES.reminders.name, cron: '* * * * *' },
+  // 03:15 UTC: a quiet hour in Berlin.
+  { queue: QUEUES.checkpoint.name, cron: '15 3 * * *' },
+] as const;
 
 /**
  * Installs or migrates pg-boss's schema and creates the queues, with the migrating role (it owns them).

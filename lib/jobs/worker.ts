@@ -3,6 +3,7 @@ import 'server-only';
 import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss';
 import { z } from 'zod';
 
+import { checkpointAuditChain } from '@/lib/audit/verification';
 import { dispatchReferral } from '@/lib/delivery/dispatch';
 import { deliverNotice, deliverWebhook, sendDueReminders } from '@/lib/delivery/partner-jobs';
 import { appBoss } from '@/lib/jobs/boss';
@@ -70,6 +71,9 @@ export async function startWorker({ graceMs = 8_000 }: { graceMs?: number } = {}
   });
   await boss.work(QUEUES.reminders.name, async () => {
     await sendDueReminders();
+  });
+  await boss.work(QUEUES.checkpoint.name, async () => {
+    await checkpointAuditChain();
   });
   return () => boss.stop({ graceful: true, timeout: graceMs });
 }

@@ -112,7 +112,8 @@ export async function listOwnReferrals({
       actorRole: actor.role,
       action: 'REFERRAL_LIST_VIEWED',
       entityType: 'Referral',
-      details: { count: items.length, ids: items.map((i) => i.id).join(',') },
+      subjectIds: items.map((i) => i.id),
+      details: { count: items.length },
     });
   }
   const last = page.at(-1);

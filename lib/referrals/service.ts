@@ -230,7 +230,8 @@ async function refused(refusal: Refused, actor: Actor, municipalityId: string): 
       actorRole: actor.role,
       action: 'DUPLICATE_SUSPECTED',
       entityType: 'Referral',
-      details: { matches: refusal.referralIds.length, ids: refusal.referralIds.join(',') },
+      subjectIds: refusal.referralIds,
+      details: { matches: refusal.referralIds.length },
     });
     return failure('CONFLICT', 'errors.codes.DUPLICATE_SUSPECTED', { confirmDuplicate: ['errors.duplicateSuspected'] });
   }

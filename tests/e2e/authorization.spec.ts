@@ -4,8 +4,14 @@
  * page or handler without a row fails the test. Denied pages look exactly like missing ones (404);
  * anonymous visitors are sent to sign-in, half signed-in ones to the second-factor step. Also: disabling
  * an account or changing its role takes effect on the very next request.
+ *
+ * It is also the audit trail's coverage test for pages (DESIGN.md section 7): every page declares what a visit
+ * leaves, and each visit of an allowed role must leave exactly that, so a page that shows an affected person's
+ * data without recording the consultation fails here.
  */
 import { expect, test, type APIRequestContext } from '@playwright/test';
+
+import type { AuditAction } from '@/lib/audit/record';
 
 import { filesInApp, queryDb, signIn, signInAs, signInWithPassword, uniqueCaseNumber } from './support/fixtures';
 import { fillRequiredReferral, submitWithPreview } from './support/referral-form';
@@ -44,6 +50,14 @@ const adminsOnly: Record<Role, Outcome> = {
   AUDITOR: 'not-found',
 };
 
+const auditorsOnly: Record<Role, Outcome> = {
+  OFFICER: 'not-found',
+  SUPERVISOR: 'not-found',
+  ADMIN: 'not-found',
+  PARTNER: 'not-found',
+  AUDITOR: 'ok',
+};
+
 const supervisorsOnly: Record<Role, Outcome> = {
   OFFICER: 'not-found',
   SUPERVISOR: 'ok',
@@ -53,76 +67,101 @@ const supervisorsOnly: Record<Role, Outcome> = {
 };
 
 /**
- * Signed-in pages; /anmelden is public and redirects signed-in users home; the second-factor step
- * (SIGN_IN_STEP) needs a session that has passed the password and sends complete sessions on.
+ * What a page leaves in the audit trail (DESIGN.md section 7). Required for every page, so that none is
+ * forgotten: `visit`, the consultation that each visit of an allowed role leaves (the page shows an affected
+ * person's data); `signIn`, what the page's form leaves when someone signs in through it; or `none`, with the
+ * reason the page shows no affected person's data. Every visit is checked to leave exactly what is declared.
  */
-const PAGES: Record<string, Record<Role, Outcome> | 'PUBLIC' | 'SIGN_IN_STEP'> = {
-  '/anmelden': 'PUBLIC',
-  '/anmelden/zweiter-faktor': 'SIGN_IN_STEP',
-  '/': everyone,
-  '/konto': everyone,
-  '/vermittlungen': officersOnly,
-  '/vermittlungen/neu': officersOnly,
+type PageAudit = { visit: AuditAction } | { signIn: AuditAction } | { none: string };
+
+/** Staff accounts are not affected persons; changing them is audited by the administration's actions. */
+const STAFF_ONLY = 'staff accounts only (colleagues’ names and addresses), no affected person';
+const ADMINISTRATION = 'reference data (partners, routing rules and their history, stations), no affected person';
+
+/**
+ * Who may see each page and what seeing it leaves. Signed-in pages; /anmelden is public and redirects
+ * signed-in users home; the second-factor step (SIGN_IN_STEP) needs a session that has passed the password
+ * and sends complete sessions on.
+ */
+const PAGES: Record<string, { access: Record<Role, Outcome> | 'PUBLIC' | 'SIGN_IN_STEP'; audit: PageAudit }> = {
+  '/anmelden': { access: 'PUBLIC', audit: { signIn: 'SIGN_IN_SUCCEEDED' } },
+  '/anmelden/zweiter-faktor': { access: 'SIGN_IN_STEP', audit: { signIn: 'SECOND_FACTOR_VERIFIED' } },
+  '/': { access: everyone, audit: { none: 'counts and coverage gaps per role, no person' } },
+  '/konto': { access: everyone, audit: { none: 'the signed-in person’s own account' } },
+  // Names of the victims: the demo officer's newest referrals (beforeAll) are on the first page.
+  '/vermittlungen': { access: officersOnly, audit: { visit: 'REFERRAL_LIST_VIEWED' } },
+  '/vermittlungen/neu': {
+    access: officersOnly,
+    audit: { none: 'the empty form, with municipalities, partners and routing rules' },
+  },
   // Visited with a referral the demo officer filed (beforeAll): another officer's is "not found" too.
-  '/vermittlungen/[id]': officersOnly,
-  '/vermittlungen/[id]/korrigieren': officersOnly,
+  '/vermittlungen/[id]': { access: officersOnly, audit: { visit: 'REFERRAL_VIEWED' } },
+  '/vermittlungen/[id]/korrigieren': { access: officersOnly, audit: { visit: 'REFERRAL_VIEWED' } },
   // User administration: ADMIN only (users:manage).
-  '/verwaltung/benutzer': {
-    OFFICER: 'not-found',
-    SUPERVISOR: 'not-found',
-    ADMIN: 'ok',
-    PARTNER: 'not-found',
-    AUDITOR: 'not-found',
-  },
-  '/verwaltung/benutzer/neu': {
-    OFFICER: 'not-found',
-    SUPERVISOR: 'not-found',
-    ADMIN: 'ok',
-    PARTNER: 'not-found',
-    AUDITOR: 'not-found',
-  },
+  '/verwaltung/benutzer': { access: adminsOnly, audit: { none: STAFF_ONLY } },
+  '/verwaltung/benutzer/neu': { access: adminsOnly, audit: { none: 'the empty form for a new account' } },
   // Visited with the id of a real account (the demo officer's).
-  '/verwaltung/benutzer/[id]': {
-    OFFICER: 'not-found',
-    SUPERVISOR: 'not-found',
-    ADMIN: 'ok',
-    PARTNER: 'not-found',
-    AUDITOR: 'not-found',
+  '/verwaltung/benutzer/[id]': { access: adminsOnly, audit: { none: STAFF_ONLY } },
+  // Public like /anmelden: the one-time link (its token in the fragment) is the proof; without one, the invalid-link
+  // message. Setting the password through it is PASSWORD_SET (tests/integration/authorization-matrix.test.ts).
+  '/anmelden/passwort': {
+    access: 'PUBLIC',
+    audit: { none: 'the link holder’s own account address, read in the browser through a server action' },
   },
-  // Public like /anmelden: the one-time link (its token in the fragment) is the proof; without one, the invalid-link message.
-  '/anmelden/passwort': 'PUBLIC',
   // Partner and routing administration: ADMIN only (partners:manage, routing:manage).
-  '/verwaltung/partner': adminsOnly,
-  '/verwaltung/partner/neu': adminsOnly,
-  '/verwaltung/partner/[id]': adminsOnly,
-  '/verwaltung/zustaendigkeit': adminsOnly,
-  '/verwaltung/zustaendigkeit/aendern': adminsOnly,
-  '/verwaltung/zustaendigkeit/[id]': adminsOnly,
-  '/verwaltung/abdeckung': adminsOnly,
-  '/verwaltung/dienststellen': adminsOnly,
+  '/verwaltung/partner': { access: adminsOnly, audit: { none: ADMINISTRATION } },
+  '/verwaltung/partner/neu': { access: adminsOnly, audit: { none: ADMINISTRATION } },
+  '/verwaltung/partner/[id]': { access: adminsOnly, audit: { none: ADMINISTRATION } },
+  '/verwaltung/zustaendigkeit': { access: adminsOnly, audit: { none: ADMINISTRATION } },
+  '/verwaltung/zustaendigkeit/aendern': { access: adminsOnly, audit: { none: ADMINISTRATION } },
+  '/verwaltung/zustaendigkeit/[id]': { access: adminsOnly, audit: { none: ADMINISTRATION } },
+  '/verwaltung/abdeckung': { access: adminsOnly, audit: { none: ADMINISTRATION } },
+  '/verwaltung/dienststellen': { access: adminsOnly, audit: { none: ADMINISTRATION } },
   // The review queue and its referrals: supervisors of the referral's scope (review:read); the demo
   // supervisor's inspection holds the demo officer's station. Another inspection's supervisor: see below.
-  '/pruefung': supervisorsOnly,
-  '/pruefung/[id]': supervisorsOnly,
+  '/pruefung': {
+    access: supervisorsOnly,
+    audit: { none: 'the queue names no affected person (lib/review/dto.ts): place, station, officer, partners, times' },
+  },
+  '/pruefung/[id]': { access: supervisorsOnly, audit: { visit: 'REFERRAL_VIEWED' } },
+  // The auditor's workspace (audit:read): each search and each trace is itself an event.
+  '/protokoll': { access: auditorsOnly, audit: { visit: 'AUDIT_SEARCHED' } },
+  '/protokoll/vermittlung': {
+    access: auditorsOnly,
+    audit: { none: 'a form for a Vorgangsnummer; the look-up is an action and audited there' },
+  },
+  '/protokoll/vermittlung/[id]': { access: auditorsOnly, audit: { visit: 'AUDIT_REFERRAL_TRACED' } },
+  '/protokoll/integritaet': { access: auditorsOnly, audit: { none: "the chain's positions and hashes, no person" } },
+  '/verwaltung/notfallzugriffe': {
+    access: adminsOnly,
+    audit: { none: "auditors' break-glass entries (who, when, why), nothing of a referral's contents" },
+  },
   // The partner's inbox and its deliveries: caseworkers of the delivery's partner (inbox:read); the demo
-  // caseworker works for the BISS Region Hannover, which receives the delivery made below.
-  '/eingang': partnersOnly,
-  '/eingang/[id]': partnersOnly,
+  // caseworker works for the BISS Region Hannover, which receives the delivery made below, so its default view
+  // ("new") shows a name.
+  '/eingang': { access: partnersOnly, audit: { visit: 'REFERRAL_LIST_VIEWED' } },
+  '/eingang/[id]': { access: partnersOnly, audit: { visit: 'REFERRAL_VIEWED' } },
   // "Wer ist zuständig?": admins, and supervisors read-only (routing:read).
   '/wer-ist-zustaendig': {
-    OFFICER: 'not-found',
-    SUPERVISOR: 'ok',
-    ADMIN: 'ok',
-    PARTNER: 'not-found',
-    AUDITOR: 'not-found',
+    access: {
+      OFFICER: 'not-found',
+      SUPERVISOR: 'ok',
+      ADMIN: 'ok',
+      PARTNER: 'not-found',
+      AUDITOR: 'not-found',
+    },
+    audit: { none: ADMINISTRATION },
   },
   // The kept development mails: a development tool that the production build serves to nobody.
   '/entwicklung/post': {
-    OFFICER: 'not-found',
-    SUPERVISOR: 'not-found',
-    ADMIN: 'not-found',
-    PARTNER: 'not-found',
-    AUDITOR: 'not-found',
+    access: {
+      OFFICER: 'not-found',
+      SUPERVISOR: 'not-found',
+      ADMIN: 'not-found',
+      PARTNER: 'not-found',
+      AUDITOR: 'not-found',
+    },
+    audit: { none: 'a partner notice holds no personal data by construction (lib/mail/partner-notice.ts)' },
   },
 };
 
@@ -141,7 +180,7 @@ async function urlOf(route: string): Promise<string> {
             `SELECT t.id FROM "ReferralTrack" t JOIN "Partner" p ON p.id = t."partnerId"
               WHERE p.code = 'BISS-REGION' AND t."dispatchedAt" IS NOT NULL LIMIT 1`,
           )
-        : route.startsWith('/vermittlungen/') || route.startsWith('/pruefung/')
+        : route.startsWith('/vermittlungen/') || route.startsWith('/pruefung/') || route.startsWith('/protokoll/')
           ? await queryDb<{ id: string }>(
               `SELECT r.id FROM "Referral" r JOIN "User" u ON u.id = r."createdById"
               WHERE u.email = $1 AND r.status = 'SUBMITTED' LIMIT 1`,
@@ -239,6 +278,39 @@ test('every page has a row in the matrix', () => {
   expect(filesInApp('page.tsx').sort()).toEqual(Object.keys(PAGES).sort());
 });
 
+test('every row declares what a visit leaves in the audit trail', () => {
+  for (const [url, { audit }] of Object.entries(PAGES)) {
+    // Playwright does not type-check: a row may come without a declaration, or with an empty reason.
+    const declared = audit as { visit?: unknown; signIn?: unknown; none?: unknown } | undefined;
+    const given = [declared?.visit, declared?.signIn, declared?.none].filter((v) => typeof v === 'string' && v.trim());
+    expect(given, `${url}: what a visit leaves in the audit trail`).toHaveLength(1);
+  }
+});
+
+/** The newest audit event's position: what a visit leaves comes after it. */
+async function lastEventId(): Promise<string> {
+  const [row] = await queryDb<{ id: string }>(`SELECT coalesce(max(id), 0)::text AS id FROM "AuditEvent"`);
+  return row!.id;
+}
+
+/** The actions of the account's audit events after the position `after`, sorted. */
+async function actionsOf(email: string, after: string): Promise<string[]> {
+  const rows = await queryDb<{ action: string }>(
+    `SELECT a.action FROM "AuditEvent" a JOIN "User" u ON u.id = a."actorId"
+      WHERE u.email = $1 AND a.id > $2::bigint`,
+    [email, after],
+  );
+  return rows.map((r) => r.action).sort();
+}
+
+test('signing in through the sign-in pages leaves what their rows declare', async ({ page }) => {
+  const before = await lastEventId();
+  // The demo admin owes a second factor: both pages, the password and then the code.
+  await signIn(page, ROLE_ACCOUNTS.ADMIN);
+  const declared = Object.values(PAGES).flatMap(({ audit }) => ('signIn' in audit ? [audit.signIn] : []));
+  expect(await actionsOf(ROLE_ACCOUNTS.ADMIN, before)).toEqual(declared.sort());
+});
+
 /**
  * Route handlers. The health check only reads; next-auth's own handler protects its state-changing POSTs
  * (sign-in, sign-out) with a double-submit CSRF token; our sign-out (POST only) checks the Origin.
@@ -247,6 +319,9 @@ const ROUTES: Record<string, { probe: string; anonymous: number }> = {
   '/api/health': { probe: '/api/health', anonymous: 200 },
   '/api/auth/[...nextauth]': { probe: '/api/auth/session', anonymous: 200 },
   '/abmelden': { probe: '/abmelden', anonymous: 405 },
+  // POST only (the search page's export form); without a session the proxy sends everyone to sign-in first.
+  // Signed-in callers without audit:read: audit.spec.ts.
+  '/protokoll/export': { probe: '/protokoll/export', anonymous: 200 },
 };
 
 test('every route handler has a row, answers anonymous callers as listed and refuses other methods', async ({
@@ -296,37 +371,32 @@ test('a sign-out forged from another site is refused (next-auth: no CSRF token; 
 });
 
 test('anonymous visitors reach only the sign-in page', async ({ request }) => {
-  for (const [url, row] of Object.entries(PAGES)) {
-    expect(await outcomeOf(request, url), url).toBe(row === 'PUBLIC' ? 'ok' : 'sign-in');
+  for (const [url, { access }] of Object.entries(PAGES)) {
+    expect(await outcomeOf(request, url), url).toBe(access === 'PUBLIC' ? 'ok' : 'sign-in');
   }
 });
 
 test('a session waiting for its second factor reaches only that step', async ({ page }) => {
   await signInWithPassword(page, ROLE_ACCOUNTS.ADMIN);
-  for (const [url, row] of Object.entries(PAGES)) {
+  for (const [url, { access }] of Object.entries(PAGES)) {
     expect(await outcomeOf(page.request, url), url).toBe(
-      row === 'PUBLIC' || row === 'SIGN_IN_STEP' ? 'ok' : 'second-factor',
+      access === 'PUBLIC' || access === 'SIGN_IN_STEP' ? 'ok' : 'second-factor',
     );
   }
 });
 
-async function deniedEventsOf(email: string): Promise<number> {
-  const [row] = await queryDb<{ n: number }>(
-    `SELECT count(*)::int AS n FROM "AuditEvent" a JOIN "User" u ON u.id = a."actorId"
-     WHERE u.email = $1 AND a.action = 'ACCESS_DENIED'`,
-    [email],
-  );
-  return row!.n;
-}
-
 for (const [role, email] of Object.entries(ROLE_ACCOUNTS) as [Role, string][]) {
-  test(`${role} sees exactly the pages of the role, and every refusal is audited`, async ({ page }) => {
+  test(`${role} sees exactly the pages of the role; each visit leaves its page's event, each refusal its own`, async ({
+    page,
+  }) => {
     await signInAs(page, email);
-    for (const [url, row] of Object.entries(PAGES)) {
-      if (typeof row === 'string') continue;
-      const before = await deniedEventsOf(email);
-      expect(await outcomeOf(page.request, url), `${role} ${url}`).toBe(row[role]);
-      expect(await deniedEventsOf(email), `audit of ${role} ${url}`).toBe(before + (row[role] === 'not-found' ? 1 : 0));
+    for (const [url, { access, audit }] of Object.entries(PAGES)) {
+      if (typeof access === 'string') continue;
+      const before = await lastEventId();
+      expect(await outcomeOf(page.request, url), `${role} ${url}`).toBe(access[role]);
+      expect(await actionsOf(email, before), `audit of ${role} ${url}`).toEqual(
+        access[role] === 'not-found' ? ['ACCESS_DENIED'] : 'visit' in audit ? [audit.visit] : [],
+      );
     }
   });
 }

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { MigrationList, SchemaFilter, SchemasContainer } from '@prisma/schema-engine-wasm';
 import pg from 'pg';
 import { installJobQueues } from '../../jobs/queues';
+import { addAuditPartitions } from '../../audit/storage';
 import { grantOn } from '../runtime-role';
 import { createMigrationAdapter } from './adapter';
 export { migrationChecksum } from './checksum';
@@ -51,6 +52,8 @@ export async function applyMigrations(
     });
     // The job queues' own schema (pg-boss, ADR 0011), installed and migrated by the same owner.
     await installJobQueues(databaseUrl);
+    // The audit trail's partitions for this year and the next (ADR 0012).
+    await addAuditPartitions(client);
     // Inside the lock: concurrent GRANTs on one table fail ("tuple concurrently updated").
     if (options.runtimeRole) await grantOn(client, options.runtimeRole);
     return applied;

@@ -43,7 +43,11 @@ describe('sign-in throttling', () => {
       (e) => (e.details as { reason: string }).reason,
     );
     expect(reasons.filter((r) => r === 'WRONG_PASSWORD')).toHaveLength(5);
-    expect(reasons.filter((r) => r === 'LOCKED')).toHaveLength(15);
+    // Tries against the lock are counted, and only the first of the hour is an event (ADR 0012).
+    expect(reasons.filter((r) => r === 'LOCKED')).toHaveLength(1);
+    expect(await db().anonymousDenial.findMany({ select: { kind: true, count: true } })).toEqual([
+      { kind: `SIGN_IN_LOCKED:${(await db().user.findUniqueOrThrow({ where: { email } })).id}`, count: 15 },
+    ]);
     expect(await authenticateWithPassword(email, PASSWORD, ADDRESS)).toBeNull();
   });
 

@@ -37,11 +37,14 @@ describe('integration harness', () => {
   });
 
   it('resetDatabase empties application tables, restarts identities and keeps the migration history', async () => {
-    await sql(`INSERT INTO "AuditEvent" (action) VALUES ('first'), ('second')`);
+    await sql(`INSERT INTO "AuditPending" (action) VALUES ('first'), ('second')`);
     await resetDatabase();
     expect(await sql('SELECT * FROM "AuditEvent"')).toEqual([]);
-    const [row] = await sql<{ id: string }>(`INSERT INTO "AuditEvent" (action) VALUES ('after reset') RETURNING id`);
-    expect(row?.id).toBe('1');
+    await sql(`INSERT INTO "AuditPending" (action) VALUES ('after reset')`);
+    // The chain starts again: the first event is at position 1, after 32 zero bytes.
+    expect(await sql(`SELECT id, encode("prevHash", 'hex') AS prev FROM "AuditEvent"`)).toEqual([
+      { id: '1', prev: '00'.repeat(32) },
+    ]);
     expect((await sql('SELECT 1 FROM _prisma_migrations')).length).toBeGreaterThan(0);
   });
 });

@@ -281,7 +281,7 @@ describe('createMigration', () => {
     const url = await emptyDatabase('migrate');
     await applyMigrations(url);
     // Prisma only warns about data that exists.
-    await queryAt(url, `INSERT INTO "AuditEvent" (action, reason) VALUES ('test', 'a reason')`);
+    await queryAt(url, `INSERT INTO "AuditPending" (action, reason) VALUES ('test', 'a reason')`);
     const warnings: string[] = [];
     const folder = await createMigration(url, 'drop_reason', {
       ...paths,

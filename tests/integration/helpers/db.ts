@@ -7,7 +7,6 @@ import { inject } from 'vitest';
 import { withDatabase } from '@/lib/db/embedded-postgres';
 
 let pool: pg.Pool | undefined;
-let truncateStatement: string | undefined;
 
 /** URL of this test file's own database. */
 export function testDatabaseUrl(): string {
@@ -38,21 +37,38 @@ function testPool(): pg.Pool {
 
 /**
  * Empties every application table (not `_prisma_migrations`) and restarts identity sequences, for use in
- * `beforeEach`. One TRUNCATE … CASCADE for all tables, so foreign keys need no particular order.
+ * `beforeEach`. One TRUNCATE … CASCADE for all tables, so foreign keys need no particular order. The audit
+ * trail refuses TRUNCATE with triggers that always fire (ADR 0012): as the database's owner, this switches
+ * them off for the one transaction that empties the tables, and starts the chain from its first link again.
  */
 export async function resetDatabase(): Promise<void> {
-  if (!truncateStatement) {
-    const { rows } = await testPool().query<{ name: string }>(
-      `SELECT format('%I.%I', schemaname, tablename) AS name
-         FROM pg_tables
-        WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'
-        ORDER BY tablename`,
-    );
-    truncateStatement = rows.length
-      ? `TRUNCATE TABLE ${rows.map((row) => row.name).join(', ')} RESTART IDENTITY CASCADE`
-      : 'SELECT 1';
-  }
-  await testPool().query(truncateStatement);
+  // Read every time: a test may add an audit partition (a past year), with guards of its own.
+  const { rows } = await testPool().query<{ name: string }>(
+    `SELECT format('%I.%I', schemaname, tablename) AS name
+       FROM pg_tables
+      WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'
+      ORDER BY tablename`,
+  );
+  const { rows: guards } = await testPool().query<{ relation: string; trigger: string }>(
+    `SELECT format('%I', c.relname) AS relation, format('%I', t.tgname) AS trigger
+       FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+      WHERE NOT t.tgisinternal AND t.tgenabled = 'A' AND t.tgfoid = to_regproc('audit_append_only')`,
+  );
+  const each = (template: string) =>
+    guards.map((g) => template.replace('$relation', g.relation).replace('$trigger', g.trigger));
+  const statement = rows.length
+    ? [
+        'BEGIN',
+        ...each('ALTER TABLE ONLY $relation DISABLE TRIGGER $trigger'),
+        `TRUNCATE TABLE ${rows.map((row) => row.name).join(', ')} RESTART IDENTITY CASCADE`,
+        ...each('ALTER TABLE ONLY $relation ENABLE ALWAYS TRIGGER $trigger'),
+        ...(rows.some((row) => row.name === 'public."AuditHead"')
+          ? [`INSERT INTO "AuditHead" VALUES (1, 0, 'epoch', '\\x${'00'.repeat(32)}')`]
+          : []),
+        'COMMIT',
+      ].join(';\n')
+    : 'SELECT 1';
+  await testPool().query(statement);
 }
 
 /** One statement on its own connection to `url` (another database than this file's, or another role). */

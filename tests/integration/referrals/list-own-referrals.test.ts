@@ -75,6 +75,6 @@ describe('listOwnReferrals', () => {
     await listOwnReferrals({ actor: me });
     const events = await db().auditEvent.findMany({ where: { action: 'REFERRAL_LIST_VIEWED' } });
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ actorId: me.id, entityType: 'Referral', details: { count: 1, ids: id } });
+    expect(events[0]).toMatchObject({ actorId: me.id, entityType: 'Referral', subjectIds: [id], details: { count: 1 } });
   });
 });

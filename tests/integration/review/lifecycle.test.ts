@@ -205,7 +205,8 @@ describe('transition()', () => {
             result: results.at(-1),
             results,
             inside: await snapshot(tx, referralId),
-            audits: await tx.auditEvent.findMany({ where: { id: { gt: BigInt(before.audit!.last ?? 0) } } }),
+            // Not chained yet: the events wait in AuditPending until the commit (ADR 0012).
+            audits: await tx.auditPending.findMany({ orderBy: { id: 'asc' } }),
           };
         });
         const move = `${from} → ${to} by ${taker}`;
