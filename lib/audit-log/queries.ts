@@ -233,17 +233,26 @@ export async function traceReferral(
   });
   const events = rows.slice(0, TRACE_MAX_EVENTS);
   const people = events.filter((e) => e.actorId !== null);
+  // Recipients are partner codes (stable in the trail, one event may name two); shown by today's name.
   const received = new Map<string, { recipient: string; count: number; first: Date; last: Date }>();
   for (const event of events) {
     if (!DISCLOSURES.has(event.action) || !event.recipient) continue;
-    const seen = received.get(event.recipient);
-    if (seen) {
-      seen.count += 1;
-      if (event.at < seen.first) seen.first = event.at;
-    } else {
-      received.set(event.recipient, { recipient: event.recipient, count: 1, first: event.at, last: event.at });
+    for (const code of event.recipient.split(', ')) {
+      const seen = received.get(code);
+      if (seen) {
+        seen.count += 1;
+        if (event.at < seen.first) seen.first = event.at;
+      } else {
+        received.set(code, { recipient: code, count: 1, first: event.at, last: event.at });
+      }
     }
   }
+  const names = new Map(
+    (
+      await db().partner.findMany({ where: { code: { in: [...received.keys()] } }, select: { code: true, name: true } })
+    ).map((p) => [p.code, p.name]),
+  );
+  for (const entry of received.values()) entry.recipient = names.get(entry.recipient) ?? entry.recipient;
   return {
     referral: traced(row),
     saw: byActor(people.filter((e) => e.action !== 'ACCESS_DENIED' && !e.action.startsWith('AUDIT_'))),

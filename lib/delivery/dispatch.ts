@@ -19,13 +19,15 @@ export async function dispatchReferral(referralId: string): Promise<DispatchOutc
     const tracks = await tx.referralTrack.findMany({
       where: { referralId, status: 'APPROVED' },
       orderBy: { track: 'asc' },
-      select: { track: true, partnerId: true },
+      select: { track: true, partnerId: true, partner: { select: { code: true } } },
     });
     const moved = await transition(tx, {
       referralId,
       from: 'APPROVED',
       to: 'DISPATCHED',
       by: 'SYSTEM',
+      // A disclosure names its recipients (Art. 25 Directive 2016/680): the partners, by their stable codes.
+      recipient: tracks.map((t) => t.partner.code).join(', '),
       details: Object.fromEntries(tracks.map((t) => [`recipient${t.track}`, t.partnerId])),
     });
     if (!moved.ok) return 'NOTHING_TO_DO';

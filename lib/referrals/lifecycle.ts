@@ -186,6 +186,8 @@ export async function transition(
     comment?: { text: string; dataKey: DataKey };
     /** Counts and codes for the audit event. */
     details?: Record<string, string | number | boolean | null>;
+    /** A disclosure's recipients for the audit event (partner codes). */
+    recipient?: string;
     /** What the timeline keeps about the step besides who and when (never personal data). */
     record?: StepRecord;
     /** When the step happens, if not now: a step that follows another in the same transaction. */
@@ -239,6 +241,7 @@ export async function transition(
       action: AUDIT[rule.step],
       entityType: 'Referral',
       entityId: move.referralId,
+      ...(move.recipient && { recipient: move.recipient }),
       details: {
         step: rule.step,
         fromStatus: move.from,

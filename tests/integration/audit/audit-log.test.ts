@@ -11,8 +11,10 @@ import { exportAuditTrail, findReferralsToTrace, searchAuditTrail, traceReferral
 import { parseAuditSearch } from '@/lib/audit-log/schema';
 import type { Actor } from '@/lib/auth/guards';
 import { db } from '@/lib/db';
+import { dispatchReferral } from '@/lib/delivery/dispatch';
 import { listOwnReferrals } from '@/lib/referrals/queries';
 import { referralForReview } from '@/lib/review/queries';
+import { approveReferral } from '@/lib/review/service';
 import { berlinDateOf } from '@/lib/time/berlin';
 
 import { fileIn } from '../support/review';
@@ -72,6 +74,18 @@ describe('who saw or received a referral', () => {
     });
     // A period before it existed shows nothing.
     expect((await traceReferral(auditor, referralId, { from: '2025-01-01', to: '2025-12-31' }))!.events).toEqual([]);
+  });
+
+  it('names the partner it was disclosed to, by name, from the delivery the dispatch recorded', async () => {
+    const referralId = await fileIn(officer);
+    expect(await approveReferral({ actor: supervisor, input: { referralId, version: 1 } })).toMatchObject({ ok: true });
+    expect(await dispatchReferral(referralId)).toBe('DISPATCHED');
+    const dispatched = await db().auditEvent.findFirstOrThrow({ where: { action: 'REFERRAL_DISPATCHED' } });
+    expect(dispatched).toMatchObject({ entityId: referralId, recipient: 'BISS-REGION', actorId: null });
+    const { name } = await db().partner.findUniqueOrThrow({ where: { code: 'BISS-REGION' } });
+    expect((await traceReferral(auditor, referralId))!.received).toEqual([
+      expect.objectContaining({ recipient: name, count: 1 }),
+    ]);
   });
 
   it('is found by its Vorgangsnummer however written (the look-up audited by what it found), or by id', async () => {
