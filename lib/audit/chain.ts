@@ -99,21 +99,8 @@ export type Verification = {
   broken: { id: bigint; problem: Break } | null;
 };
 
-type Row = {
-  id: string;
-  at: Date;
-  actorId: string | null;
-  actorRole: string | null;
-  action: string;
-  entityType: string | null;
-  entityId: string | null;
-  subjectIds: string[] | null;
-  reason: string | null;
-  recipient: string | null;
-  details: [string, string, string | null][] | null;
-  prevHash: Buffer;
-  hash: Buffer;
-};
+/** As pg returns it: the position as text (a bigint). */
+type Row = Omit<ChainEvent, 'id'> & { id: string };
 
 const BATCH = 5_000;
 

@@ -92,14 +92,3 @@ export function checkpointRecord(checkpoint: Checkpoint): Record<string, string 
     brokenAt: checkpoint.brokenAt?.toString() ?? null,
   };
 }
-
-/** A short-lived connection for one verification (rare work; the app's Prisma pool stays untouched). */
-export async function withAuditClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}

@@ -4,7 +4,9 @@ import { db } from '@/lib/db';
 import { env } from '@/lib/env';
 import { logRecord } from '@/lib/log';
 
-import { type Checkpoint, checkpointChain, checkpointRecord, withAuditClient } from './checkpoint';
+import { withPgClient } from '@/lib/db/pg-client';
+
+import { type Checkpoint, checkpointChain, checkpointRecord } from './checkpoint';
 
 /** A checkpoint as pages and actions pass it on (strings for bigints and hashes: it crosses to the client). */
 export type ChainCheck = {
@@ -38,7 +40,7 @@ function databaseUrl(): string {
  * the head's hash goes to the log too (the daily job, and an auditor's "Jetzt prüfen").
  */
 export async function checkpointAuditChain(): Promise<ChainCheck> {
-  const { checkpoint } = await withAuditClient(databaseUrl(), (client) => checkpointChain(client));
+  const { checkpoint } = await withPgClient(databaseUrl(), (client) => checkpointChain(client));
   logRecord(checkpoint.brokenAt === null ? 'info' : 'error', checkpointRecord(checkpoint));
   return toCheck(checkpoint);
 }

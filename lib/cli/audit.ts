@@ -16,8 +16,8 @@ import { parseArgs } from 'node:util';
 import { checkpointChain } from '@/lib/audit/checkpoint';
 import { type Verification, verifyChain } from '@/lib/audit/chain';
 import { dropAuditYear } from '@/lib/audit/drop-year';
-import { withAuditClient } from '@/lib/audit/checkpoint';
 import { berlinLocalToInstant } from '@/lib/time/berlin';
+import { withPgClient } from '@/lib/db/pg-client';
 import { runShutdownHooks } from '@/lib/process/shutdown';
 import { elapsed, openConfiguredDatabase } from './database';
 
@@ -67,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
     const database = await openConfiguredDatabase('runtime');
     const start = Date.now();
     try {
-      return await withAuditClient(database.url, async (client) => {
+      return await withPgClient(database.url, async (client) => {
         if (from || to) {
           const verification = await verifyChain(client, { from, to });
           report(verification);
@@ -89,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
     const year = Number(positionals[0]);
     const database = await openConfiguredDatabase('migration');
     try {
-      const result = await withAuditClient(database.url, (client) =>
+      const result = await withPgClient(database.url, (client) =>
         dropAuditYear(client, year, { dryRun: values['dry-run'] }),
       );
       if (!result.ok) {

@@ -8,21 +8,12 @@ import pg from 'pg';
 
 import { auditGrantStatements } from '../audit/storage';
 import { jobGrants } from '../jobs/queues';
+import { withPgClient } from './pg-client';
 
 /** The runtime role the launcher creates on an embedded (development or test) server. */
 const EMBEDDED_RUNTIME_ROLE = 'vermittlung_app';
 /** Loopback only, like the embedded superuser's; published on purpose (development and tests only). */
 const EMBEDDED_RUNTIME_PASSWORD = 'vermittlung-app-local-only';
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * Grants `role` data access to every table of the app's schema: rows yes (SELECT, INSERT, UPDATE, DELETE),
@@ -59,7 +50,7 @@ export async function grantOn(client: pg.ClientBase, role: string): Promise<void
  * app runs with; `applyMigrations(…, { runtimeRole })` grants it its access.
  */
 export async function createEmbeddedRuntimeRole(adminUrl: string): Promise<string> {
-  await withClient(adminUrl, async (client) => {
+  await withPgClient(adminUrl, async (client) => {
     // Two launchers or test files on one server may get here at once: a duplicate is fine.
     await client
       .query(
@@ -81,7 +72,7 @@ export async function createEmbeddedRuntimeRole(adminUrl: string): Promise<strin
  * audit trail's protection (DESIGN.md section 7) holds only against a role that cannot alter its tables.
  */
 export async function schemaPowers(url: string): Promise<string | null> {
-  return withClient(url, async (client) => {
+  return withPgClient(url, async (client) => {
     const { rows } = await client.query<{ superuser: boolean; owned: number; create: boolean }>(
       `SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser,
               (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user) AS owned,

@@ -65,6 +65,13 @@ export function berlinDateOf(instant: Date): string {
   return `${parts.year}-${parts.month}-${parts.day}`;
 }
 
+/** The Berlin wall-clock time of an instant to the millisecond, sortable as text: `2026-11-26 18:13:06.123`. */
+export function berlinTimestamp(instant: Date): string {
+  const parts = Object.fromEntries(formatter.formatToParts(instant).map((p) => [p.type, p.value]));
+  const ms = String(instant.getUTCMilliseconds()).padStart(3, '0');
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}.${ms}`;
+}
+
 /** The Berlin wall-clock time of an instant as `YYYY-MM-DDTHH:mm` (for form defaults). */
 export function instantToBerlinLocal(instant: Date): string {
   const parts = Object.fromEntries(formatter.formatToParts(instant).map((p) => [p.type, p.value]));

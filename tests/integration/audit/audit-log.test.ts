@@ -92,7 +92,11 @@ describe('who saw or received a referral', () => {
     const referralId = await fileIn(officer, 'Garbsen', { caseNumber: '2026/0815-42' });
     expect((await findReferralsToTrace(auditor, ' 2026 0815 42 ')).map((r) => r.id)).toEqual([referralId]);
     const lookup = await lastEvent();
-    expect(lookup).toMatchObject({ action: 'AUDIT_SEARCHED', subjectIds: [referralId], details: { by: 'CASE_NUMBER' } });
+    expect(lookup).toMatchObject({
+      action: 'AUDIT_SEARCHED',
+      subjectIds: [referralId],
+      details: { by: 'CASE_NUMBER' },
+    });
     expect(JSON.stringify({ ...lookup, id: lookup.id.toString() })).not.toContain('0815');
     expect((await findReferralsToTrace(auditor, referralId.toUpperCase())).map((r) => r.id)).toEqual([referralId]);
     expect(await findReferralsToTrace(auditor, '2026/9999-99')).toEqual([]);
@@ -140,11 +144,12 @@ describe('the search', () => {
   });
 
   it('reads only what it can use from the address, and says what it ignored', () => {
-    expect(parseAuditSearch({ von: '2026-02-30', aktion: 'DROP TABLE', person: 'x', datensatz: "1' OR 1=1" }, '2026-11-26'))
-      .toEqual({
-        search: { from: '2026-10-28', to: '2026-11-26' },
-        problems: ['from', 'actorId', 'action', 'record'],
-      });
+    expect(
+      parseAuditSearch({ von: '2026-02-30', aktion: 'DROP TABLE', person: 'x', datensatz: "1' OR 1=1" }, '2026-11-26'),
+    ).toEqual({
+      search: { from: '2026-10-28', to: '2026-11-26' },
+      problems: ['from', 'actorId', 'action', 'record'],
+    });
     expect(parseAuditSearch({ von: '2026-11-27', bis: '2026-11-01' }, '2026-11-26').problems).toEqual(['range']);
     expect(parseAuditSearch({ von: '2020-01-01', bis: '2026-11-26' }, '2026-11-26').problems).toEqual(['range']);
     expect(parseAuditSearch({ von: '2026-01-01', bis: '2026-03-31', rolle: 'PARTNER' }, '2026-11-26').search).toEqual({
@@ -197,9 +202,9 @@ describe('break-glass', () => {
   it('is not for supervisors or admins, and an unknown referral is not found', async () => {
     const referralId = await fileIn(officer);
     await signInAs(supervisor);
-    expect(await openReferralContentsAction({ referralId, reason: 'Ich möchte das einfach einmal sehen.' })).toMatchObject(
-      { ok: false, code: 'FORBIDDEN' },
-    );
+    expect(
+      await openReferralContentsAction({ referralId, reason: 'Ich möchte das einfach einmal sehen.' }),
+    ).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     await signInAs(auditor);
     expect(
       await openReferralContentsAction({

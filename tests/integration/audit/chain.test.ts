@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
-import pg from 'pg';
+import type pg from 'pg';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { canonicalBytes, GENESIS_HASH, linkHash, verifyChain } from '@/lib/audit/chain';
@@ -16,6 +16,7 @@ import { dropAuditYear } from '@/lib/audit/drop-year';
 import { type AuditEventInput, recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
 import { withDatabase } from '@/lib/db/embedded-postgres';
+import { withPgClient } from '@/lib/db/pg-client';
 import { createEmbeddedRuntimeRole, grantOn } from '@/lib/db/runtime-role';
 
 import { queryAt, resetDatabase, testDatabaseUrl } from '../helpers/db';
@@ -27,18 +28,8 @@ let appUrl: string;
 const owner = <T extends pg.QueryResultRow>(sql: string, values: unknown[] = []) =>
   queryAt<T>(testDatabaseUrl(), sql, values);
 
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 const verify = (range?: Parameters<typeof verifyChain>[1]) =>
-  withClient(testDatabaseUrl(), (client) => verifyChain(client, range));
+  withPgClient(testDatabaseUrl(), (client) => verifyChain(client, range));
 
 async function writeEvents(count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
@@ -58,7 +49,7 @@ async function tamper(sql: string): Promise<void> {
 beforeAll(async () => {
   const roleUrl = await createEmbeddedRuntimeRole(testDatabaseUrl());
   appUrl = withDatabase(roleUrl, new URL(testDatabaseUrl()).pathname.slice(1));
-  await withClient(testDatabaseUrl(), (client) => grantOn(client, 'vermittlung_app'));
+  await withPgClient(testDatabaseUrl(), (client) => grantOn(client, 'vermittlung_app'));
 });
 
 beforeEach(resetDatabase);
@@ -232,10 +223,10 @@ describe('verification', () => {
   });
 
   it('stores checkpoints; a tail cut off with the head rewritten still shows against the last checkpoint', async () => {
-    const first = await withClient(testDatabaseUrl(), (client) => checkpointChain(client));
+    const first = await withPgClient(testDatabaseUrl(), (client) => checkpointChain(client));
     expect(first.checkpoint).toMatchObject({ eventId: 6n, verifiedFrom: 1n, brokenAt: null });
     await writeEvents(2);
-    const second = await withClient(testDatabaseUrl(), (client) => checkpointChain(client));
+    const second = await withPgClient(testDatabaseUrl(), (client) => checkpointChain(client));
     // Only what is new since the last checkpoint is verified again.
     expect(second.checkpoint).toMatchObject({ eventId: 8n, verifiedFrom: 7n, brokenAt: null });
     expect(second.verification.checked).toBe(2);
@@ -301,7 +292,7 @@ describe('dropping a year', () => {
     }
   }
   const dropAt = (year: number, now: Date, dryRun = false) =>
-    withClient(testDatabaseUrl(), (client) => dropAuditYear(client, year, { now, dryRun }));
+    withPgClient(testDatabaseUrl(), (client) => dropAuditYear(client, year, { now, dryRun }));
 
   it('only after the end of the following year, oldest first, whole, recorded, and the chain still verifies', async () => {
     await history([2023, 2024]);

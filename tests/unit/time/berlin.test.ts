@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { berlinDateOf, berlinLocalToInstant, instantToBerlinLocal } from '@/lib/time/berlin';
+import { berlinDateOf, berlinLocalToInstant, berlinTimestamp, instantToBerlinLocal } from '@/lib/time/berlin';
 
 describe('berlinLocalToInstant', () => {
   it.each([
@@ -42,5 +42,14 @@ describe('berlinLocalToInstant', () => {
     const instant = new Date('2026-08-01T22:15:00Z');
     expect(instantToBerlinLocal(instant)).toBe('2026-08-02T00:15');
     expect(berlinDateOf(instant)).toBe('2026-08-02');
+  });
+
+  it('writes a timestamp to the millisecond in Berlin time, summer and winter, sortable as text', () => {
+    expect(berlinTimestamp(new Date('2026-08-01T22:15:07.004Z'))).toBe('2026-08-02 00:15:07.004');
+    expect(berlinTimestamp(new Date('2026-12-31T23:59:59.999Z'))).toBe('2027-01-01 00:59:59.999');
+    // The autumn hour that happens twice reads as the wall clock showed it both times (the export's chain
+    // position keeps the order).
+    expect(berlinTimestamp(new Date('2026-10-25T00:30:00.000Z'))).toBe('2026-10-25 02:30:00.000');
+    expect(berlinTimestamp(new Date('2026-10-25T01:30:00.000Z'))).toBe('2026-10-25 02:30:00.000');
   });
 });

@@ -5,27 +5,9 @@ import { toCsv } from '@/lib/audit-log/csv';
 import { parseAuditSearch } from '@/lib/audit-log/schema';
 import { authorizeAction } from '@/lib/auth/guards';
 import { isTrustedOrigin } from '@/lib/security/origin';
-import { berlinDateOf, TIME_ZONE } from '@/lib/time/berlin';
+import { berlinDateOf, berlinTimestamp } from '@/lib/time/berlin';
 
 export const dynamic = 'force-dynamic';
-
-const berlinParts = new Intl.DateTimeFormat('en-CA', {
-  timeZone: TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  fractionalSecondDigits: 3,
-  hourCycle: 'h23',
-});
-
-/** Berlin time to the millisecond, sortable as text: 2026-11-26 18:13:06.123. */
-function timestamp(at: Date): string {
-  const part = Object.fromEntries(berlinParts.formatToParts(at).map((p) => [p.type, p.value]));
-  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second}.${part.fractionalSecond}`;
-}
 
 /**
  * "Als CSV herunterladen": the search's events as a file (issue 13). A POST from the search page's own
@@ -59,7 +41,7 @@ export async function POST(request: Request) {
       'details',
     ].map((key) => t(`auditLog.csv.${key}`)),
     rows.map((row) => [
-      timestamp(row.at),
+      berlinTimestamp(row.at),
       row.id,
       row.actorName ?? (row.actorId ? row.actorId : t('auditLog.system')),
       row.actorEmail,
