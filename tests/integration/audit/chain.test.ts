@@ -8,11 +8,13 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
 import type pg from 'pg';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { canonicalBytes, GENESIS_HASH, linkHash, verifyChain } from '@/lib/audit/chain';
 import { checkpointChain } from '@/lib/audit/checkpoint';
 import { dropAuditYear } from '@/lib/audit/drop-year';
+import { checkpointAuditChain } from '@/lib/audit/verification';
+import { QUEUES, SCHEDULES } from '@/lib/jobs/queues';
 import { type AuditEventInput, recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
 import { withDatabase } from '@/lib/db/embedded-postgres';
@@ -234,6 +236,30 @@ describe('verification', () => {
     await tamper(`DELETE FROM "AuditEvent" WHERE id >= 7`);
     await owner(`UPDATE "AuditHead" SET "eventId" = 6, hash = (SELECT hash FROM "AuditEvent" WHERE id = 6)`);
     expect((await verify()).broken).toEqual({ id: 7n, problem: 'TRUNCATED' });
+  });
+
+  it('the daily job (a pg-boss schedule) stores a checkpoint and logs positions and the hash, nothing else', async () => {
+    expect(SCHEDULES).toContainEqual({ queue: QUEUES.checkpoint.name, cron: '15 3 * * *' });
+    const lines: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+    try {
+      const check = await checkpointAuditChain();
+      expect(check).toMatchObject({ eventId: '6', verifiedFrom: '1', brokenAt: null });
+      expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([
+        {
+          level: 'info',
+          msg: 'audit checkpoint',
+          event: '6',
+          eventAt: check.eventAt.toISOString(),
+          hash: check.hash,
+          verifiedFrom: '1',
+          brokenAt: null,
+        },
+      ]);
+    } finally {
+      log.mockRestore();
+    }
+    expect(await db().auditCheckpoint.count()).toBe(1);
   });
 
   it('npm run audit:verify prints the head and exits 0 when intact, names the break and exits 1 when not', async () => {
