@@ -4,7 +4,7 @@
  * `npm run audit:verify` checks everything. An auditor who keeps the printed hashes elsewhere detects a tail
  * cut off and rewritten by someone who could also remove the stored checkpoints. Plain Node.
  */
-import pg from 'pg';
+import type pg from 'pg';
 
 import { GENESIS_HASH, type Verification, verifyChain } from './chain';
 
