@@ -178,7 +178,7 @@ export default async function HomePage() {
               {t('stations.title')}
             </a>
           </div>
-          <BreakGlassNotice />
+          {can(actor.role, 'audit:oversee') && <BreakGlassNotice />}
         </>
       ) : can(actor.role, 'review:read') ? (
         <SupervisorSummary actor={actor} />

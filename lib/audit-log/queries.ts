@@ -32,7 +32,9 @@ function decodeAuditCursor(cursor: string | undefined): Cursor | null {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   if (!at || !id || !/^\d{1,19}$/.test(id) || !/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(at)) return null;
   const instant = new Date(at);
-  return Number.isNaN(instant.getTime()) ? null : { at: instant, id: BigInt(id) };
+  // A position past PostgreSQL's bigint would fail the query: not a cursor we issued.
+  if (Number.isNaN(instant.getTime()) || BigInt(id) > 9_223_372_036_854_775_807n) return null;
+  return { at: instant, id: BigInt(id) };
 }
 
 const ROW_COLUMNS = Prisma.sql`
@@ -40,11 +42,9 @@ const ROW_COLUMNS = Prisma.sql`
   e."actorRole"::text AS "actorRole", e.action, e."entityType", e."entityId",
   coalesce(cardinality(e."subjectIds"), 0)::int AS "subjectCount", e.reason, e.recipient, e.details`;
 
-/** Events about one record: it is the event's record, or one of the records a list view showed. */
+/** Events about one record (a UUID): it is the event's record, or one of the records a list view showed. */
 function aboutRecord(record: string): Prisma.Sql {
-  return isUuid(record)
-    ? Prisma.sql`(e."entityId" = ${record} OR e."subjectIds" @> ARRAY[${record}::uuid])`
-    : Prisma.sql`e."entityId" = ${record}`;
+  return Prisma.sql`(e."entityId" = ${record} OR e."subjectIds" @> ARRAY[${record}::uuid])`;
 }
 
 function afterCursor(cursor: Cursor | null): Prisma.Sql {
@@ -58,7 +58,7 @@ export function auditSearchSql(search: AuditSearch, limit = SEARCH_PAGE_SIZE + 1
   const until = berlinDayStart(addDays(search.to, 1));
   return Prisma.sql`
     SELECT ${ROW_COLUMNS}
-      FROM "AuditEvent" e LEFT JOIN "User" u ON u.id = e."actorId"
+      FROM public."AuditEvent" e LEFT JOIN public."User" u ON u.id = e."actorId"
      WHERE e.at >= ${from} AND e.at < ${until}
        ${search.actorId ? Prisma.sql`AND e."actorId" = ${search.actorId}::uuid` : Prisma.empty}
        ${search.actorRole ? Prisma.sql`AND e."actorRole" = ${search.actorRole}::"Role"` : Prisma.empty}
@@ -142,8 +142,8 @@ function traced(row: Prisma.ReferralGetPayload<{ select: typeof TRACED_SELECT }>
 
 /**
  * The referrals a Vorgangsnummer (however written) or an id names, for "who saw this referral": any
- * referral of the directorate, found through the keyed index of the number (never stored readable).
- * Looking up a Vorgangsnummer is itself audited, by the referrals it found.
+ * referral of the directorate, found through the keyed index of the number (never stored readable). The
+ * look-up is itself audited, by the referrals it found (never the number).
  */
 export async function findReferralsToTrace(actor: Actor, query: string): Promise<TracedReferral[]> {
   const rows = await db().referral.findMany({
@@ -152,15 +152,13 @@ export async function findReferralsToTrace(actor: Actor, query: string): Promise
     orderBy: { submittedAt: 'desc' },
     take: 20,
   });
-  if (!isUuid(query)) {
-    await recordAudit(db(), {
-      actorId: actor.id,
-      actorRole: actor.role,
-      action: 'AUDIT_SEARCHED',
-      subjectIds: rows.map((row) => row.id),
-      details: { by: 'CASE_NUMBER', found: rows.length },
-    });
-  }
+  await recordAudit(db(), {
+    actorId: actor.id,
+    actorRole: actor.role,
+    action: 'AUDIT_SEARCHED',
+    subjectIds: rows.map((row) => row.id),
+    details: { by: isUuid(query) ? 'ID' : 'CASE_NUMBER', found: rows.length },
+  });
   return rows.map(traced);
 }
 
@@ -200,7 +198,7 @@ export function referralTraceSql(
 ) {
   return Prisma.sql`
     SELECT ${ROW_COLUMNS}
-      FROM "AuditEvent" e LEFT JOIN "User" u ON u.id = e."actorId"
+      FROM public."AuditEvent" e LEFT JOIN public."User" u ON u.id = e."actorId"
      WHERE ${aboutRecord(referralId)}
        ${range.from ? Prisma.sql`AND e.at >= ${berlinDayStart(range.from)}` : Prisma.empty}
        ${range.to ? Prisma.sql`AND e.at < ${berlinDayStart(addDays(range.to, 1))}` : Prisma.empty}
@@ -267,7 +265,7 @@ export async function traceReferral(
 export async function listBreakGlassViews(days = 90): Promise<AuditRow[]> {
   return db().$queryRaw<AuditRow[]>`
     SELECT ${ROW_COLUMNS}
-      FROM "AuditEvent" e LEFT JOIN "User" u ON u.id = e."actorId"
+      FROM public."AuditEvent" e LEFT JOIN public."User" u ON u.id = e."actorId"
      WHERE e.action = 'REFERRAL_CONTENTS_OPENED' AND e.at >= now() - make_interval(days => ${days}::int)
      ORDER BY e.at DESC, e.id DESC
      LIMIT 500`;

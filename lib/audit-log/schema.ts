@@ -18,8 +18,6 @@ export const MAX_SEARCH_DAYS = 2 * 366;
 export const SEARCH_PAGE_SIZE = 50;
 /** A CSV export holds at most this many events; narrow the search for more. */
 export const EXPORT_MAX_ROWS = 20_000;
-/** A record id as searched: a UUID or another id the app writes (short, no spaces). */
-const RECORD_PATTERN = /^[0-9A-Za-z_-]{1,64}$/;
 
 export type AuditSearch = {
   /** First day, inclusive (YYYY-MM-DD, Berlin). */
@@ -89,9 +87,11 @@ export function parseAuditSearch(
     if ((AUDIT_ACTIONS as readonly string[]).includes(action)) search.action = action as AuditAction;
     else problems.push('action');
   }
+  // Every record the trail names has a UUID: anything else (a Vorgangsnummer pasted here) stays out of the
+  // address and the trail; "Wer hat gesehen?" takes that, in a POST.
   const record = read(SEARCH_PARAMS.record);
   if (record !== undefined) {
-    if (RECORD_PATTERN.test(record)) search.record = isUuid(record) ? record.toLowerCase() : record;
+    if (isUuid(record)) search.record = record.toLowerCase();
     else problems.push('record');
   }
   const cursor = read(SEARCH_PARAMS.cursor);

@@ -56,6 +56,7 @@ export async function openReferralContents({
 /** "Jetzt prüfen": the chain verified from the last checkpoint to its head, on an auditor's request (audited). */
 export async function verifyAuditChainNow({ actor }: { actor: Actor }): Promise<ActionResult<ChainCheck>> {
   const check = await checkpointAuditChain();
+  if (!check) return failure('CONFLICT', 'auditLog.errors.verifying');
   await recordAudit(db(), {
     actorId: actor.id,
     actorRole: actor.role,

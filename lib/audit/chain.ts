@@ -115,7 +115,7 @@ async function* eventsAfter(client: pg.ClientBase, afterId: bigint, untilAt: Dat
                 (SELECT coalesce(json_agg(json_build_array(key, jsonb_typeof(value), value #>> '{}')), '[]')
                    FROM jsonb_each(details)) END AS details,
               "prevHash", hash
-         FROM "AuditEvent"
+         FROM public."AuditEvent"
         WHERE id > $1 AND ($2::timestamptz IS NULL OR at < $2)
         ORDER BY "AuditEvent".id
         LIMIT ${BATCH}`,
@@ -159,16 +159,17 @@ async function verifyInSnapshot(
     expectedId = range.afterId + 1n;
   } else {
     const { rows } = await client.query<{ id: string }>(
-      `SELECT id::text FROM "AuditEvent" WHERE $1::timestamptz IS NULL OR at >= $1 ORDER BY "AuditEvent".id LIMIT 1`,
+      `SELECT id::text FROM public."AuditEvent" WHERE $1::timestamptz IS NULL OR at >= $1 ORDER BY "AuditEvent".id LIMIT 1`,
       [range.from ?? null],
     );
     if (rows[0]) {
       const first = BigInt(rows[0].id);
       afterId = first - 1n;
       expectedId = first;
-      const before = await client.query<{ hash: Buffer; at: Date }>(`SELECT hash, at FROM "AuditEvent" WHERE id = $1`, [
-        afterId.toString(),
-      ]);
+      const before = await client.query<{ hash: Buffer; at: Date }>(
+        `SELECT hash, at FROM public."AuditEvent" WHERE id = $1`,
+        [afterId.toString()],
+      );
       if (before.rows[0]) {
         prevHash = before.rows[0].hash;
         prevAt = before.rows[0].at;
@@ -193,7 +194,7 @@ async function verifyInSnapshot(
     if (expectedId !== null && event.id !== expectedId) return fail(expectedId, 'MISSING');
     if (prevHash === null) {
       // The oldest event kept, after years dropped: it must continue where the record of the drop says.
-      if (whole && !(await continuesDroppedYear(client, event))) return fail(event.id, 'START');
+      if (whole && !(await startsWhereItShould(client, event))) return fail(event.id, 'START');
       prevHash = event.prevHash;
     }
     if (!event.prevHash.equals(prevHash)) return fail(event.id, 'PREVIOUS_HASH');
@@ -212,14 +213,16 @@ async function verifyInSnapshot(
   if (whole || range.afterId !== undefined) {
     const end = result.lastId ?? afterId;
     const { rows: head } = await client.query<{ eventId: string; hash: Buffer }>(
-      `SELECT "eventId"::text AS "eventId", hash FROM "AuditHead"`,
+      `SELECT "eventId"::text AS "eventId", hash FROM public."AuditHead"`,
     );
     if (head[0] && BigInt(head[0].eventId) !== end) return fail(end + 1n, 'TRUNCATED');
+    // Every checkpoint of the kept chain, also those before this run's start: a stored position whose event
+    // changed since is found on every run, not only by the next whole verification.
     const { rows: checkpoints } = await client.query<{ eventId: string; hash: Buffer; stored: Buffer | null }>(
       `SELECT c."eventId"::text AS "eventId", c.hash, e.hash AS stored
-         FROM "AuditCheckpoint" c LEFT JOIN "AuditEvent" e ON e.id = c."eventId"
-        WHERE c."eventId" > $1 ORDER BY c."eventId"`,
-      [afterId.toString()],
+         FROM public."AuditCheckpoint" c LEFT JOIN public."AuditEvent" e ON e.id = c."eventId"
+        WHERE c."eventId" > 0 AND c."eventId" >= (SELECT coalesce(min(id), 0) FROM public."AuditEvent")
+        ORDER BY c."eventId"`,
     );
     for (const checkpoint of checkpoints) {
       const id = BigInt(checkpoint.eventId);
@@ -230,12 +233,19 @@ async function verifyInSnapshot(
   return result;
 }
 
-/** The record `npm run audit:drop-year` leaves names the last link it dropped: the oldest kept follows it. */
-async function continuesDroppedYear(client: pg.ClientBase, oldest: ChainEvent): Promise<boolean> {
+/**
+ * Whether the oldest event kept starts the chain as it should: the first event after 32 zero bytes, or, after
+ * years were dropped, the event after the last link that the record of the latest drop names (only the tables'
+ * owner can write such a record: `audit_pending_guard`).
+ */
+export async function startsWhereItShould(
+  client: pg.ClientBase,
+  oldest: Pick<ChainEvent, 'id' | 'prevHash'>,
+): Promise<boolean> {
   if (oldest.id === 1n) return oldest.prevHash.equals(GENESIS_HASH);
   const { rows } = await client.query<{ lastEventId: string; lastHash: string }>(
     `SELECT details->>'lastEventId' AS "lastEventId", details->>'lastHash' AS "lastHash"
-       FROM "AuditEvent" WHERE action = 'AUDIT_YEAR_DROPPED' AND details ? 'lastEventId'
+       FROM public."AuditEvent" WHERE action = 'AUDIT_YEAR_DROPPED' AND details ? 'lastEventId'
       ORDER BY id DESC LIMIT 1`,
   );
   const drop = rows[0];

@@ -6,7 +6,10 @@
  */
 import type pg from 'pg';
 
-import { GENESIS_HASH, type Verification, verifyChain } from './chain';
+import { type Verification, verifyChain } from './chain';
+
+/** PostgreSQL's largest bigint. */
+const MAX_ID = '9223372036854775807';
 
 export type Checkpoint = {
   at: Date;
@@ -35,48 +38,31 @@ function fromRow(row: CheckpointRow): Checkpoint {
   };
 }
 
-/** The newest checkpoints, newest first (the auditor's view of the chain). */
-export async function latestCheckpoints(client: pg.ClientBase, limit: number): Promise<Checkpoint[]> {
-  const { rows } = await client.query<CheckpointRow>(
-    `SELECT ${CHECKPOINT_COLUMNS} FROM "AuditCheckpoint" ORDER BY id DESC LIMIT $1`,
-    [limit],
-  );
-  return rows.map(fromRow);
-}
-
 /**
  * Verifies the chain, from the last intact checkpoint on (or all of it with `whole`), and stores a checkpoint
- * with the head reached. A break found once is found again by every later run from the same checkpoint:
- * the alarm stays until someone has looked.
+ * with the position reached (its hash read by the database, `audit_store_checkpoint`). Once a run has found a
+ * break, later runs start before it and find it again: the alarm stays.
  */
 export async function checkpointChain(
   client: pg.ClientBase,
   { whole = false }: { whole?: boolean } = {},
 ): Promise<{ verification: Verification; checkpoint: Checkpoint }> {
   const { rows } = await client.query<CheckpointRow>(
-    `SELECT ${CHECKPOINT_COLUMNS} FROM "AuditCheckpoint" WHERE "brokenAt" IS NULL ORDER BY id DESC LIMIT 1`,
+    `SELECT ${CHECKPOINT_COLUMNS} FROM public."AuditCheckpoint"
+      WHERE "brokenAt" IS NULL
+        AND id < coalesce((SELECT min(id) FROM public."AuditCheckpoint" WHERE "brokenAt" IS NOT NULL), ${MAX_ID})
+      ORDER BY id DESC LIMIT 1`,
   );
   const last = !whole && rows[0] ? fromRow(rows[0]) : null;
   const verification = await verifyChain(
     client,
     last && last.eventId > 0n ? { afterId: last.eventId, afterHash: last.hash } : {},
   );
-  const reached = {
-    eventId: verification.lastId ?? last?.eventId ?? 0n,
-    eventAt: verification.lastAt ?? last?.eventAt ?? new Date(0),
-    hash: verification.lastHash ?? last?.hash ?? GENESIS_HASH,
-  };
-  const verifiedFrom = verification.firstId ?? (last ? last.eventId + 1n : 1n);
+  const reached = verification.lastId ?? last?.eventId ?? 0n;
+  const verifiedFrom = verification.firstId ?? reached + 1n;
   const { rows: stored } = await client.query<CheckpointRow>(
-    `INSERT INTO "AuditCheckpoint" ("eventId", "eventAt", hash, "verifiedFrom", "brokenAt")
-     VALUES ($1, $2, $3, $4, $5) RETURNING ${CHECKPOINT_COLUMNS}`,
-    [
-      reached.eventId.toString(),
-      reached.eventAt,
-      reached.hash,
-      verifiedFrom.toString(),
-      verification.broken?.id.toString() ?? null,
-    ],
+    `SELECT ${CHECKPOINT_COLUMNS} FROM audit_store_checkpoint($1, $2, $3)`,
+    [reached.toString(), verifiedFrom.toString(), verification.broken?.id.toString() ?? null],
   );
   return { verification, checkpoint: fromRow(stored[0]!) };
 }

@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 
-import { verifyChain } from './chain';
+import { startsWhereItShould, verifyChain } from './chain';
 
 export type DropYearResult =
   { ok: true; dropped: boolean; events: number; lastEventId: bigint | null } | { ok: false; reason: string };
@@ -42,10 +42,21 @@ export async function dropAuditYear(
   const partition = `AuditEvent_${year}`;
   const [from, to] = [await yearStart(client, year), await yearStart(client, year + 1)];
   const { rows: older } = await client.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM (SELECT 1 FROM "AuditEvent" WHERE at < $1 LIMIT 1) o`,
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM public."AuditEvent" WHERE at < $1 LIMIT 1) o`,
     [from],
   );
   if (older[0]!.n > 0) return { ok: false, reason: 'an older year is still kept: drop it first' };
+  // The year must start where the chain does (a range alone trusts its first link), then verify throughout.
+  const { rows: first } = await client.query<{ id: string; prevHash: Buffer }>(
+    `SELECT id::text, "prevHash" FROM public."AuditEvent" WHERE at >= $1 AND at < $2 ORDER BY "AuditEvent".id LIMIT 1`,
+    [from, to],
+  );
+  if (first[0] && !(await startsWhereItShould(client, { id: BigInt(first[0].id), prevHash: first[0].prevHash }))) {
+    return {
+      ok: false,
+      reason: `the chain of ${year} does not start where it should (event ${first[0].id}): investigate before dropping`,
+    };
+  }
   const verification = await verifyChain(client, { from, to });
   if (!verification.ok) {
     return {
@@ -62,12 +73,14 @@ export async function dropAuditYear(
 
   await client.query('BEGIN');
   try {
-    // New events wait for the head meanwhile; none can land in a year this old anyway.
-    await client.query(`SELECT 1 FROM "AuditHead" FOR UPDATE`);
-    await client.query(`ALTER TABLE "AuditEvent" DETACH PARTITION ${pg.escapeIdentifier(partition)}`);
+    // Detaching needs the table to itself: wait at most 5 s for readers (an auditor's search, a verification)
+    // rather than hold up every audited write queued behind it; the operator runs it again.
+    await client.query(`SET LOCAL lock_timeout = '5s'`);
+    await client.query(`LOCK TABLE public."AuditEvent" IN ACCESS EXCLUSIVE MODE`);
+    await client.query(`ALTER TABLE public."AuditEvent" DETACH PARTITION ${pg.escapeIdentifier(partition)}`);
     await client.query(`DROP TABLE ${pg.escapeIdentifier(partition)}`);
     await client.query(
-      `INSERT INTO "AuditPending" (action, reason, details) VALUES ('AUDIT_YEAR_DROPPED', 'RETENTION_ENDED', $1)`,
+      `INSERT INTO public."AuditPending" (action, reason, details) VALUES ('AUDIT_YEAR_DROPPED', 'RETENTION_ENDED', $1)`,
       [
         {
           year,

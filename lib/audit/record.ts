@@ -28,7 +28,7 @@ export type AuditEventInput = {
  */
 export async function recordAudit(tx: Tx, event: AuditEventInput): Promise<void> {
   await tx.$executeRaw`
-    INSERT INTO "AuditPending"
+    INSERT INTO public."AuditPending"
       ("actorId", "actorRole", action, "entityType", "entityId", "subjectIds", reason, recipient, details)
     VALUES (${event.actorId ?? null}::uuid, ${event.actorRole ?? null}::"Role", ${event.action},
             ${event.entityType ?? null}, ${event.entityId ?? null}, ${event.subjectIds ? [...event.subjectIds] : null}::uuid[],
@@ -76,7 +76,7 @@ export async function recordDenial(
  */
 export async function recordCounted(tx: Tx, kind: string, event: AuditEventInput): Promise<void> {
   const [counted] = await tx.$queryRaw<{ first: boolean }[]>`
-    INSERT INTO "AnonymousDenial" (hour, kind, count) VALUES (date_trunc('hour', now()), ${kind}, 1)
+    INSERT INTO public."AnonymousDenial" (hour, kind, count) VALUES (date_trunc('hour', now()), ${kind}, 1)
     ON CONFLICT (hour, kind) DO UPDATE SET count = "AnonymousDenial".count + 1
     RETURNING (xmax = 0) AS first`;
   if (counted?.first) await recordAudit(tx, event);

@@ -25,7 +25,8 @@ export async function addAuditPartitions(client: pg.ClientBase): Promise<void> {
 /**
  * What the app's role may do with the audit tables, after `GRANT … ON ALL TABLES` gave it rows everywhere:
  * events and the head only read (the chain trigger writes them, as their owner); pending events only
- * inserted; checkpoints inserted and read; the partitions themselves nothing (the parent checks access).
+ * inserted; checkpoints read, and stored only through `audit_store_checkpoint` (which reads the hash itself);
+ * the partitions themselves nothing (the parent checks access).
  */
 export async function auditGrantStatements(client: pg.ClientBase, role: string): Promise<string[]> {
   const { rows } = await client.query<{ partition: string }>(
@@ -41,7 +42,8 @@ export async function auditGrantStatements(client: pg.ClientBase, role: string):
   return [
     `REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON "AuditEvent", "AuditHead" FROM ${who}`,
     `REVOKE SELECT, UPDATE, DELETE, TRUNCATE ON "AuditPending" FROM ${who}`,
-    `REVOKE UPDATE, DELETE, TRUNCATE ON "AuditCheckpoint" FROM ${who}`,
+    `REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON "AuditCheckpoint" FROM ${who}`,
+    `GRANT EXECUTE ON FUNCTION audit_store_checkpoint(bigint, bigint, bigint) TO ${who}`,
     ...rows.map((row) => `REVOKE ALL ON ${row.partition} FROM ${who}`),
   ];
 }

@@ -54,8 +54,9 @@ export async function authenticateWithPassword(
       action: 'SIGN_IN_FAILED',
       details: { reason: !user ? 'UNKNOWN_ACCOUNT' : !passwordOk ? 'WRONG_PASSWORD' : 'DISABLED', lockedNow },
     } as const;
-    // Guesses at unknown accounts are anyone's to repeat: counted per hour (the lock they cause is an event).
-    if (!user && !lockedNow) await recordCounted(db(), 'SIGN_IN_UNKNOWN_ACCOUNT', failed);
+    // Guesses at accounts that do not exist are anyone's to repeat, with a new made-up address every five
+    // tries: counted per hour, never one event each (a lock of a made-up address protects nobody either).
+    if (!user) await recordCounted(db(), 'SIGN_IN_UNKNOWN_ACCOUNT', failed);
     else await recordAudit(db(), failed);
     return null;
   }

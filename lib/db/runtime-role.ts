@@ -26,8 +26,11 @@ const EMBEDDED_RUNTIME_PASSWORD = 'vermittlung-app-local-only';
 export async function grantOn(client: pg.ClientBase, role: string): Promise<void> {
   const who = pg.escapeIdentifier(role);
   const { rows } = await client.query<{ db: string }>('SELECT current_database() AS db');
-  for (const statement of [
-    `GRANT CONNECT ON DATABASE ${pg.escapeIdentifier(rows[0]!.db)} TO ${who}`,
+  const database = pg.escapeIdentifier(rows[0]!.db);
+  const statements = [
+    `GRANT CONNECT ON DATABASE ${database} TO ${who}`,
+    // No temporary tables: one named like an app table would shadow it for the rest of a pooled connection.
+    `REVOKE TEMPORARY ON DATABASE ${database} FROM PUBLIC`,
     `GRANT USAGE ON SCHEMA public TO ${who}`,
     `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${who}`,
     `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${who}`,
@@ -40,8 +43,15 @@ export async function grantOn(client: pg.ClientBase, role: string): Promise<void
     ...jobGrants(role),
     // The audit trail (ADR 0012): append-only for the app, whatever the grants above gave.
     ...(await auditGrantStatements(client, role)),
-  ]) {
-    await client.query(statement);
+  ];
+  // One transaction: the broad grants above are never visible without the audit trail's narrowing.
+  await client.query('BEGIN');
+  try {
+    for (const statement of statements) await client.query(statement);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
   }
 }
 
@@ -68,7 +78,8 @@ export async function createEmbeddedRuntimeRole(adminUrl: string): Promise<strin
 
 /**
  * Why the role behind `url` could change the schema (superuser, owner of the app's tables, allowed to create
- * in it), or null when it can only work with rows. `npm start` refuses such a connection in production: the
+ * in it) or write the audit trail other than through its pending events, or null when it can only work with
+ * rows. `npm start` refuses such a connection in production: the
  * audit trail's protection (DESIGN.md section 7) holds only against a role that cannot alter its tables.
  */
 export async function schemaPowers(url: string): Promise<string | null> {
@@ -82,6 +93,15 @@ export async function schemaPowers(url: string): Promise<string | null> {
     if (superuser) return 'it is a superuser';
     if (owned > 0) return `it owns ${owned} of the app's tables`;
     if (create) return 'it may create objects in the schema "public"';
+    const { rows: audit } = await client.query<{ relation: string }>(
+      `SELECT c.relname AS relation FROM pg_class c
+        WHERE (c.oid = to_regclass('"AuditEvent"') OR c.oid = to_regclass('"AuditHead"')
+               OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = to_regclass('"AuditEvent"')))
+          AND (has_table_privilege(c.oid, 'INSERT') OR has_table_privilege(c.oid, 'UPDATE')
+               OR has_table_privilege(c.oid, 'DELETE') OR has_table_privilege(c.oid, 'TRUNCATE'))`,
+    );
+    if (audit.length > 0)
+      return `it may write the audit trail itself ("${audit[0]!.relation}"): run npm run db:migrate`;
     return null;
   });
 }

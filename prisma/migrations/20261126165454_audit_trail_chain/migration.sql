@@ -49,7 +49,13 @@ CREATE TABLE "AuditPending" (
     "recipient" TEXT,
     "details" JSONB,
 
-    CONSTRAINT "AuditPending_pkey" PRIMARY KEY ("id")
+    CONSTRAINT "AuditPending_pkey" PRIMARY KEY ("id"),
+    -- The canonical form joins the listed ids with commas and reads the details as entries: only a plain list
+    -- without gaps and an object can be hashed unambiguously (lib/audit/chain.ts).
+    CONSTRAINT "AuditPending_subjectIds_plain" CHECK (
+      "subjectIds" IS NULL OR (array_position("subjectIds", NULL) IS NULL AND array_ndims("subjectIds") IS NOT DISTINCT FROM 1
+                               AND array_lower("subjectIds", 1) = 1) OR cardinality("subjectIds") = 0),
+    CONSTRAINT "AuditPending_details_object" CHECK ("details" IS NULL OR jsonb_typeof("details") = 'object')
 );
 
 CREATE TABLE "AuditHead" (
@@ -81,6 +87,7 @@ CREATE TABLE "AuditCheckpoint" (
 CREATE FUNCTION audit_add_partition(p_year integer) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   v_name text := format('AuditEvent_%s', p_year);
+  v_grantee oid;
 BEGIN
   IF to_regclass(format('%I', v_name)) IS NOT NULL THEN
     RETURN;
@@ -95,6 +102,15 @@ BEGIN
     'CREATE TRIGGER "AuditEvent_no_truncate" BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()',
     v_name);
   EXECUTE format('ALTER TABLE %I ENABLE ALWAYS TRIGGER "AuditEvent_no_truncate"', v_name);
+  -- Default privileges may have granted the app's role rows on the new table: a partition is reached only
+  -- through "AuditEvent", and nobody but its owner has any right on it.
+  FOR v_grantee IN
+    SELECT DISTINCT a.grantee FROM pg_class c, aclexplode(c.relacl) a
+     WHERE c.oid = to_regclass(format('%I', v_name)) AND a.grantee <> c.relowner
+  LOOP
+    EXECUTE format('REVOKE ALL ON %I FROM %s', v_name,
+                   CASE WHEN v_grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(v_grantee)) END);
+  END LOOP;
 END $$;
 
 CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -178,15 +194,57 @@ BEGIN
 END $$;
 REVOKE ALL ON FUNCTION audit_chain() FROM PUBLIC;
 
+-- The record of a dropped year tells verification where the kept chain starts: only the tables' owner (who
+-- drops years, `npm run audit:drop-year`) may write one.
+CREATE FUNCTION audit_pending_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.action = 'AUDIT_YEAR_DROPPED'
+     AND NOT pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = '"AuditEvent"'::regclass), 'MEMBER') THEN
+    RAISE EXCEPTION 'only the owner of the audit trail records a dropped year' USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER "AuditPending_guard" BEFORE INSERT ON "AuditPending" FOR EACH ROW EXECUTE FUNCTION audit_pending_guard();
+ALTER TABLE "AuditPending" ENABLE ALWAYS TRIGGER "AuditPending_guard";
+
 CREATE CONSTRAINT TRIGGER "AuditPending_chain" AFTER INSERT ON "AuditPending"
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION audit_chain();
 ALTER TABLE "AuditPending" ENABLE ALWAYS TRIGGER "AuditPending_chain";
+
+-- A checkpoint names a position and the hash stored there, read here rather than taken from the caller, and
+-- never a position past the head (SECURITY DEFINER: the app's role cannot insert checkpoints itself). Its
+-- verdict (from where it verified, whether and where it found a break) is the verifying caller's.
+CREATE FUNCTION audit_store_checkpoint(p_event_id bigint, p_verified_from bigint, p_broken_at bigint)
+RETURNS SETOF "AuditCheckpoint" LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  v_head "AuditHead"%ROWTYPE;
+  v_at timestamptz(3);
+  v_hash bytea;
+BEGIN
+  SELECT * INTO STRICT v_head FROM "AuditHead" WHERE one = 1;
+  IF p_event_id < 0 OR p_event_id > v_head."eventId" THEN
+    RAISE EXCEPTION 'a checkpoint names a position of the chain' USING ERRCODE = 'check_violation';
+  END IF;
+  IF p_event_id = 0 THEN
+    v_at := 'epoch';
+    v_hash := '\x0000000000000000000000000000000000000000000000000000000000000000';
+  ELSE
+    SELECT at, hash INTO v_at, v_hash FROM "AuditEvent" WHERE id = p_event_id;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'a checkpoint names a position of the chain' USING ERRCODE = 'check_violation';
+    END IF;
+  END IF;
+  RETURN QUERY INSERT INTO "AuditCheckpoint" ("eventId", "eventAt", hash, "verifiedFrom", "brokenAt")
+    VALUES (p_event_id, v_at, v_hash, p_verified_from, p_broken_at) RETURNING *;
+END $$;
+REVOKE ALL ON FUNCTION audit_store_checkpoint(bigint, bigint, bigint) FROM PUBLIC;
 
 -- The chain starts from 32 zero bytes; the events written before it are chained now, in their order.
 INSERT INTO "AuditHead" (one, "eventId", at, hash) VALUES (1, 0, 'epoch', '\x0000000000000000000000000000000000000000000000000000000000000000');
 DO $$
 DECLARE
   v_old record;
+  v_subjects uuid[];
   v_head "AuditHead"%ROWTYPE;
   v_at timestamptz(3);
   v_hash bytea;
@@ -194,12 +252,15 @@ BEGIN
   FOR v_old IN SELECT * FROM audit_before ORDER BY id LOOP
     SELECT * INTO STRICT v_head FROM "AuditHead";
     v_at := greatest(v_old.at, v_head.at);
+    -- Lists and duplicate warnings kept the referrals they showed as comma-separated ids in their details.
+    v_subjects := CASE WHEN v_old.details ? 'ids' AND v_old.details->>'ids' ~ '^[0-9a-f-]{36}(,[0-9a-f-]{36})*$'
+                       THEN string_to_array(v_old.details->>'ids', ',')::uuid[] END;
     v_hash := sha256(v_head.hash || audit_canonical(v_head."eventId" + 1, v_at, v_old."actorId", v_old."actorRole"::text,
-      v_old.action, v_old."entityType", v_old."entityId", NULL, v_old.reason, v_old.recipient, v_old.details));
-    INSERT INTO "AuditEvent" (id, at, "actorId", "actorRole", action, "entityType", "entityId", reason, recipient,
-                              details, "prevHash", hash)
+      v_old.action, v_old."entityType", v_old."entityId", v_subjects, v_old.reason, v_old.recipient, v_old.details));
+    INSERT INTO "AuditEvent" (id, at, "actorId", "actorRole", action, "entityType", "entityId", "subjectIds", reason,
+                              recipient, details, "prevHash", hash)
     VALUES (v_head."eventId" + 1, v_at, v_old."actorId", v_old."actorRole", v_old.action, v_old."entityType",
-            v_old."entityId", v_old.reason, v_old.recipient, v_old.details, v_head.hash, v_hash);
+            v_old."entityId", v_subjects, v_old.reason, v_old.recipient, v_old.details, v_head.hash, v_hash);
     UPDATE "AuditHead" SET "eventId" = v_head."eventId" + 1, at = v_at, hash = v_hash;
   END LOOP;
 END $$;

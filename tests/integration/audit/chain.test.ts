@@ -19,7 +19,7 @@ import { type AuditEventInput, recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db';
 import { withDatabase } from '@/lib/db/embedded-postgres';
 import { withPgClient } from '@/lib/db/pg-client';
-import { createEmbeddedRuntimeRole, grantOn } from '@/lib/db/runtime-role';
+import { createEmbeddedRuntimeRole, grantOn, schemaPowers } from '@/lib/db/runtime-role';
 
 import { queryAt, resetDatabase, testDatabaseUrl } from '../helpers/db';
 
@@ -76,12 +76,53 @@ describe("the app's role", () => {
       `SELECT * FROM "AuditPending"`,
       `DELETE FROM "AuditPending"`,
       `UPDATE "AuditCheckpoint" SET "brokenAt" = NULL`,
+      `INSERT INTO "AuditCheckpoint" ("eventId", "eventAt", hash, "verifiedFrom") VALUES (9, now(), '\\x00', 1)`,
       `DELETE FROM "AuditCheckpoint"`,
       `TRUNCATE "AuditCheckpoint"`,
     ]) {
       await expect(queryAt(appUrl, statement), statement).rejects.toMatchObject({ code: '42501' });
     }
+    // Nothing it writes can make verification fail or stop: no list with gaps, no details that are not an
+    // object, no record of a dropped year (only the owner drops years), no checkpoint past the head.
+    for (const [statement, code] of [
+      [
+        `INSERT INTO "AuditPending" (action, "subjectIds") VALUES ('X', ARRAY[NULL, '0190a000-0000-7000-8000-000000000001']::uuid[])`,
+        '23514',
+      ],
+      [
+        `INSERT INTO "AuditPending" (action, "subjectIds") VALUES ('X', '[0:0]={0190a000-0000-7000-8000-000000000001}')`,
+        '23514',
+      ],
+      [`INSERT INTO "AuditPending" (action, details) VALUES ('X', '[1, 2]')`, '23514'],
+      [`INSERT INTO "AuditPending" (action, details) VALUES ('AUDIT_YEAR_DROPPED', '{"lastEventId": "1"}')`, '42501'],
+      [`SELECT * FROM audit_store_checkpoint(99, 1, NULL)`, '23514'],
+    ] as const) {
+      await expect(queryAt(appUrl, statement), statement).rejects.toMatchObject({ code });
+    }
+    // A checkpoint stores the hash the database holds for the position, whatever the caller would claim.
+    const [stored] = await queryAt<{ hash: string }>(
+      appUrl,
+      `SELECT encode(hash, 'hex') AS hash FROM audit_store_checkpoint(1, 1, NULL)`,
+    );
+    expect(stored!.hash).toBe(
+      (await owner<{ hash: string }>(`SELECT encode(hash, 'hex') AS hash FROM "AuditEvent"`))[0]!.hash,
+    );
+    // No temporary table can shadow the pending events on a pooled connection.
+    await expect(queryAt(appUrl, `CREATE TEMP TABLE "AuditPending" (id int)`)).rejects.toMatchObject({ code: '42501' });
     expect((await verify()).ok).toBe(true);
+  });
+
+  it('gets no rights on a partition added later, and npm start would refuse a role that has them', async () => {
+    await owner(`SELECT audit_add_partition(2031)`);
+    expect(
+      await queryAt<{ insert: boolean }>(appUrl, `SELECT has_table_privilege('"AuditEvent_2031"', 'INSERT') AS insert`),
+    ).toEqual([{ insert: false }]);
+    expect(await schemaPowers(appUrl)).toBeNull();
+    await owner(`GRANT INSERT ON "AuditEvent_2031" TO vermittlung_app`);
+    expect(await schemaPowers(appUrl)).toBe(
+      'it may write the audit trail itself ("AuditEvent_2031"): run npm run db:migrate',
+    );
+    await owner(`DROP TABLE "AuditEvent_2031"`);
   });
 
   it('is refused by the triggers even where privileges would allow it (the owner, a superuser, replica mode)', async () => {
@@ -243,7 +284,7 @@ describe('verification', () => {
     const lines: string[] = [];
     const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
     try {
-      const check = await checkpointAuditChain();
+      const check = (await checkpointAuditChain())!;
       expect(check).toMatchObject({ eventId: '6', verifiedFrom: '1', brokenAt: null });
       expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([
         {
@@ -340,6 +381,15 @@ describe('dropping a year', () => {
     // A chain whose oldest event does not continue the dropped one is not intact.
     await tamper(`DELETE FROM "AuditEvent" WHERE id = 4`);
     expect((await verify()).broken).toEqual({ id: 5n, problem: 'START' });
+  });
+
+  it('refuses a year whose first events were removed, though the rest of it verifies', async () => {
+    await history([2023]);
+    await tamper(`DELETE FROM "AuditEvent" WHERE id = 1`);
+    expect(await dropAt(2023, new Date('2026-01-01T12:00:00Z'))).toEqual({
+      ok: false,
+      reason: 'the chain of 2023 does not start where it should (event 2): investigate before dropping',
+    });
   });
 
   it('refuses a year whose chain is broken: evidence is not dropped unseen', async () => {
