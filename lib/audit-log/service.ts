@@ -6,10 +6,11 @@ import type { Actor } from '@/lib/auth/guards';
 import { unwrapDataKey } from '@/lib/crypto/envelope';
 import { db } from '@/lib/db';
 import { projectionOf } from '@/lib/referrals/projection';
-import { STORED_REFERRAL_SELECT, storedDraft } from '@/lib/referrals/stored';
+import { STORED_REFERRAL_SELECT, type StoredReferral, storedDraft } from '@/lib/referrals/stored';
 import { failure, success, type ActionResult } from '@/lib/result';
 
 import type { BreakGlassView } from './dto';
+import { type KnownData, reasonNamesThePerson } from './reason';
 import type { BreakGlassInput } from './schema';
 
 /**
@@ -30,6 +31,10 @@ export async function openReferralContents({
       select: { ...STORED_REFERRAL_SELECT, municipality: { select: { name: true } } },
     });
     if (!found) return null;
+    const draft = unwrapDataKey(found.dataKey, found.id) ? storedDraft(found) : null;
+    // The reason stays in the trail for good and admins read it: it must not name the person it opens.
+    // Checked here, on the contents themselves, which leave the server only after the event is written.
+    if (draft && reasonNamesThePerson(input.reason, knownData(draft))) return 'NAMES_THE_PERSON' as const;
     await recordAudit(tx, {
       actorId: actor.id,
       actorRole: actor.role,
@@ -37,12 +42,15 @@ export async function openReferralContents({
       entityType: 'Referral',
       entityId: found.id,
       reason: input.reason,
-      details: { erased: found.dataKey === null },
+      details: { erased: draft === null },
     });
-    return found;
+    return { ...found, draft };
   });
   if (!row) return failure('NOT_FOUND', 'errors.codes.NOT_FOUND');
-  const draft = unwrapDataKey(row.dataKey, row.id) ? storedDraft(row) : null;
+  if (row === 'NAMES_THE_PERSON') {
+    return failure('INVALID_INPUT', 'errors.codes.INVALID_INPUT', { reason: ['auditLog.errors.reasonNamesPerson'] });
+  }
+  const { draft } = row;
   return success({
     erased: draft === null,
     tracks: row.tracks.map((t) => ({
@@ -51,6 +59,16 @@ export async function openReferralContents({
       projection: draft && projectionOf(draft, t.track, row.municipality.name),
     })),
   });
+}
+
+/** What of a referral a break-glass reason must not repeat. */
+function knownData(draft: StoredReferral): KnownData {
+  const people = [draft.victim?.person, draft.perpetrator?.person].filter((p) => p != null);
+  return {
+    names: people.flatMap((p) => [p.firstName, p.lastName]),
+    phones: people.map((p) => p.phone),
+    caseNumber: draft.details?.caseNumber ?? null,
+  };
 }
 
 /** "Jetzt prüfen": the chain verified from the last checkpoint to its head, on an auditor's request (audited). */

@@ -188,6 +188,20 @@ describe('break-glass', () => {
     expect(await db().auditEvent.count({ where: { action: 'REFERRAL_CONTENTS_OPENED' } })).toBe(0);
     expect(await db().auditEvent.count()).toBe(before);
 
+    // A reason that names the person opens nothing and stays out of the trail.
+    // (fileIn files consentedSubmission: Marie Schneider, 0511 9876543.)
+    for (const reason of [
+      'Prüfung DS-2026-117, Beschwerde von Frau Schneider',
+      'Rückruf erbeten unter 0511-987 6543',
+    ]) {
+      expect(await openReferralContentsAction({ referralId, reason })).toMatchObject({
+        ok: false,
+        code: 'INVALID_INPUT',
+        fieldErrors: { reason: ['auditLog.errors.reasonNamesPerson'] },
+      });
+    }
+    expect(await db().auditEvent.count()).toBe(before);
+
     const opened = await openReferralContentsAction({ referralId, reason: '  Prüfung DS-2026-117, Beschwerde  ' });
     expect(opened).toMatchObject({ ok: true, data: { erased: false } });
     expect(JSON.stringify(opened)).toContain('"phone"');

@@ -21,6 +21,14 @@ describe('CSV export', () => {
     expect(csvCell(42)).toBe('"42"');
     expect(csvCell(-3)).toBe(`"'-3"`);
     expect(csvCell(null)).toBe('""');
-    expect(toCsv(['A', 'B'], [['x', null], ['=1', 2]])).toBe('\uFEFF"A";"B"\r\n"x";""\r\n"\'=1";"2"\r\n');
+    expect(
+      toCsv(
+        ['A', 'B'],
+        [
+          ['x', null],
+          ['=1', 2],
+        ],
+      ),
+    ).toBe('\uFEFF"A";"B"\r\n"x";""\r\n"\'=1";"2"\r\n');
   });
 });
