@@ -10,11 +10,14 @@ import type { AuditRow } from '@/lib/audit-log/dto';
 export async function EventList({
   events,
   personHref,
+  traceLinks = true,
   testId,
 }: {
   events: AuditRow[];
   /** The search filtered by one person, or null where no link fits (the trace). */
   personHref: ((actorId: string) => string) | null;
+  /** A referral links to its trace (the auditor's); false for readers who may not open it (admins). */
+  traceLinks?: boolean;
   testId: string;
 }) {
   const [t, format] = await Promise.all([getTranslations(), getFormatter()]);
@@ -108,7 +111,7 @@ export async function EventList({
                 </span>
               )}
               {event.entityId &&
-                (event.entityType === 'Referral' ? (
+                (event.entityType === 'Referral' && traceLinks ? (
                   <a
                     href={`/protokoll/vermittlung/${event.entityId}`}
                     className="text-brand-800 font-mono text-xs underline"

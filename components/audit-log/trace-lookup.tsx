@@ -92,6 +92,9 @@ export function TraceLookup() {
                       {format.dateTime(new Date(match.submittedAt), { dateStyle: 'medium', timeStyle: 'short' })} ·{' '}
                       {match.stationName} · {t(`status.${match.status}`)}
                     </span>
+                    <span className="block text-sm">
+                      {match.municipalityName} · {match.partners.join(', ')}
+                    </span>
                   </li>
                 ))}
               </ul>

@@ -30,6 +30,8 @@ export type TracedReferral = {
   id: string;
   submittedAt: Date;
   stationName: string;
+  /** Where the person lives (a pseudonymous fact): tells two referrals of one Vorgangsnummer apart. */
+  municipalityName: string;
   status: ReferralStatus;
   /** Its personal data is erased (withdrawn or purged): the break-glass view has nothing to show. */
   erased: boolean;
@@ -55,7 +57,10 @@ export type ReferralTrace = {
   received: { recipient: string; count: number; first: Date; last: Date }[];
   /** Who tried to open it and was refused. */
   refused: TraceActor[];
+  /** Everything that happened to the referral and who saw it; the auditors' own checks are counted apart. */
   events: AuditRow[];
+  /** Searches, traces and exports by auditors that concern it (in the search, not in `events`). */
+  auditorChecks: number;
   /** More events than shown: narrow the period. */
   truncated: boolean;
 };

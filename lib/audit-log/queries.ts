@@ -126,6 +126,7 @@ const TRACED_SELECT = {
   status: true,
   dataKey: true,
   station: { select: { name: true } },
+  municipality: { select: { name: true } },
   tracks: { select: { partner: { select: { name: true } } }, orderBy: { track: 'asc' } },
 } as const satisfies Prisma.ReferralSelect;
 
@@ -134,6 +135,7 @@ function traced(row: Prisma.ReferralGetPayload<{ select: typeof TRACED_SELECT }>
     id: row.id,
     submittedAt: row.submittedAt,
     stationName: row.station.name,
+    municipalityName: row.municipality.name,
     status: row.status,
     erased: row.dataKey === null,
     partners: row.tracks.map((t) => t.partner.name),
@@ -251,12 +253,14 @@ export async function traceReferral(
     ).map((p) => [p.code, p.name]),
   );
   for (const entry of received.values()) entry.recipient = names.get(entry.recipient) ?? entry.recipient;
+  const auditorCheck = (e: AuditRow) => e.action.startsWith('AUDIT_');
   return {
     referral: traced(row),
-    saw: byActor(people.filter((e) => e.action !== 'ACCESS_DENIED' && !e.action.startsWith('AUDIT_'))),
+    saw: byActor(people.filter((e) => e.action !== 'ACCESS_DENIED' && !auditorCheck(e))),
     received: [...received.values()],
     refused: byActor(people.filter((e) => e.action === 'ACCESS_DENIED')),
-    events,
+    events: events.filter((e) => !auditorCheck(e)),
+    auditorChecks: events.filter(auditorCheck).length,
     truncated: rows.length > TRACE_MAX_EVENTS,
   };
 }

@@ -42,7 +42,19 @@ export const SEARCH_PARAMS = {
   cursor: 'nach',
 } as const satisfies Record<keyof AuditSearch, string>;
 
-export type SearchProblem = 'from' | 'to' | 'range' | 'actorId' | 'action' | 'record' | 'actorRole';
+export type SearchProblem = 'from' | 'to' | 'range' | 'rangeTooLong' | 'actorId' | 'action' | 'record' | 'actorRole';
+
+/** Whether a search asks for more than the default: the last 30 days of everything. */
+export function isNarrowed(search: AuditSearch, today: string): boolean {
+  return Boolean(
+    search.actorId ||
+    search.actorRole ||
+    search.action ||
+    search.record ||
+    search.to !== today ||
+    search.from !== addDays(today, -(DEFAULT_SEARCH_DAYS - 1)),
+  );
+}
 
 /**
  * The search a URL asks for. Anything unreadable is dropped and named, so the page can say what it ignored
@@ -66,10 +78,14 @@ export function parseAuditSearch(
   };
   let to = day('to') ?? today;
   let from = day('from') ?? addDays(to, -(DEFAULT_SEARCH_DAYS - 1));
-  if (from > to || addDays(from, MAX_SEARCH_DAYS) < to) {
+  if (from > to) {
     problems.push('range');
     to = today;
     from = addDays(today, -(DEFAULT_SEARCH_DAYS - 1));
+  } else if (addDays(from, MAX_SEARCH_DAYS) < to) {
+    // Longer than the longest kept: the most recent stretch of it.
+    problems.push('rangeTooLong');
+    from = addDays(to, -MAX_SEARCH_DAYS);
   }
   const search: AuditSearch = { from, to };
   const actorId = read(SEARCH_PARAMS.actorId);

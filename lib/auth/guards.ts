@@ -19,6 +19,7 @@ import { can, type Permission } from '@/lib/auth/permissions';
 import { db } from '@/lib/db';
 import { env } from '@/lib/env';
 import { failure, success, type ActionResult } from '@/lib/result';
+import { isUuid } from '@/lib/validation/uuid';
 
 export type { Actor } from '@/lib/auth/session-store';
 
@@ -42,11 +43,16 @@ export async function getActor(): Promise<Actor | null> {
   return session?.secondFactor === 'DONE' ? session.user : null;
 }
 
-async function auditDenied(session: ValidSession | null, permission: Permission, reason?: string): Promise<void> {
+async function auditDenied(
+  session: ValidSession | null,
+  permission: Permission,
+  reason?: string,
+  referral?: string,
+): Promise<void> {
   await recordDenial(db(), {
     actor: session?.user ?? null,
     kind: permission,
-    details: reason ? { permission, reason } : { permission },
+    details: { permission, ...(reason && { reason }), ...(referral && { referral }) },
   });
 }
 
@@ -75,11 +81,19 @@ export function hasFreshSecondFactor(session: ValidSession, now = Date.now()): b
   return session.secondFactorAt !== null && now - session.secondFactorAt.getTime() <= STEP_UP_MINUTES * 60_000;
 }
 
-/** For pages: the actor holding `permission`. Anyone else sees "not found", and the denial is audited. */
-export async function requirePermission(permission: Permission): Promise<Actor> {
+/**
+ * For pages: the actor holding `permission`. Anyone else sees "not found", and the denial is audited, naming
+ * the referral the page is about when it has one (a valid id from the address): "who tried to see it"
+ * finds the refusal there too.
+ */
+export async function requirePermission(
+  permission: Permission,
+  about?: Promise<{ id: string }> | { id: string },
+): Promise<Actor> {
   const actor = await requireUser();
   if (!can(actor.role, permission)) {
-    await auditDenied(await getSession(), permission);
+    const id = about ? (await about).id : undefined;
+    await auditDenied(await getSession(), permission, undefined, id && isUuid(id) ? id.toLowerCase() : undefined);
     notFound();
   }
   return actor;

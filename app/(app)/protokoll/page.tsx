@@ -7,7 +7,7 @@ import { SearchForm } from '@/components/audit-log/search-form';
 import { Alert } from '@/components/ui/alert';
 import { buttonClass } from '@/components/ui/button';
 import { searchAuditTrail } from '@/lib/audit-log/queries';
-import { EXPORT_MAX_ROWS, parseAuditSearch, SEARCH_PARAMS, searchQuery } from '@/lib/audit-log/schema';
+import { EXPORT_MAX_ROWS, isNarrowed, parseAuditSearch, SEARCH_PARAMS, searchQuery } from '@/lib/audit-log/schema';
 import { requirePermission, titleFor } from '@/lib/auth/guards';
 import { db } from '@/lib/db';
 import { berlinDateOf } from '@/lib/time/berlin';
@@ -24,8 +24,8 @@ export default async function AuditLogPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const actor = await requirePermission('audit:read');
-  const params = await searchParams;
-  const { search, problems } = parseAuditSearch(params, berlinDateOf(new Date()));
+  const today = berlinDateOf(new Date());
+  const { search, problems } = parseAuditSearch(await searchParams, today);
   const [result, t, format, person] = await Promise.all([
     searchAuditTrail(actor, search),
     getTranslations('auditLog'),
@@ -51,13 +51,7 @@ export default async function AuditLogPage({
           </ul>
         </Alert>
       )}
-      <SearchForm
-        search={search}
-        personName={person?.displayName ?? null}
-        narrowed={Boolean(
-          search.actorId || search.actorRole || search.action || search.record || params[SEARCH_PARAMS.from],
-        )}
-      />
+      <SearchForm search={search} personName={person?.displayName ?? null} narrowed={isNarrowed(search, today)} />
       <div className="flex flex-col gap-2 sm:flex-row sm:items-center sm:justify-between">
         <p role="status" className="font-semibold" data-testid="search-summary">
           {t('search.summary', { from: day(search.from), to: day(search.to) })}

@@ -8,7 +8,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 import { openReferralContentsAction } from '@/lib/audit-log/actions';
 import { exportAuditTrail, findReferralsToTrace, searchAuditTrail, traceReferral } from '@/lib/audit-log/queries';
-import { parseAuditSearch } from '@/lib/audit-log/schema';
+import { isNarrowed, parseAuditSearch } from '@/lib/audit-log/schema';
+import { requirePermission } from '@/lib/auth/guards';
 import type { Actor } from '@/lib/auth/guards';
 import { db } from '@/lib/db';
 import { dispatchReferral } from '@/lib/delivery/dispatch';
@@ -48,6 +49,10 @@ describe('who saw or received a referral', () => {
     await listOwnReferrals({ actor: officer });
     expect(await referralForReview({ actor: supervisor, id: referralId })).not.toBeNull();
     expect(await referralForReview({ actor: outsider, id: referralId })).toBeNull();
+    // An admin has no business with referrals at all: refused by role, and the refusal names the referral.
+    const admin = await createActor('ADMIN');
+    await signInAs(admin);
+    await expect(requirePermission('review:read', { id: referralId.toUpperCase() })).rejects.toThrow();
 
     const trace = (await traceReferral(auditor, referralId))!;
     expect(trace.saw.map((person) => [person.actorId, person.count])).toEqual([
@@ -55,8 +60,9 @@ describe('who saw or received a referral', () => {
       // Filed it, then saw it in the list of own referrals.
       [officer.id, 2],
     ]);
-    expect(trace.refused.map((person) => person.actorId)).toEqual([outsider.id]);
+    expect(trace.refused.map((person) => person.actorId)).toEqual([admin.id, outsider.id]);
     expect(trace.events.map((event) => event.action)).toEqual([
+      'ACCESS_DENIED',
       'ACCESS_DENIED',
       'REFERRAL_VIEWED',
       'REFERRAL_LIST_VIEWED',
@@ -151,7 +157,13 @@ describe('the search', () => {
       problems: ['from', 'actorId', 'action', 'record'],
     });
     expect(parseAuditSearch({ von: '2026-11-27', bis: '2026-11-01' }, '2026-11-26').problems).toEqual(['range']);
-    expect(parseAuditSearch({ von: '2020-01-01', bis: '2026-11-26' }, '2026-11-26').problems).toEqual(['range']);
+    // Longer than two years: the most recent two years of it.
+    expect(parseAuditSearch({ von: '2020-01-01', bis: '2026-11-26' }, '2026-11-26')).toEqual({
+      search: { from: '2024-11-24', to: '2026-11-26' },
+      problems: ['rangeTooLong'],
+    });
+    expect(isNarrowed(parseAuditSearch({}, '2026-11-26').search, '2026-11-26')).toBe(false);
+    expect(isNarrowed(parseAuditSearch({ rolle: 'ADMIN' }, '2026-11-26').search, '2026-11-26')).toBe(true);
     expect(parseAuditSearch({ von: '2026-01-01', bis: '2026-03-31', rolle: 'PARTNER' }, '2026-11-26').search).toEqual({
       from: '2026-01-01',
       to: '2026-03-31',

@@ -22,7 +22,9 @@ export async function POST(request: Request) {
   const params = Object.fromEntries(
     [...form.entries()].filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
   );
-  const { search } = parseAuditSearch(params, berlinDateOf(new Date()));
+  const { search, problems } = parseAuditSearch(params, berlinDateOf(new Date()));
+  // The page's own form sends only what it read; anything unreadable would export something else than asked.
+  if (problems.length > 0) return new Response(null, { status: 400 });
   const [{ rows }, t] = await Promise.all([exportAuditTrail(auth.data.actor, search), getTranslations()]);
   const csv = toCsv(
     [
@@ -48,7 +50,9 @@ export async function POST(request: Request) {
       row.actorRole ? t(`roles.${row.actorRole}`) : null,
       t.has(`auditLog.actions.${row.action}`) ? t(`auditLog.actions.${row.action}`) : row.action,
       row.action,
-      row.entityType,
+      row.entityType && t.has(`auditLog.recordTypes.${row.entityType}`)
+        ? t(`auditLog.recordTypes.${row.entityType}`)
+        : row.entityType,
       row.entityId,
       row.subjectCount || null,
       row.reason,

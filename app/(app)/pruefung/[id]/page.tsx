@@ -32,7 +32,7 @@ export default async function ReviewReferralPage({
   params: Promise<{ id: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const actor = await requirePermission('review:read');
+  const actor = await requirePermission('review:read', params);
   const [{ id }, query] = await Promise.all([params, searchParams]);
   // The queue's view the supervisor came from: back there, also after deciding.
   const view = queueQuery(queueFilters.parse({ ...query, cursor: query.nach }));

@@ -21,7 +21,7 @@ export function generateMetadata(): Promise<Metadata> {
 
 /** One of the officer's own referrals: exactly what each partner receives, to whom, and where it stands. */
 export default async function OwnReferralPage({ params }: { params: Promise<{ id: string }> }) {
-  const actor = await requirePermission('referral:read-own');
+  const actor = await requirePermission('referral:read-own', params);
   const { id } = await params;
   const referral = await ownReferral({ actor, id });
   if (!referral) notFound();

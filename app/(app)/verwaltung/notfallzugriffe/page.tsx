@@ -23,7 +23,7 @@ export default async function BreakGlassOversightPage() {
       {views.length === 0 ? (
         <p data-testid="break-glass-none">{t('none')}</p>
       ) : (
-        <EventList events={views} personHref={null} testId="break-glass-views" />
+        <EventList events={views} personHref={null} traceLinks={false} testId="break-glass-views" />
       )}
     </div>
   );

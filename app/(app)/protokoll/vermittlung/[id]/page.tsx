@@ -88,6 +88,8 @@ export default async function ReferralTracePage({
         <dd>{when(referral.submittedAt)}</dd>
         <dt className="font-semibold">{t('auditLog.trace.station')}</dt>
         <dd>{referral.stationName}</dd>
+        <dt className="font-semibold">{t('auditLog.trace.municipality')}</dt>
+        <dd>{referral.municipalityName}</dd>
         <dt className="font-semibold">{t('auditLog.trace.status')}</dt>
         <dd>{t(`status.${referral.status}`)}</dd>
         <dt className="font-semibold">{t('auditLog.trace.partners')}</dt>
@@ -117,6 +119,9 @@ export default async function ReferralTracePage({
         <h2 id="saw-heading" className="text-xl font-bold">
           {t('auditLog.trace.saw')}
         </h2>
+        <p className="text-sm text-slate-700" data-testid="trace-period">
+          {lastMonth ? t('auditLog.trace.lastMonth') : t('auditLog.trace.allTime')}
+        </p>
         {people(trace.saw, 'trace-saw')}
       </section>
       <section aria-labelledby="received-heading" className="space-y-1">
@@ -159,6 +164,11 @@ export default async function ReferralTracePage({
           {t('auditLog.trace.asSearch')}
         </a>
         <EventList events={trace.events} personHref={null} testId="trace-events" />
+        {trace.auditorChecks > 0 && (
+          <p className="text-sm text-slate-700" data-testid="trace-auditor-checks">
+            {t('auditLog.trace.auditorChecks', { count: trace.auditorChecks })}
+          </p>
+        )}
       </section>
       {can(actor.role, 'audit:break-glass') && (
         <ClientTextsProvider texts={texts}>

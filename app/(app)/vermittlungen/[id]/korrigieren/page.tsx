@@ -18,7 +18,7 @@ export function generateMetadata(): Promise<Metadata> {
 
 /** The officer corrects an own referral with the same form, until the supervisor approved it. */
 export default async function CorrectReferralPage({ params }: { params: Promise<{ id: string }> }) {
-  const actor = await requirePermission('referral:correct-own');
+  const actor = await requirePermission('referral:correct-own', params);
   const { id } = await params;
   const referral = await ownReferral({ actor, id });
   if (!referral) notFound();
