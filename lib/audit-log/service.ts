@@ -16,7 +16,7 @@ import type { BreakGlassInput } from './schema';
 /**
  * Break-glass (issue 13): an auditor whose inquiry needs a referral's contents opens them with a written
  * reason. The reason and the opening are one audit event (REFERRAL_CONTENTS_OPENED), written before the
- * contents leave the server and listed to admins; without a valid reason nothing is read at all.
+ * contents leave the server and listed to admins; without a valid reason nothing is shown or recorded.
  */
 export async function openReferralContents({
   actor,
