@@ -3,6 +3,7 @@ import { getFormatter, getTranslations } from 'next-intl/server';
 
 import { AuditLogTabs } from '@/components/audit-log/audit-log-tabs';
 import { VerifyChainButton } from '@/components/audit-log/verify-chain-button';
+import { ScopedTranslations } from '@/components/i18n/scoped-translations';
 import { Alert } from '@/components/ui/alert';
 import { auditChainState } from '@/lib/audit/verification';
 import { requirePermission, titleFor } from '@/lib/auth/guards';
@@ -32,7 +33,9 @@ export default async function AuditChainPage() {
           ? t('chain.head', { count: Number(state.headEventId), at: when(state.headAt) })
           : t('chain.empty')}
       </p>
-      <VerifyChainButton />
+      <ScopedTranslations namespaces={['auditLog']}>
+        <VerifyChainButton />
+      </ScopedTranslations>
       <section aria-labelledby="checkpoints-heading" className="space-y-2">
         <h2 id="checkpoints-heading" className="text-xl font-bold">
           {t('chain.checkpoints')}

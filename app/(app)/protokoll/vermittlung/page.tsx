@@ -3,6 +3,7 @@ import { getTranslations } from 'next-intl/server';
 
 import { AuditLogTabs } from '@/components/audit-log/audit-log-tabs';
 import { TraceLookup } from '@/components/audit-log/trace-lookup';
+import { ScopedTranslations } from '@/components/i18n/scoped-translations';
 import { requirePermission, titleFor } from '@/lib/auth/guards';
 
 export function generateMetadata(): Promise<Metadata> {
@@ -18,7 +19,9 @@ export default async function TraceLookupPage() {
       <h1 className="text-2xl font-bold">{t('trace.title')}</h1>
       <AuditLogTabs current="trace" />
       <p className="max-w-prose">{t('trace.intro')}</p>
-      <TraceLookup />
+      <ScopedTranslations namespaces={['auditLog', 'errors', 'status']}>
+        <TraceLookup />
+      </ScopedTranslations>
     </div>
   );
 }

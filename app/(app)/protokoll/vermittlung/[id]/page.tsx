@@ -6,6 +6,7 @@ import { AuditLogTabs } from '@/components/audit-log/audit-log-tabs';
 import { BreakGlass } from '@/components/audit-log/break-glass';
 import { EventList } from '@/components/audit-log/event-list';
 import { ClientTextsProvider } from '@/components/i18n/client-texts';
+import { ScopedTranslations } from '@/components/i18n/scoped-translations';
 import { Alert } from '@/components/ui/alert';
 import { buttonClass } from '@/components/ui/button';
 import { factsClass } from '@/components/ui/facts';
@@ -171,13 +172,15 @@ export default async function ReferralTracePage({
         )}
       </section>
       {can(actor.role, 'audit:break-glass') && (
-        <ClientTextsProvider texts={texts}>
-          <BreakGlass
-            referralId={referral.id}
-            totpEnrolled={session?.totpEnrolled ?? false}
-            languages={languageOptions(locale)}
-          />
-        </ClientTextsProvider>
+        <ScopedTranslations namespaces={['auditLog', 'errors', 'users']}>
+          <ClientTextsProvider texts={texts}>
+            <BreakGlass
+              referralId={referral.id}
+              totpEnrolled={session?.totpEnrolled ?? false}
+              languages={languageOptions(locale)}
+            />
+          </ClientTextsProvider>
+        </ScopedTranslations>
       )}
     </div>
   );
