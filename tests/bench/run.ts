@@ -5,6 +5,7 @@
  */
 import { runShutdownHooks } from '@/lib/process/shutdown';
 
+import { auditBenchmark } from './audit';
 import { bundleBenchmark } from './bundle';
 import { deliveryBenchmark } from './delivery';
 import { lighthouseBenchmark } from './lighthouse';
@@ -17,6 +18,7 @@ import { log, machineDescription } from './support/harness';
 const BENCHMARKS: Benchmark[] = [
   submitBenchmark,
   queueBenchmark,
+  auditBenchmark,
   deliveryBenchmark,
   bundleBenchmark,
   lighthouseBenchmark,
