@@ -262,7 +262,8 @@ async function rawInserts(
               [randomUUID(), id, fixed.partner, fixed.rule, `e1.${randomBytes(240).toString('base64url')}`],
             );
             await client.query(
-              `INSERT INTO "AuditEvent" ("actorId", "actorRole", action, "entityType", "entityId", details)
+              // As the app writes it: a pending event, chained at commit (ADR 0012).
+              `INSERT INTO "AuditPending" ("actorId", "actorRole", action, "entityType", "entityId", details)
                VALUES ($1, 'OFFICER', 'REFERRAL_CREATED', 'Referral', $2, $3)`,
               [
                 fixed.officer,

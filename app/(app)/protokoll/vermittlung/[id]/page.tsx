@@ -20,6 +20,9 @@ import { languageOptions } from '@/lib/partners/languages';
 import { berlinDateOf } from '@/lib/time/berlin';
 import { addDays } from '@/lib/time/days';
 
+/** The newest entries listed here; the summary above counts them all, the search pages through them. */
+const TRACE_LISTED = 50;
+
 export function generateMetadata(): Promise<Metadata> {
   return titleFor('audit:read', 'auditLog.trace', 'title');
 }
@@ -164,7 +167,12 @@ export default async function ReferralTracePage({
         >
           {t('auditLog.trace.asSearch')}
         </a>
-        <EventList events={trace.events} personHref={null} testId="trace-events" />
+        {trace.events.length > TRACE_LISTED && (
+          <p className="text-sm" data-testid="trace-listed">
+            {t('auditLog.trace.listed', { shown: TRACE_LISTED, count: trace.events.length })}
+          </p>
+        )}
+        <EventList events={trace.events.slice(0, TRACE_LISTED)} personHref={null} testId="trace-events" />
         {trace.auditorChecks > 0 && (
           <p className="text-sm text-slate-700" data-testid="trace-auditor-checks">
             {t('auditLog.trace.auditorChecks', { count: trace.auditorChecks })}
