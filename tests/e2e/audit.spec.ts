@@ -119,7 +119,7 @@ test('the auditor finds who saw a referral, exports it as CSV, and opens content
     .trim()
     .split('\r\n');
   expect(lines[0]).toBe(
-    '"Zeitpunkt";"Nr.";"Wer";"E-Mail";"Rolle";"Aktion";"Aktionscode";"Datensatztyp";"Datensatz";"Vermittlungen in der Liste";"Grund";"Empfänger";"Angaben"',
+    '"Zeitpunkt (Berlin)";"Nr.";"Wer";"E-Mail";"Rolle";"Aktion";"Aktionscode";"Datensatztyp";"Datensatz";"Vermittlungen in der Liste";"Grund";"Empfänger";"Angaben"',
   );
   expect(lines.some((line) => line.includes(`"${SUPERVISOR_NAME}"`) && line.includes('"REFERRAL_VIEWED"'))).toBe(true);
   expect(lines.some((line) => line.includes('"REFERRAL_CREATED"') && line.includes(referralId))).toBe(true);
