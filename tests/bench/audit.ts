@@ -34,7 +34,6 @@
  * query plan (EXPLAIN ANALYZE, BUFFERS) of the slowest view's slowest query even when every view meets the
  * target (it is printed anyway for a view that misses it).
  */
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -49,7 +48,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { AuditSearch } from '@/lib/audit-log/schema';
 import { verifyChain } from '@/lib/audit/chain';
 import { withPgClient } from '@/lib/db/pg-client';
-import { currentTotpCode, generateTotpSecret } from '@/lib/auth/mfa/totp';
+import { currentTotpCode } from '@/lib/auth/mfa/totp';
 import { allowServerOnlyModules } from '@/lib/cli/fill-server-only';
 import { createPrismaClient } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
@@ -83,6 +82,7 @@ import {
   type BenchDatabase,
 } from './support/harness';
 import { signInWithSecondFactor } from './support/http';
+import { clearLastStep, keptKeys } from './support/kept';
 
 const EVENTS = 20_000_000;
 const AUDITORS = 5;
@@ -106,9 +106,6 @@ const REAL_REFERRALS_FILLED = 600;
 const SEED = 20_261_126;
 /** The trail's first day: the first yearly partition (Berlin time). */
 const TRAIL_START = '2025-01-01';
-
-/** What a kept database was sealed with; the app of every later run gets the same. */
-type Keys = { HASH_SECRET: string; ENCRYPTION_KEYS: string; TOTP_SECRET: string };
 
 /** What the fill did and left to search for, kept beside the database (its presence: the fill finished). */
 type FillRecord = {
@@ -265,22 +262,6 @@ async function run(argv: readonly string[]): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------------------
 // The kept, filled database
-
-async function keptKeys(dir: string): Promise<Keys> {
-  const file = path.join(dir, 'keys.json');
-  try {
-    return JSON.parse(await fsp.readFile(file, 'utf8')) as Keys;
-  } catch {
-    const keys: Keys = {
-      HASH_SECRET: `bench-${randomBytes(24).toString('base64url')}-not-for-production-use`,
-      ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
-      TOTP_SECRET: generateTotpSecret(),
-    };
-    await fsp.mkdir(dir, { recursive: true });
-    await fsp.writeFile(file, JSON.stringify(keys), { mode: 0o600 });
-    return keys;
-  }
-}
 
 const seconds = (since: number) => round((performance.now() - since) / 1000, 1);
 const grouped = (n: number) => n.toLocaleString('en-US');
@@ -515,16 +496,6 @@ async function trailSize(url: string): Promise<{ events: number; gb: number }> {
               (SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits WHERE inhparent = '"AuditEvent"'::regclass)::text AS bytes`,
     );
     return { events: Number(rows[0]!.events), gb: round(Number(rows[0]!.bytes) / 2 ** 30, 1) };
-  } finally {
-    await client.end();
-  }
-}
-
-async function clearLastStep(url: string, email: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('UPDATE "User" SET "mfaLastStep" = NULL WHERE email = $1', [email]);
   } finally {
     await client.end();
   }

@@ -14,7 +14,6 @@
  * sealed with, and reused by later runs (with any new migrations applied); `--fresh` starts it anew. Its
  * history ends when it was filled: the older it gets, the longer its open referrals seem to wait.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -23,7 +22,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 
-import { currentTotpCode, generateTotpSecret } from '@/lib/auth/mfa/totp';
+import { currentTotpCode } from '@/lib/auth/mfa/totp';
 import { allowServerOnlyModules } from '@/lib/cli/fill-server-only';
 import { createPrismaClient } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
@@ -46,6 +45,7 @@ import {
   startBenchDatabase,
 } from './support/harness';
 import { signInWithSecondFactor } from './support/http';
+import { clearLastStep, keptKeys } from './support/kept';
 
 const REFERRALS = 1_000_000;
 const SUPERVISORS = 20;
@@ -60,9 +60,6 @@ const THINK_MS = 2_000;
 const PASSWORD = 'Bench-Passwort-2026-lang';
 /** Each supervisor's requests, in order, cycled: the same sequence for the HTTP run and the baseline. */
 const SEQUENCE_LENGTH = 400;
-
-/** What a kept database was sealed with; the app of every later run gets the same. */
-type Keys = { HASH_SECRET: string; ENCRYPTION_KEYS: string; TOTP_SECRET: string };
 
 async function run(argv: readonly string[]): Promise<void> {
   ensureBuild(argv);
@@ -184,22 +181,6 @@ async function run(argv: readonly string[]): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------
 // The kept, filled database
 
-async function keptKeys(dir: string): Promise<Keys> {
-  const file = path.join(dir, 'keys.json');
-  try {
-    return JSON.parse(await fsp.readFile(file, 'utf8')) as Keys;
-  } catch {
-    const keys: Keys = {
-      HASH_SECRET: `bench-${randomBytes(24).toString('base64url')}-not-for-production-use`,
-      ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
-      TOTP_SECRET: generateTotpSecret(),
-    };
-    await fsp.mkdir(dir, { recursive: true });
-    await fsp.writeFile(file, JSON.stringify(keys), { mode: 0o600 });
-    return keys;
-  }
-}
-
 async function countReferrals(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -236,16 +217,6 @@ async function ensureFilled(adminUrl: string, dir: string): Promise<void> {
   await analyseFilledTables(adminUrl);
   fs.writeFileSync(stamp, new Date().toISOString());
   log(`Filled ${result.referrals.toLocaleString('en-US')} referrals in ${(result.elapsedMs / 1000).toFixed(0)} s.`);
-}
-
-async function clearLastStep(url: string, email: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('UPDATE "User" SET "mfaLastStep" = NULL WHERE email = $1', [email]);
-  } finally {
-    await client.end();
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
