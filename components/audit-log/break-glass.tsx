@@ -1,18 +1,19 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
-import { useState, useTransition, type FormEvent } from 'react';
+import { lazy, Suspense, useState, useTransition, type FormEvent } from 'react';
 
 import { useStepUp } from '@/components/auth/step-up-prompt';
 import { useErrorMessage } from '@/components/forms/use-error-message';
 import { useHydrated } from '@/components/forms/use-hydrated';
-import { TrackProjection } from '@/components/referral-form/track-projection';
-import { Alert } from '@/components/ui/alert';
 import { buttonClass } from '@/components/ui/button';
 import { Field, inputClass } from '@/components/ui/field';
 import { openReferralContentsAction } from '@/lib/audit-log/actions';
 import { BREAK_GLASS_REASON_MAX, BREAK_GLASS_REASON_MIN, breakGlassInput } from '@/lib/audit-log/schema';
 import type { BreakGlassView } from '@/lib/audit-log/dto';
+
+// The contents (and the phone-number formatting they need) load only once opened: most traces never do.
+const BreakGlassContents = lazy(() => import('@/components/audit-log/break-glass-contents'));
 
 /**
  * Break-glass (issue 13): the referral's contents only after a written reason, checked here and again on the
@@ -63,24 +64,9 @@ export function BreakGlass({
       </h2>
       <p className="max-w-prose">{t('auditLog.breakGlass.intro')}</p>
       {view ? (
-        <div className="space-y-3" data-testid="break-glass-contents">
-          <Alert tone="warning" announce>
-            {t(view.erased ? 'auditLog.breakGlass.erased' : 'auditLog.breakGlass.opened')}
-          </Alert>
-          {view.tracks.map((track) => (
-            <TrackProjection
-              key={track.track}
-              track={track.track}
-              heading={t('auditLog.breakGlass.sentTo', { partner: track.partnerName })}
-              projection={track.projection}
-              languages={languages}
-              hideEmpty
-            />
-          ))}
-          <button type="button" className={buttonClass('secondary')} onClick={() => setView(null)}>
-            {t('auditLog.breakGlass.hide')}
-          </button>
-        </div>
+        <Suspense fallback={<p>{t('auditLog.breakGlass.loading')}</p>}>
+          <BreakGlassContents view={view} languages={languages} onClose={() => setView(null)} />
+        </Suspense>
       ) : (
         <form onSubmit={onSubmit} noValidate className="space-y-3">
           <Field
