@@ -29,6 +29,6 @@ export function logUnexpectedError(errorId: string, error: unknown): void {
 export function logRecord(level: 'info' | 'error', record: Record<string, string | number | null>): void {
   const line = JSON.stringify({ level, ...record });
   if (level === 'error') console.error(line);
-  // eslint-disable-next-line no-console -- the one writer of informational log lines
-  else console.log(line);
+  // Informational lines go to standard output as they are: one JSON object per line for the log collector.
+  else process.stdout.write(`${line}\n`);
 }

@@ -282,7 +282,10 @@ describe('verification', () => {
   it('the daily job (a pg-boss schedule) stores a checkpoint and logs positions and the hash, nothing else', async () => {
     expect(SCHEDULES).toContainEqual({ queue: QUEUES.checkpoint.name, cron: '15 3 * * *' });
     const lines: string[] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+    const log = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk).trimEnd());
+      return true;
+    });
     try {
       const check = (await checkpointAuditChain())!;
       expect(check).toMatchObject({ eventId: '6', verifiedFrom: '1', brokenAt: null });
