@@ -248,6 +248,16 @@ const schema = z
     TARGET_ACKNOWLEDGE_HIGH_RISK_HOURS: targetHours(4),
     TARGET_FIRST_CONTACT_HOURS: targetHours(72),
     TARGET_FIRST_CONTACT_HIGH_RISK_HOURS: targetHours(24),
+    /**
+     * The longest any retention period may be set to, in days (the legal maximum the directorate's data
+     * protection officer states; lib/retention). Admins choose the periods within it.
+     */
+    RETENTION_MAX_DAYS: z.coerce.number().int().min(7).max(3650).default(180),
+    /**
+     * How often the key-encryption key must be replaced, in days (ADR 0013): with the week the old key may
+     * then stay, this bounds how long an erased referral stays readable in an older backup.
+     */
+    KEY_ROTATION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     /** 'disabled': e-mail/password sign-in is switched off (production with OIDC). */
     LOCAL_ACCOUNTS: z.enum(['enabled', 'disabled']).default('enabled'),
   })
@@ -377,6 +387,16 @@ export function enterProductionMode(): void {
 export function adoptLocalKeyring(keyring: string): void {
   if (process.env.ENCRYPTION_KEYS) return;
   process.env.ENCRYPTION_KEYS = keyring;
+  cached = undefined;
+}
+
+/**
+ * A CLI that opened the development embedded PostgreSQL (lib/cli/database.ts) hands its URL to the app's own
+ * modules, which read DATABASE_URL (lib/db.ts). A configured DATABASE_URL is kept.
+ */
+export function adoptDatabaseUrl(url: string): void {
+  if (process.env.DATABASE_URL) return;
+  process.env.DATABASE_URL = url;
   cached = undefined;
 }
 

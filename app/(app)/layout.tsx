@@ -20,6 +20,9 @@ export default async function SignedInLayout({ children }: { children: ReactNode
     ...(can(actor.role, 'stations:manage')
       ? [{ href: '/verwaltung/dienststellen', labelKey: 'stations' } as const]
       : []),
+    ...(can(actor.role, 'retention:manage')
+      ? [{ href: '/verwaltung/aufbewahrung', labelKey: 'retention' } as const]
+      : []),
     ...(can(actor.role, 'audit:read') ? [{ href: '/protokoll', labelKey: 'auditLog' } as const] : []),
     ...(can(actor.role, 'audit:oversee')
       ? [{ href: '/verwaltung/notfallzugriffe', labelKey: 'breakGlass' } as const]

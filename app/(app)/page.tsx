@@ -177,6 +177,9 @@ export default async function HomePage() {
             <a href="/verwaltung/dienststellen" className={buttonClass('secondary')}>
               {t('stations.title')}
             </a>
+            <a href="/verwaltung/aufbewahrung" className={buttonClass('secondary')}>
+              {t('retention.title')}
+            </a>
           </div>
           {can(actor.role, 'audit:oversee') && <BreakGlassNotice />}
         </>

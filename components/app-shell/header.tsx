@@ -16,7 +16,9 @@ export type NavItem = {
     | 'responsibilities'
     | 'whoIsResponsible'
     | 'auditLog'
-    | 'breakGlass';
+    | 'breakGlass'
+    | 'retention'
+    | 'statistics';
 };
 
 /**

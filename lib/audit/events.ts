@@ -58,6 +58,13 @@ export const AUDIT_ACTIONS = [
   'AUDIT_CHAIN_VERIFIED',
   /** Break-glass: an auditor opened a referral's contents, with the written reason. Shown to admins. */
   'REFERRAL_CONTENTS_OPENED',
+  /** An admin changed how long personal data is kept (the periods before and after, in days). */
+  'RETENTION_POLICY_CHANGED',
+  /**
+   * Every stored data key and secret re-wrapped under a new key-encryption key (ADR 0013): counts and key
+   * ids, never key material.
+   */
+  'ENCRYPTION_KEYS_REWRAPPED',
   /** A year of audit events dropped whole after its retention (`npm run audit:drop-year`). */
   'AUDIT_YEAR_DROPPED',
 ] as const;

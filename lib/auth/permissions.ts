@@ -50,6 +50,11 @@ export const PERMISSIONS = [
   'audit:break-glass',
   /** The list of break-glass views, so that the directorate knows each one. */
   'audit:oversee',
+  /**
+   * How long personal data is kept (within the legal maximum), the retention job's runs and the encryption
+   * keys' replacement schedule (issue 14, ADR 0013).
+   */
+  'retention:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -79,6 +84,7 @@ const TABLE: Record<Role, readonly Permission[]> = {
     'routing:read',
     'stations:manage',
     'audit:oversee',
+    'retention:manage',
   ],
   PARTNER: ['account:sign-out-everywhere', 'account:change-password', 'inbox:read', 'inbox:work'],
   AUDITOR: ['account:sign-out-everywhere', 'account:change-password', 'audit:read', 'audit:break-glass'],

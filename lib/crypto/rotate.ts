@@ -73,3 +73,15 @@ export async function rotateSealedValues(db: PrismaClient): Promise<ColumnReport
   }
   return reports;
 }
+
+/** How many stored values each key id seals, over every column of SEALED_COLUMNS. */
+export async function countSealedValues(db: PrismaClient): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const { table, column } of SEALED_COLUMNS) {
+    const [t, c] = [name(table), name(column)];
+    const rows = await db.$queryRaw<{ key: string; count: number }[]>`
+      SELECT split_part(${c}, '.', 2) AS key, count(*)::int AS count FROM ${t} WHERE ${c} IS NOT NULL GROUP BY 1`;
+    for (const { key, count } of rows) counts[key] = (counts[key] ?? 0) + count;
+  }
+  return counts;
+}

@@ -6,6 +6,8 @@
 import { PgBoss, type Queue } from 'pg-boss';
 import pg from 'pg';
 
+import { RETENTION_CRON } from '../retention/schedule';
+
 export const JOB_SCHEMA = 'pgboss';
 
 /**
@@ -66,6 +68,17 @@ export const QUEUES = {
     retryDelay: 300,
     expireInSeconds: 3600,
   },
+  /**
+   * `retention`: every hour, erase the personal data of every referral whose retention period ended, then
+   * re-wrap under a new key-encryption key and record which old keys may be destroyed (lib/retention, ADR
+   * 0013). A failed run is simply repeated by the next hour's: every step is conditional.
+   */
+  retention: {
+    name: 'retention',
+    retryLimit: 2,
+    retryDelay: 300,
+    expireInSeconds: 3600,
+  },
 } as const satisfies Record<string, Queue>;
 
 /**
@@ -81,6 +94,7 @@ export const SCHEDULES = [
   { queue: QUEUES.reminders.name, cron: '* * * * *' },
   // 03:15 UTC: a quiet hour in Berlin.
   { queue: QUEUES.checkpoint.name, cron: '15 3 * * *' },
+  { queue: QUEUES.retention.name, cron: RETENTION_CRON },
 ] as const;
 
 /**

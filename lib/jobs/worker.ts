@@ -4,11 +4,13 @@ import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss';
 import { z } from 'zod';
 
 import { checkpointAuditChain } from '@/lib/audit/verification';
+import { maintainKeyring } from '@/lib/crypto/key-states';
 import { dispatchReferral } from '@/lib/delivery/dispatch';
 import { deliverNotice, deliverWebhook, sendDueReminders } from '@/lib/delivery/partner-jobs';
 import { appBoss } from '@/lib/jobs/boss';
 import { FETCH, QUEUES } from '@/lib/jobs/queues';
 import { PARTNER_NOTICE_KINDS } from '@/lib/mail/partner-notice';
+import { runRetention } from '@/lib/retention/service';
 import { WEBHOOK_EVENT_TYPES } from '@/lib/webhooks/send';
 
 const referralJob = z.object({ referralId: z.uuid() });
@@ -74,6 +76,10 @@ export async function startWorker({ graceMs = 8_000 }: { graceMs?: number } = {}
   });
   await boss.work(QUEUES.checkpoint.name, async () => {
     await checkpointAuditChain();
+  });
+  await boss.work(QUEUES.retention.name, async () => {
+    await runRetention({ trigger: 'SCHEDULE' });
+    await maintainKeyring();
   });
   return () => boss.stop({ graceful: true, timeout: graceMs });
 }

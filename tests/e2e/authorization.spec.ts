@@ -117,6 +117,10 @@ const PAGES: Record<string, { access: Record<Role, Outcome> | 'PUBLIC' | 'SIGN_I
   '/verwaltung/zustaendigkeit/[id]': { access: adminsOnly, audit: { none: ADMINISTRATION } },
   '/verwaltung/abdeckung': { access: adminsOnly, audit: { none: ADMINISTRATION } },
   '/verwaltung/dienststellen': { access: adminsOnly, audit: { none: ADMINISTRATION } },
+  '/verwaltung/aufbewahrung': {
+    access: adminsOnly,
+    audit: { none: 'retention periods, counts of runs and erasures, encryption key ids and dates; no person' },
+  },
   // The review queue and its referrals: supervisors of the referral's scope (review:read); the demo
   // supervisor's inspection holds the demo officer's station. Another inspection's supervisor: see below.
   '/pruefung': {

@@ -472,6 +472,20 @@ const MATRIX: Record<string, Row> = {
     effect: () => db().station.count({ where: { reviewMode: 'DIRECT' } }),
     audit: ['STATION_REVIEW_MODE_CHANGED'],
   },
+  updateRetentionPolicyAction: {
+    allowed: ['ADMIN'],
+    stepUp: true,
+    call: async (action) => {
+      const policy = await db().retentionPolicy.findUnique({ where: { one: 1 } });
+      return (action as (input: unknown) => Promise<unknown>)({
+        afterAcknowledgementDays: 21,
+        withoutAcknowledgementDays: 60,
+        seenChangedAt: (policy?.changedAt ?? new Date(0)).toISOString(),
+      });
+    },
+    effect: async () => (await db().retentionPolicy.findUnique({ where: { one: 1 } }))?.afterAcknowledgementDays ?? 30,
+    audit: ['RETENTION_POLICY_CHANGED'],
+  },
   // Public: the one-time link is the proof (tests/integration/users/password-link.test.ts); each call uses a
   // new account's valid link, so that it succeeds and leaves what a real use of the link leaves.
   setPasswordWithLinkAction: {
