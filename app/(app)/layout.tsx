@@ -24,6 +24,7 @@ export default async function SignedInLayout({ children }: { children: ReactNode
       ? [{ href: '/verwaltung/aufbewahrung', labelKey: 'retention' } as const]
       : []),
     ...(can(actor.role, 'audit:read') ? [{ href: '/protokoll', labelKey: 'auditLog' } as const] : []),
+    ...(can(actor.role, 'statistics:read') ? [{ href: '/statistik', labelKey: 'statistics' } as const] : []),
     ...(can(actor.role, 'audit:oversee')
       ? [{ href: '/verwaltung/notfallzugriffe', labelKey: 'breakGlass' } as const]
       : []),

@@ -180,6 +180,9 @@ export default async function HomePage() {
             <a href="/verwaltung/aufbewahrung" className={buttonClass('secondary')}>
               {t('retention.title')}
             </a>
+            <a href="/statistik" className={buttonClass('secondary')}>
+              {t('statistics.title')}
+            </a>
           </div>
           {can(actor.role, 'audit:oversee') && <BreakGlassNotice />}
         </>
@@ -196,6 +199,9 @@ export default async function HomePage() {
             </a>
             <a href="/protokoll" className={buttonClass('secondary')}>
               {t('auditLog.title')}
+            </a>
+            <a href="/statistik" className={buttonClass('secondary')}>
+              {t('statistics.title')}
             </a>
           </div>
         </>

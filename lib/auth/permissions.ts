@@ -55,6 +55,11 @@ export const PERMISSIONS = [
    * keys' replacement schedule (issue 14, ADR 0013).
    */
   'retention:manage',
+  /**
+   * The statistics (issue 14): directorate-wide for admins and auditors, the own station or inspection for
+   * supervisors. Pseudonymous aggregates with small cells suppressed; no referral, no person.
+   */
+  'statistics:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -74,6 +79,7 @@ const TABLE: Record<Role, readonly Permission[]> = {
     'review:decide',
     'review:record-withdrawal',
     'delivery:retry',
+    'statistics:read',
   ],
   ADMIN: [
     'account:sign-out-everywhere',
@@ -85,9 +91,16 @@ const TABLE: Record<Role, readonly Permission[]> = {
     'stations:manage',
     'audit:oversee',
     'retention:manage',
+    'statistics:read',
   ],
   PARTNER: ['account:sign-out-everywhere', 'account:change-password', 'inbox:read', 'inbox:work'],
-  AUDITOR: ['account:sign-out-everywhere', 'account:change-password', 'audit:read', 'audit:break-glass'],
+  AUDITOR: [
+    'account:sign-out-everywhere',
+    'account:change-password',
+    'audit:read',
+    'audit:break-glass',
+    'statistics:read',
+  ],
 };
 
 export function can(role: string | null | undefined, permission: Permission): boolean {

@@ -79,6 +79,15 @@ export const QUEUES = {
     retryDelay: 300,
     expireInSeconds: 3600,
   },
+  /**
+   * `statistics`: every minute, compute the months whose facts changed again (lib/statistics/refresh.ts):
+   * the statistics page is at most a minute or two behind. Not retried: the next minute's run does it.
+   */
+  statistics: {
+    name: 'statistics',
+    retryLimit: 0,
+    expireInSeconds: 900,
+  },
 } as const satisfies Record<string, Queue>;
 
 /**
@@ -95,6 +104,7 @@ export const SCHEDULES = [
   // 03:15 UTC: a quiet hour in Berlin.
   { queue: QUEUES.checkpoint.name, cron: '15 3 * * *' },
   { queue: QUEUES.retention.name, cron: RETENTION_CRON },
+  { queue: QUEUES.statistics.name, cron: '* * * * *' },
 ] as const;
 
 /**

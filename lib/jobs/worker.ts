@@ -11,6 +11,7 @@ import { appBoss } from '@/lib/jobs/boss';
 import { FETCH, QUEUES } from '@/lib/jobs/queues';
 import { PARTNER_NOTICE_KINDS } from '@/lib/mail/partner-notice';
 import { runRetention } from '@/lib/retention/service';
+import { refreshStatistics } from '@/lib/statistics/refresh';
 import { WEBHOOK_EVENT_TYPES } from '@/lib/webhooks/send';
 
 const referralJob = z.object({ referralId: z.uuid() });
@@ -80,6 +81,9 @@ export async function startWorker({ graceMs = 8_000 }: { graceMs?: number } = {}
   await boss.work(QUEUES.retention.name, async () => {
     await runRetention({ trigger: 'SCHEDULE' });
     await maintainKeyring();
+  });
+  await boss.work(QUEUES.statistics.name, async () => {
+    await refreshStatistics();
   });
   return () => boss.stop({ graceful: true, timeout: graceMs });
 }

@@ -50,6 +50,13 @@ const adminsOnly: Record<Role, Outcome> = {
   AUDITOR: 'not-found',
 };
 
+const statisticsReaders: Record<Role, Outcome> = {
+  OFFICER: 'not-found',
+  SUPERVISOR: 'ok',
+  ADMIN: 'ok',
+  PARTNER: 'not-found',
+  AUDITOR: 'ok',
+};
 const auditorsOnly: Record<Role, Outcome> = {
   OFFICER: 'not-found',
   SUPERVISOR: 'not-found',
@@ -117,6 +124,10 @@ const PAGES: Record<string, { access: Record<Role, Outcome> | 'PUBLIC' | 'SIGN_I
   '/verwaltung/zustaendigkeit/[id]': { access: adminsOnly, audit: { none: ADMINISTRATION } },
   '/verwaltung/abdeckung': { access: adminsOnly, audit: { none: ADMINISTRATION } },
   '/verwaltung/dienststellen': { access: adminsOnly, audit: { none: ADMINISTRATION } },
+  '/statistik': {
+    access: statisticsReaders,
+    audit: { none: 'pseudonymous aggregates with small cells suppressed (ADR 0014), no person and no referral' },
+  },
   '/verwaltung/aufbewahrung': {
     access: adminsOnly,
     audit: { none: 'retention periods, counts of runs and erasures, encryption key ids and dates; no person' },
@@ -326,6 +337,8 @@ const ROUTES: Record<string, { probe: string; anonymous: number }> = {
   // POST only (the search page's export form); without a session the proxy sends everyone to sign-in first.
   // Signed-in callers without audit:read: audit.spec.ts.
   '/protokoll/export': { probe: '/protokoll/export', anonymous: 200 },
+  // The statistics' CSV (GET, aggregates only); callers without statistics:read get 404 (statistics.spec.ts).
+  '/statistik/export': { probe: '/statistik/export', anonymous: 200 },
 };
 
 test('every route handler has a row, answers anonymous callers as listed and refuses other methods', async ({

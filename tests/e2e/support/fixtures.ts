@@ -14,7 +14,7 @@ import { E2E_PG_PORT } from './ports';
 export { DEMO_PASSWORD, DEMO_TOTP_SECRET };
 
 /** The throwaway database the e2e launcher started (playwright.config.ts). */
-const E2E_DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${E2E_PG_PORT}/app`;
+export const E2E_DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${E2E_PG_PORT}/app`;
 
 /** Password only: ends on the second-factor step for accounts that owe one, else signed in. */
 export async function signInWithPassword(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {

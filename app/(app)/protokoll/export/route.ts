@@ -1,7 +1,7 @@
 import { getTranslations } from 'next-intl/server';
 
 import { exportAuditTrail } from '@/lib/audit-log/queries';
-import { toCsv } from '@/lib/audit-log/csv';
+import { toCsv } from '@/lib/csv';
 import { parseAuditSearch } from '@/lib/audit-log/schema';
 import { authorizeAction } from '@/lib/auth/guards';
 import { isTrustedOrigin } from '@/lib/security/origin';

@@ -40,9 +40,9 @@ export default async function RetentionPage() {
         </h2>
         <p className="max-w-prose">{t('periods.intro', { max: overview.maxDays })}</p>
         <p className="text-sm text-slate-700" data-testid="policy-changed">
-          {policy.changedAt.getTime() === 0
-            ? t('periods.defaults')
-            : t('periods.changed', { at: when(policy.changedAt), by: policy.changedBy ?? '—' })}
+          {policy.changedBy
+            ? t('periods.changed', { at: when(policy.changedAt), by: policy.changedBy })
+            : t('periods.defaults')}
         </p>
         <RetentionPolicyForm
           policy={{

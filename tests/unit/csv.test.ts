@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { csvCell, toCsv } from '@/lib/audit-log/csv';
+import { csvCell, toCsv } from '@/lib/csv';
 
 describe('CSV export', () => {
   it.each([

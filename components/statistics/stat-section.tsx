@@ -1,0 +1,38 @@
+import { BarChart } from '@/components/statistics/bar-chart';
+import { ColumnChart } from '@/components/statistics/column-chart';
+import type { StatSection } from '@/lib/statistics/sections';
+
+/** One section of the statistics as its chart with its data table; a partial figure is marked with "*". */
+export function StatSectionChart({
+  section,
+  texts,
+  locale,
+}: {
+  section: StatSection;
+  texts: { suppressed: string; tableToggle: string; empty: string; partialNote: string };
+  locale: string;
+}) {
+  const partial = section.rows.some((row) => row.cells.some((c) => c.partial));
+  const props = {
+    id: `chart-${section.id}`,
+    title: section.title,
+    description: [section.description, partial ? texts.partialNote : undefined].filter(Boolean).join(' ') || undefined,
+    rows: section.rows.map((row) => ({
+      label: row.cells.some((c) => c.partial) ? `${row.label} *` : row.label,
+      values: row.cells.map((c) => c.value),
+    })),
+    series: section.series.map((label) => ({ label })),
+    format: section.format,
+    suppressedLabel: texts.suppressed,
+    tableToggleLabel: texts.tableToggle,
+    emptyLabel: texts.empty,
+    categoryLabel: section.categoryLabel,
+    locale: locale === 'en' ? 'en-GB' : 'de-DE',
+    ...(locale === 'en' && { units: { hours: 'h', days: 'days' } }),
+  };
+  return (
+    <section data-testid={`stats-${section.id}`}>
+      {section.chart === 'column' ? <ColumnChart {...props} /> : <BarChart {...props} />}
+    </section>
+  );
+}

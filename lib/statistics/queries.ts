@@ -1,0 +1,169 @@
+import 'server-only';
+
+import type { Actor } from '@/lib/auth/guards';
+import { db } from '@/lib/db';
+import { Prisma } from '@/lib/generated/prisma/client';
+import { reviewScope } from '@/lib/review/scope';
+import type { Figure, StatsView } from '@/lib/statistics/dto';
+import { cell, COUNT, GENDER, MEASURES, PARTNER, REACHED, RESULT, RISK, ROUTING } from '@/lib/statistics/families';
+import { MIN_PUBLISHED } from '@/lib/statistics/protect';
+import { quantile } from '@/lib/statistics/histogram';
+import { addMonths, monthsBetween, type StatsFilters } from '@/lib/statistics/schema';
+
+/**
+ * The statistics for the page and its CSV (issue 14, ADR 0014): sums of the published cells (StatsCell) and
+ * histograms (StatsDuration) over the months of the filter and the actor's scope, never the facts: a few
+ * index range reads however many referrals there are. Directorate-wide for admins and auditors; a supervisor
+ * sees their station or inspection only (the same scope as the review queue), whatever the address asks.
+ */
+type Sum = { family: string; key: string; value: number; hidden: number };
+
+const NONE: Figure = { value: 0, hidden: 0 };
+
+function where(actor: Actor, filters: StatsFilters) {
+  const scope = actor.role === 'SUPERVISOR' ? reviewScope(actor) : null;
+  // A supervisor without a scope sees nothing (as in the review queue).
+  const scoped =
+    actor.role !== 'SUPERVISOR'
+      ? Prisma.empty
+      : scope && 'stationId' in scope
+        ? Prisma.sql`AND "stationId" = ${scope.stationId}::uuid`
+        : scope
+          ? Prisma.sql`AND "inspectionId" = ${scope.inspectionId}::uuid`
+          : Prisma.sql`AND false`;
+  return Prisma.sql`
+    month >= ${`${filters.from}-01`}::date AND month <= ${`${filters.to}-01`}::date ${scoped}
+    ${filters.municipalityId ? Prisma.sql`AND "municipalityId" = ${filters.municipalityId}::uuid` : Prisma.empty}
+    ${filters.stationId ? Prisma.sql`AND "stationId" = ${filters.stationId}::uuid` : Prisma.empty}`;
+}
+
+export async function statisticsFor(actor: Actor, filters: StatsFilters): Promise<StatsView> {
+  const w = where(actor, filters);
+  const [sums, months, places, histograms, partners, municipalities, scope] = await Promise.all([
+    db().$queryRaw<Sum[]>`
+      SELECT family, key, coalesce(sum(value), 0)::int AS value, count(*) FILTER (WHERE value IS NULL)::int AS hidden
+        FROM "StatsCell" WHERE ${w} GROUP BY family, key`,
+    db().$queryRaw<(Sum & { month: string })[]>`
+      SELECT to_char(month, 'YYYY-MM') AS month, family, '' AS key, coalesce(sum(value), 0)::int AS value,
+             count(*) FILTER (WHERE value IS NULL)::int AS hidden
+        FROM "StatsCell" WHERE ${w} AND family IN (${cell('VICTIM', COUNT)}, ${cell('DECLINED', COUNT)})
+       GROUP BY 1, 2`,
+    db().$queryRaw<(Sum & { municipalityId: string })[]>`
+      SELECT "municipalityId"::text AS "municipalityId", '' AS family, '' AS key,
+             coalesce(sum(value), 0)::int AS value, count(*) FILTER (WHERE value IS NULL)::int AS hidden
+        FROM "StatsCell" WHERE ${w} AND family = ${cell('VICTIM', COUNT)} GROUP BY 1`,
+    db().$queryRaw<{ measure: string; i: number; n: number }[]>`
+      SELECT measure, u.i::int AS i, sum(u.c)::int AS n
+        FROM "StatsDuration", unnest(counts) WITH ORDINALITY AS u(c, i) WHERE ${w} GROUP BY 1, 2`,
+    db().partner.findMany({ select: { id: true, name: true } }),
+    db().municipality.findMany({ select: { id: true, name: true } }),
+    scopeName(actor),
+  ]);
+  const figure = (family: string, key = ''): Figure => {
+    const sum = sums.find((s) => s.family === family && s.key === key);
+    return sum ? { value: sum.value, hidden: sum.hidden } : NONE;
+  };
+  const keysOf = (family: string) => sums.filter((s) => s.family === family).map((s) => s.key);
+  const add = (a: Figure, b: Figure): Figure => ({ value: a.value + b.value, hidden: a.hidden + b.hidden });
+  const partnerName = new Map(partners.map((p) => [p.id, p.name]));
+  const municipalityName = new Map(municipalities.map((m) => [m.id, m.name]));
+
+  // A partner may work for both populations (a men's counselling service for male victims and perpetrators):
+  // one row each, the sum of its published figures in both.
+  const partnerIds = [...new Set([...keysOf(cell('VICTIM', PARTNER)), ...keysOf(cell('PERPETRATOR', PARTNER))])];
+  const referredBy = partnerIds.map((id) => ({
+    id,
+    name: partnerName.get(id) ?? id,
+    referred: add(figure(cell('VICTIM', PARTNER), id), figure(cell('PERPETRATOR', PARTNER), id)),
+    reached: add(figure(cell('VICTIM', REACHED), `${id}:YES`), figure(cell('PERPETRATOR', REACHED), `${id}:YES`)),
+  }));
+  const merged = (family: string) =>
+    [...new Set([...keysOf(cell('VICTIM', family)), ...keysOf(cell('PERPETRATOR', family))])].map((key) => ({
+      key,
+      count: add(figure(cell('VICTIM', family), key), figure(cell('PERPETRATOR', family), key)),
+    }));
+  const reachedAll = [...keysOf(cell('VICTIM', REACHED)), ...keysOf(cell('PERPETRATOR', REACHED))]
+    .filter((k) => k.endsWith(':YES'))
+    .reduce<Figure>(
+      (total, key) => add(total, add(figure(cell('VICTIM', REACHED), key), figure(cell('PERPETRATOR', REACHED), key))),
+      NONE,
+    );
+
+  const monthFigure = (month: string, family: string): Figure => {
+    const row = months.find((m) => m.month === month && m.family === family);
+    return row ? { value: row.value, hidden: row.hidden } : NONE;
+  };
+  return {
+    filters,
+    scope,
+    totals: {
+      referrals: figure(cell('VICTIM', COUNT)),
+      perpetratorReferrals: figure(cell('PERPETRATOR', COUNT)),
+      declined: figure(cell('DECLINED', COUNT)),
+      highRisk: figure(cell('VICTIM', RISK), 'HIGH'),
+      reached: reachedAll,
+    },
+    months: Array.from({ length: monthsBetween(filters.from, filters.to) }, (_, i) => {
+      const month = addMonths(filters.from, i);
+      return {
+        month,
+        referrals: monthFigure(month, cell('VICTIM', COUNT)),
+        declined: monthFigure(month, cell('DECLINED', COUNT)),
+      };
+    }),
+    partners: referredBy.sort((a, b) => b.referred.value - a.referred.value || a.name.localeCompare(b.name, 'de')),
+    municipalities: places
+      .map((p) => ({
+        id: p.municipalityId,
+        name: municipalityName.get(p.municipalityId) ?? p.municipalityId,
+        referrals: { value: p.value, hidden: p.hidden },
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'de')),
+    genders: keysOf(cell('VICTIM', GENDER)).map((key) => ({ key, referrals: figure(cell('VICTIM', GENDER), key) })),
+    results: merged(RESULT),
+    routing: merged(ROUTING),
+    durations: MEASURES.map((measure) => {
+      const counts: number[] = [];
+      for (const h of histograms) if (h.measure === measure) counts[h.i - 1] = h.n;
+      const dense = Array.from(counts, (n) => n ?? 0);
+      const count = dense.reduce((sum, n) => sum + n, 0);
+      const shown = count >= MIN_PUBLISHED;
+      return {
+        measure,
+        count: shown ? count : null,
+        median: shown ? quantile(dense, 0.5) : null,
+        p90: shown ? quantile(dense, 0.9) : null,
+      };
+    }),
+  };
+}
+
+/** The supervisor's scope by name, for the page's heading; null for the directorate-wide roles. */
+async function scopeName(actor: Actor): Promise<string | null> {
+  if (actor.role !== 'SUPERVISOR') return null;
+  if (actor.stationId) {
+    return (await db().station.findUnique({ where: { id: actor.stationId }, select: { name: true } }))?.name ?? null;
+  }
+  if (actor.inspectionId) {
+    return (
+      (await db().inspection.findUnique({ where: { id: actor.inspectionId }, select: { name: true } }))?.name ?? null
+    );
+  }
+  return null;
+}
+
+/** What the filter offers: municipalities and (directorate-wide) stations, by name. */
+export async function statsFilterOptions(actor: Actor) {
+  const scope = actor.role === 'SUPERVISOR' ? reviewScope(actor) : null;
+  const [municipalities, stations] = await Promise.all([
+    db().municipality.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } }),
+    actor.role === 'SUPERVISOR' && scope && 'stationId' in scope
+      ? Promise.resolve([])
+      : db().station.findMany({
+          where: scope && 'inspectionId' in scope ? { inspectionId: scope.inspectionId } : {},
+          orderBy: { name: 'asc' },
+          select: { id: true, name: true },
+        }),
+  ]);
+  return { municipalities, stations };
+}
