@@ -119,7 +119,8 @@ export const maxValue = (rows: ChartProps['rows']) =>
 export function ChartFrame({ chart, children }: { chart: ChartProps; children: ReactNode }) {
   const { id, title, description, rows, series, tableCaption, tableToggleLabel, emptyLabel, categoryLabel } = chart;
   const titleId = `${id}-title`;
-  const empty = rows.every((row) => row.values.every((value) => value === null || value === 0));
+  // Only zeros: nothing happened. Suppressed values are not nothing: the chart and its table say "< 5".
+  const empty = rows.every((row) => row.values.every((value) => value === 0));
   const texts = cellTexts(chart);
   return (
     <figure className="relative rounded-lg border border-slate-300 bg-white p-4" data-testid={`chart-${id}`}>
@@ -151,46 +152,46 @@ export function ChartFrame({ chart, children }: { chart: ChartProps; children: R
             <summary className="min-h-11 cursor-pointer content-center font-semibold">{tableToggleLabel}</summary>
           </details>
           <div className="sr-only peer-open:not-sr-only">
-            <div className="overflow-x-auto">
-              <table
-                className="w-full border-collapse text-sm"
-                aria-labelledby={tableCaption ? undefined : titleId}
-                data-testid="chart-table"
-              >
-                {tableCaption && <caption className="mb-1 text-left font-semibold">{tableCaption}</caption>}
-                <thead>
-                  <tr className="border-b-2 border-slate-400 text-left">
-                    {/* An empty header cell is a td: an empty th would be a header without a name. */}
-                    {categoryLabel ? (
-                      <th scope="col" className="px-2 py-2 font-semibold">
-                        {categoryLabel}
-                      </th>
-                    ) : (
-                      <td />
-                    )}
-                    {series.map((entry, index) => (
-                      <th key={index} scope="col" className="px-2 py-2 text-right font-semibold">
-                        {entry.label}
-                      </th>
+            {/* No scrolling box: the table wraps its labels instead. A scrollable box inside the visually
+                hidden wrapper is a region keyboard users cannot reach (axe: scrollable-region-focusable). */}
+            <table
+              className="w-full border-collapse text-sm"
+              aria-labelledby={tableCaption ? undefined : titleId}
+              data-testid="chart-table"
+            >
+              {tableCaption && <caption className="mb-1 text-left font-semibold">{tableCaption}</caption>}
+              <thead>
+                <tr className="border-b-2 border-slate-400 text-left">
+                  {/* An empty header cell is a td: an empty th would be a header without a name. */}
+                  {categoryLabel ? (
+                    <th scope="col" className="px-2 py-2 font-semibold">
+                      {categoryLabel}
+                    </th>
+                  ) : (
+                    <td />
+                  )}
+                  {series.map((entry, index) => (
+                    <th key={index} scope="col" className="px-2 py-2 text-right font-semibold">
+                      {entry.label}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((row, rowIndex) => (
+                  <tr key={rowIndex} className="border-b border-slate-200">
+                    <th scope="row" className="px-2 py-2 text-left font-normal">
+                      {row.label}
+                    </th>
+                    {texts[rowIndex]?.map((text, index) => (
+                      <td key={index} className="px-2 py-2 text-right whitespace-nowrap tabular-nums">
+                        {text}
+                      </td>
                     ))}
                   </tr>
-                </thead>
-                <tbody>
-                  {rows.map((row, rowIndex) => (
-                    <tr key={rowIndex} className="border-b border-slate-200">
-                      <th scope="row" className="px-2 py-2 text-left font-normal">
-                        {row.label}
-                      </th>
-                      {texts[rowIndex]?.map((text, index) => (
-                        <td key={index} className="px-2 py-2 text-right whitespace-nowrap tabular-nums">
-                          {text}
-                        </td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                ))}
+              </tbody>
+            </table>
           </div>
         </>
       )}

@@ -155,10 +155,10 @@ describe.each([
   it.each([
     ['no rows', []],
     [
-      'only zeros and suppressed values',
+      'only zeros',
       [
-        { label: 'A', values: [0, null] },
-        { label: 'B', values: [null, 0] },
+        { label: 'A', values: [0, 0] },
+        { label: 'B', values: [0, 0] },
       ],
     ],
   ])('shows the empty label instead of a chart when there are %s', (_case, rows) => {
@@ -168,6 +168,19 @@ describe.each([
     expect(html).not.toContain('<svg');
     expect(html).not.toContain('<table');
     expect(html).not.toContain('<script');
+  });
+});
+
+describe.each([
+  ['BarChart', BarChart],
+  ['ColumnChart', ColumnChart],
+])('%s with only suppressed values', (_name, chart) => {
+  it('is not "nothing": the chart and its table show the suppressed label', () => {
+    const html = render(chart, { rows: [{ label: 'Uetze', values: [null, 0] }] });
+    expect(html).not.toContain('Im gewählten Zeitraum gibt es keine Vermittlungen.');
+    expect(html).toContain('<table');
+    expect(html).toContain('&lt; 5');
+    expect(html).not.toContain('NaN');
   });
 });
 
