@@ -9,18 +9,14 @@ export function StatSectionChart({
   locale,
 }: {
   section: StatSection;
-  texts: { suppressed: string; tableToggle: string; empty: string; partialNote: string };
+  texts: { suppressed: string; tableToggle: string; empty: string };
   locale: string;
 }) {
-  const partial = section.rows.some((row) => row.cells.some((c) => c.partial));
   const props = {
     id: `chart-${section.id}`,
     title: section.title,
-    description: [section.description, partial ? texts.partialNote : undefined].filter(Boolean).join(' ') || undefined,
-    rows: section.rows.map((row) => ({
-      label: row.cells.some((c) => c.partial) ? `${row.label} *` : row.label,
-      values: row.cells.map((c) => c.value),
-    })),
+    description: section.description,
+    rows: section.rows.map((row) => ({ label: row.label, values: row.cells.map((c) => c.value) })),
     series: section.series.map((label) => ({ label })),
     format: section.format,
     suppressedLabel: texts.suppressed,

@@ -4,6 +4,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { countSealedValues, rotateSealedValues } from '@/lib/crypto/rotate';
 import { db } from '@/lib/db';
 import { env } from '@/lib/env';
+import { logRecord } from '@/lib/log';
 import type { KeyStateView } from '@/lib/crypto/key-state-view';
 
 /**
@@ -29,6 +30,14 @@ export const longestRecoverableDays = () => env().KEY_ROTATION_DAYS + DESTROY_WI
 
 export async function maintainKeyring(now = new Date()): Promise<{ rewrapped: number }> {
   const ring = env().ENCRYPTION_KEYS;
+  // An instance still configured with the previous key (during a rollout) must not wrap everything back
+  // under it: another key became current after this one.
+  const states = await db().encryptionKeyState.findMany({ select: { id: true, currentSince: true } });
+  const since = states.find((k) => k.id === ring.currentId)?.currentSince;
+  if (since && states.some((k) => k.id !== ring.currentId && k.currentSince && k.currentSince > since)) {
+    logRecord('error', { event: 'keyring-outdated', currentKey: ring.currentId });
+    return { rewrapped: 0 };
+  }
   const reports = await rotateSealedValues(db());
   const rewrapped = reports.reduce((sum, report) => sum + report.resealed, 0);
   const counts = await countSealedValues(db());
@@ -45,7 +54,8 @@ export async function maintainKeyring(now = new Date()): Promise<{ rewrapped: nu
           "lastSeenAt" = ${now}, "goneSince" = NULL, "sealedValues" = excluded."sealedValues"`;
     }
     await tx.$executeRaw`
-      UPDATE "EncryptionKeyState" SET "goneSince" = coalesce("goneSince", ${now}), "sealedValues" = 0
+      UPDATE "EncryptionKeyState" SET "goneSince" = coalesce("goneSince", ${now}),
+             "sealedValues" = coalesce((${JSON.stringify(counts)}::jsonb ->> id)::int, 0)
        WHERE NOT (id = ANY(${Object.keys(ring.keys)}::text[]))`;
     if (rewrapped > 0) {
       const remaining = Object.entries(counts)

@@ -79,8 +79,12 @@ export async function startWorker({ graceMs = 8_000 }: { graceMs?: number } = {}
     await checkpointAuditChain();
   });
   await boss.work(QUEUES.retention.name, async () => {
-    await runRetention({ trigger: 'SCHEDULE' });
-    await maintainKeyring();
+    // The key schedule bounds how long erased data survives in backups: kept up even when erasing fails.
+    try {
+      await runRetention({ trigger: 'SCHEDULE' });
+    } finally {
+      await maintainKeyring();
+    }
   });
   await boss.work(QUEUES.statistics.name, async () => {
     await refreshStatistics();

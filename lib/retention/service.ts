@@ -56,7 +56,8 @@ export async function runRetention({
     });
     purged += done.erased;
     await db().retentionRun.update({ where: { id: runId }, data: { purged } });
-    if (done.found < batchSize) break;
+    // A full batch of which nothing could be erased (all moved on meanwhile) would come back forever.
+    if (done.found < batchSize || done.erased === 0) break;
   }
   await db().retentionRun.update({ where: { id: runId }, data: { finishedAt: new Date(), purged } });
   return { runId, purged };

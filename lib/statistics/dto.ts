@@ -2,9 +2,9 @@ import type { Measure } from '@/lib/statistics/families';
 import type { StatsFilters } from '@/lib/statistics/schema';
 
 /**
- * A published figure (ADR 0014): the sum of the published atom values it covers, and how many atoms it had
- * to leave out because they are suppressed. `hidden` > 0 with `value` 0: the figure is suppressed ("< 5" when
- * it is one small cell); with `value` > 0: a lower bound ("at least"). Client-safe.
+ * A published figure (ADR 0014): the sum of the published atom values it covers (0 or 5 and more; shown as
+ * "< 5" below 5), and how many suppressed atom values it left out (never shown: it would tell where small
+ * numbers are). Client-safe.
  */
 export type Figure = { value: number; hidden: number };
 
@@ -16,8 +16,17 @@ export type StatsView = {
     referrals: Figure;
     perpetratorReferrals: Figure;
     declined: Figure;
-    highRisk: Figure;
-    reached: Figure;
+  };
+  /**
+   * The parts of each share, from published cells only and from the same atoms on both sides (a share of
+   * sums over different atoms would mislead): referrals and declined offers where both are published;
+   * high risk and not from the published risk families; reached within 3 days or not from the published
+   * reached families.
+   */
+  shares: {
+    consent: { part: number; rest: number };
+    highRisk: { part: number; rest: number };
+    reached: { part: number; rest: number };
   };
   months: { month: string; referrals: Figure; declined: Figure }[];
   partners: { id: string; name: string; referred: Figure; reached: Figure }[];

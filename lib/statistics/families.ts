@@ -34,6 +34,18 @@ export const RESULTS = [
   'OPEN',
 ] as const;
 
+export const GENDERS = ['FEMALE', 'MALE', 'DIVERSE', 'NOT_STATED'] as const;
+export const RISKS = ['HIGH', 'NORMAL'] as const;
+export const ROUTINGS = [
+  'RULE',
+  'PERSON_PREFERENCE',
+  'OVERRIDE:PERSON_WISH',
+  'OVERRIDE:ALREADY_IN_CONTACT',
+  'OVERRIDE:LANGUAGE',
+  'OVERRIDE:SAFETY',
+  'OVERRIDE:NO_RESPONSIBLE_PARTNER',
+] as const;
+
 /** Durations from the callout (VICTIM): to submission, approval, acknowledgement, first contact attempt. */
 export const MEASURES = ['SUBMITTED', 'APPROVED', 'ACKNOWLEDGED', 'FIRST_CONTACT'] as const;
 export type Measure = (typeof MEASURES)[number];

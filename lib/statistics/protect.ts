@@ -4,98 +4,84 @@
  * The statistics publish, per month, station and municipality (an "atom") and population (the persons
  * referred as victims, those referred to a perpetrator programme, the declined offers), the population's
  * count and its breakdowns (families: gender, risk, partner, reached within 3 days per partner, result,
- * routing). Every figure on the page or in the CSV is a sum of published atom values only, so the question
- * "can a combination of filters reveal a suppressed cell by subtraction" reduces to one atom at a time:
+ * routing), each over a fixed list of codes. Every figure on the page or in the CSV is a sum of published
+ * atom values only, so no combination of filters reveals a suppressed value by subtraction: a filter selects
+ * whole atoms, and a suppressed value enters no sum. Within one atom (a filter can isolate one) the page shows
+ * its count and, per code, the published value or "< 5" (anything not published, zeros included: a zero
+ * would tell that the others add up to the rest). The rules:
  *
- * 1. a count of 1 to 4 is suppressed (primary);
- * 2. if a family has a suppressed child, the smallest child of 5 or more is suppressed with it
- *    (secondary), so that the published rest does not give the small one by subtraction from the count;
- * 3. if a family has no child of 5 or more, its suppressed children (all 1 to 4) are still worked out from
- *    their sum when it is the least or the most they could be (k small cells summing to k or 4k): then the
- *    whole population of the atom is suppressed, every family with it;
- * 4. a child nested in a suppressed child (reached within 3 days, of a suppressed partner) is suppressed.
+ * 1. a population of fewer than 5 is suppressed whole: its count and every family (not even which codes
+ *    occur is published);
+ * 2. a family with a value of 1 to 4 publishes only its values of 10 or more: a cell of 5 to 9 hidden next
+ *    to a small one leaves the small one's size open, where hiding only the smallest large cell would not
+ *    (someone who knows the rule knows that cell is the smallest, and bounds it by the next one);
+ * 3. and at least two codes of the family must read "< 5", else nothing of it is published: one alone would
+ *    be the count minus the rest;
+ * 4. a family nested in a cell of another (reached within 3 days, per partner) is published only where that
+ *    cell is, as a family of its own (rules 2 and 3).
  *
- * Zero is published as the absence of a row: it identifies no one.
+ * tests/unit/statistics/attack.test.ts tries every family of up to five codes within bounds and finds no
+ * suppressed cell that someone knowing these rules could pin down.
  */
 export const MIN_PUBLISHED = 5;
+/** Rule 2: next to a small cell, only values from here up are published. */
+const PUBLISHED_NEXT_TO_SMALL = 2 * MIN_PUBLISHED;
 
-/** A family's children: key → count (only counts above zero). */
+/** A family's counts: code → count (codes without a count are zero). */
 export type Children = Map<string, number>;
-/** Published children: key → count, or null when suppressed. */
+/** A family as published: code → count, or null when it reads "< 5" (suppressed or below 5). */
 export type Published = Map<string, number | null>;
 
 const small = (n: number) => n > 0 && n < MIN_PUBLISHED;
 
-/**
- * The published children of one family whose parent count is published, or 'HIDE' when the parent must be
- * suppressed as well (rule 3).
- */
-export function protectFamily(children: Children): Published | 'HIDE' {
+/** One family of a published population (rules 2 and 3): `codes` are all the codes it can have. */
+export function protectFamily(children: Children, codes: readonly string[]): Published {
   const out: Published = new Map(children);
-  const suppressed = [...children].filter(([, n]) => small(n));
-  if (suppressed.length === 0) return out;
-  for (const [key] of suppressed) out.set(key, null);
-  const large = [...children]
-    .filter(([, n]) => n >= MIN_PUBLISHED)
-    .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
-  if (large.length > 0) {
-    out.set(large[0]![0], null);
-    return out;
-  }
-  const sum = suppressed.reduce((total, [, n]) => total + n, 0);
-  const k = suppressed.length;
-  return k === 1 || sum === k || sum === 4 * k ? 'HIDE' : out;
+  if (![...children.values()].some(small)) return out;
+  for (const [key, n] of children) if (n < PUBLISHED_NEXT_TO_SMALL) out.set(key, null);
+  const published = [...out.values()].filter((v) => v !== null).length;
+  if (codes.length - published < 2) for (const key of out.keys()) out.set(key, null);
+  return out;
 }
 
-/** One population of one atom: its count and its families; nested families name their parent family's key. */
-export type Population = {
-  count: number;
-  families: Record<string, Children>;
-  /** Families nested in a child of another family: family → [parent family, parent key of each child]. */
-  nested?: Record<string, { parent: string; parentKeyOf: (childKey: string) => string }>;
+/** A family of a population, and for a nested one the family and code of the cell it belongs to. */
+export type Family = {
+  counts: Children;
+  codes: readonly string[];
+  nestedIn?: { family: string; codeOf: (code: string) => string };
 };
 
-/** The published count and families of one population of one atom (rules 1 to 4). */
-export function protectPopulation(population: Population): {
-  count: number | null;
-  families: Record<string, Published>;
-} {
-  const hidden = () => ({
-    count: null,
-    families: Object.fromEntries(
-      Object.entries(population.families).map(([name, children]) => [
-        name,
-        new Map([...children.keys()].map((key) => [key, null] as const)),
-      ]),
-    ),
-  });
-  if (population.count < MIN_PUBLISHED) return hidden();
+/** One population of one atom. */
+export type Population = { count: number; families: Record<string, Family> };
+
+/** What is published of one population of one atom: null count and no families when suppressed (rule 1). */
+export type PublishedPopulation = { count: number | null; families: Record<string, Published> };
+
+export function protectPopulation(population: Population): PublishedPopulation {
+  if (population.count < MIN_PUBLISHED) return { count: null, families: {} };
   const families: Record<string, Published> = {};
-  // Top-level families first, then the nested ones, which need their parent family's result.
-  const names = Object.keys(population.families).sort(
-    (a, b) => Number(Boolean(population.nested?.[a])) - Number(Boolean(population.nested?.[b])),
-  );
-  for (const name of names) {
-    const nest = population.nested?.[name];
-    const children = population.families[name]!;
-    if (!nest) {
-      const published = protectFamily(children);
-      if (published === 'HIDE') return hidden();
-      families[name] = published;
-      continue;
-    }
-    // Each group of children under one parent child is a family of its own, published only with its parent.
-    const groups = new Map<string, Children>();
-    for (const [key, n] of children) {
-      const parentKey = nest.parentKeyOf(key);
-      groups.set(parentKey, new Map([...(groups.get(parentKey) ?? []), [key, n]]));
-    }
+  const entries = Object.entries(population.families);
+  // Top-level families first: a nested one needs its parent family's published cells.
+  for (const [name, family] of entries.filter(([, f]) => !f.nestedIn)) {
+    families[name] = protectFamily(family.counts, family.codes);
+  }
+  for (const [name, family] of entries.filter(([, f]) => f.nestedIn)) {
+    const { family: parentFamily, codeOf } = family.nestedIn!;
     const published: Published = new Map();
-    for (const [parentKey, group] of groups) {
-      const parentValue = families[nest.parent]?.get(parentKey) ?? null;
-      const result = parentValue === null ? 'HIDDEN_PARENT' : protectFamily(group);
-      if (result === 'HIDE') return hidden();
-      for (const key of group.keys()) published.set(key, result === 'HIDDEN_PARENT' ? null : result.get(key)!);
+    const parents = new Set(family.codes.map(codeOf));
+    for (const parent of parents) {
+      const codes = family.codes.filter((code) => codeOf(code) === parent);
+      const counts: Children = new Map(
+        codes.flatMap((code) => (family.counts.get(code) ? [[code, family.counts.get(code)!]] : [])),
+      );
+      if (counts.size === 0) continue;
+      // Rule 4: under a cell that is not published, nothing.
+      const parentPublished = families[parentFamily]?.get(parent);
+      const cells =
+        parentPublished == null
+          ? new Map([...counts.keys()].map((code) => [code, null]))
+          : protectFamily(counts, codes);
+      for (const [code, value] of cells) published.set(code, value);
     }
     families[name] = published;
   }

@@ -5,8 +5,20 @@ import { db } from '@/lib/db';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { reviewScope } from '@/lib/review/scope';
 import type { Figure, StatsView } from '@/lib/statistics/dto';
-import { cell, COUNT, GENDER, MEASURES, PARTNER, REACHED, RESULT, RISK, ROUTING } from '@/lib/statistics/families';
-import { MIN_PUBLISHED } from '@/lib/statistics/protect';
+import {
+  cell,
+  COUNT,
+  GENDER,
+  GENDERS,
+  MEASURES,
+  PARTNER,
+  REACHED,
+  RESULT,
+  RESULTS,
+  RISK,
+  ROUTING,
+  ROUTINGS,
+} from '@/lib/statistics/families';
 import { quantile } from '@/lib/statistics/histogram';
 import { addMonths, monthsBetween, type StatsFilters } from '@/lib/statistics/schema';
 
@@ -17,6 +29,12 @@ import { addMonths, monthsBetween, type StatsFilters } from '@/lib/statistics/sc
  * sees their station or inspection only (the same scope as the review queue), whatever the address asks.
  */
 type Sum = { family: string; key: string; value: number; hidden: number };
+
+/**
+ * A median or 90th percentile is shown from this many published durations on (each atom's are published
+ * from 5 on): with fewer, it would come close to one person's time.
+ */
+const MIN_DURATIONS = 10;
 
 const NONE: Figure = { value: 0, hidden: 0 };
 
@@ -39,7 +57,7 @@ function where(actor: Actor, filters: StatsFilters) {
 
 export async function statisticsFor(actor: Actor, filters: StatsFilters): Promise<StatsView> {
   const w = where(actor, filters);
-  const [sums, months, places, histograms, partners, municipalities, scope] = await Promise.all([
+  const [sums, months, places, histograms, partners, municipalities, scope, [consent]] = await Promise.all([
     db().$queryRaw<Sum[]>`
       SELECT family, key, coalesce(sum(value), 0)::int AS value, count(*) FILTER (WHERE value IS NULL)::int AS hidden
         FROM "StatsCell" WHERE ${w} GROUP BY family, key`,
@@ -55,39 +73,47 @@ export async function statisticsFor(actor: Actor, filters: StatsFilters): Promis
     db().$queryRaw<{ measure: string; i: number; n: number }[]>`
       SELECT measure, u.i::int AS i, sum(u.c)::int AS n
         FROM "StatsDuration", unnest(counts) WITH ORDINALITY AS u(c, i) WHERE ${w} GROUP BY 1, 2`,
-    db().partner.findMany({ select: { id: true, name: true } }),
-    db().municipality.findMany({ select: { id: true, name: true } }),
+    db().partner.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' } }),
+    municipalitiesOf(actor, filters),
     scopeName(actor),
+    // Referrals and declined offers of the same atoms, where neither is suppressed (a missing row is zero).
+    db().$queryRaw<{ part: number; rest: number }[]>`
+      WITH v AS (SELECT month, "stationId", "municipalityId", value FROM "StatsCell"
+                  WHERE ${w} AND family = ${cell('VICTIM', COUNT)}),
+           d AS (SELECT month, "stationId", "municipalityId", value FROM "StatsCell"
+                  WHERE ${w} AND family = ${cell('DECLINED', COUNT)})
+      SELECT coalesce(sum(v.value), 0)::int AS part, coalesce(sum(d.value), 0)::int AS rest
+        FROM v FULL JOIN d USING (month, "stationId", "municipalityId")
+       WHERE (v.value IS NOT NULL OR v."stationId" IS NULL) AND (d.value IS NOT NULL OR d."stationId" IS NULL)`,
   ]);
   const figure = (family: string, key = ''): Figure => {
     const sum = sums.find((s) => s.family === family && s.key === key);
     return sum ? { value: sum.value, hidden: sum.hidden } : NONE;
   };
-  const keysOf = (family: string) => sums.filter((s) => s.family === family).map((s) => s.key);
   const add = (a: Figure, b: Figure): Figure => ({ value: a.value + b.value, hidden: a.hidden + b.hidden });
-  const partnerName = new Map(partners.map((p) => [p.id, p.name]));
-  const municipalityName = new Map(municipalities.map((m) => [m.id, m.name]));
 
-  // A partner may work for both populations (a men's counselling service for male victims and perpetrators):
-  // one row each, the sum of its published figures in both.
-  const partnerIds = [...new Set([...keysOf(cell('VICTIM', PARTNER)), ...keysOf(cell('PERPETRATOR', PARTNER))])];
-  const referredBy = partnerIds.map((id) => ({
+  // Every code of every list, whether it occurs or not: an absent code reads "< 5" like a suppressed one, so the
+  // lists do not tell which codes occur. A partner working for both populations (men's counselling for male
+  // victims and perpetrators) is one row, the sum of its published figures in both.
+  const referredBy = partners.map(({ id, name }) => ({
     id,
-    name: partnerName.get(id) ?? id,
+    name,
     referred: add(figure(cell('VICTIM', PARTNER), id), figure(cell('PERPETRATOR', PARTNER), id)),
     reached: add(figure(cell('VICTIM', REACHED), `${id}:YES`), figure(cell('PERPETRATOR', REACHED), `${id}:YES`)),
   }));
-  const merged = (family: string) =>
-    [...new Set([...keysOf(cell('VICTIM', family)), ...keysOf(cell('PERPETRATOR', family))])].map((key) => ({
+  const merged = (family: string, codes: readonly string[]) =>
+    codes.map((key) => ({
       key,
       count: add(figure(cell('VICTIM', family), key), figure(cell('PERPETRATOR', family), key)),
     }));
-  const reachedAll = [...keysOf(cell('VICTIM', REACHED)), ...keysOf(cell('PERPETRATOR', REACHED))]
-    .filter((k) => k.endsWith(':YES'))
-    .reduce<Figure>(
-      (total, key) => add(total, add(figure(cell('VICTIM', REACHED), key), figure(cell('PERPETRATOR', REACHED), key))),
-      NONE,
-    );
+  const reachedSum = (answer: 'YES' | 'NO') =>
+    sums
+      .filter(
+        (r) =>
+          (r.family === cell('VICTIM', REACHED) || r.family === cell('PERPETRATOR', REACHED)) &&
+          r.key.endsWith(`:${answer}`),
+      )
+      .reduce((total, r) => total + r.value, 0);
 
   const monthFigure = (month: string, family: string): Figure => {
     const row = months.find((m) => m.month === month && m.family === family);
@@ -100,8 +126,14 @@ export async function statisticsFor(actor: Actor, filters: StatsFilters): Promis
       referrals: figure(cell('VICTIM', COUNT)),
       perpetratorReferrals: figure(cell('PERPETRATOR', COUNT)),
       declined: figure(cell('DECLINED', COUNT)),
-      highRisk: figure(cell('VICTIM', RISK), 'HIGH'),
-      reached: reachedAll,
+    },
+    shares: {
+      consent: consent ?? { part: 0, rest: 0 },
+      highRisk: {
+        part: figure(cell('VICTIM', RISK), 'HIGH').value,
+        rest: figure(cell('VICTIM', RISK), 'NORMAL').value,
+      },
+      reached: { part: reachedSum('YES'), rest: reachedSum('NO') },
     },
     months: Array.from({ length: monthsBetween(filters.from, filters.to) }, (_, i) => {
       const month = addMonths(filters.from, i);
@@ -111,23 +143,20 @@ export async function statisticsFor(actor: Actor, filters: StatsFilters): Promis
         declined: monthFigure(month, cell('DECLINED', COUNT)),
       };
     }),
-    partners: referredBy.sort((a, b) => b.referred.value - a.referred.value || a.name.localeCompare(b.name, 'de')),
-    municipalities: places
-      .map((p) => ({
-        id: p.municipalityId,
-        name: municipalityName.get(p.municipalityId) ?? p.municipalityId,
-        referrals: { value: p.value, hidden: p.hidden },
-      }))
-      .sort((a, b) => a.name.localeCompare(b.name, 'de')),
-    genders: keysOf(cell('VICTIM', GENDER)).map((key) => ({ key, referrals: figure(cell('VICTIM', GENDER), key) })),
-    results: merged(RESULT),
-    routing: merged(ROUTING),
+    partners: referredBy,
+    municipalities: municipalities.map((m) => {
+      const place = places.find((p) => p.municipalityId === m.id);
+      return { id: m.id, name: m.name, referrals: place ? { value: place.value, hidden: place.hidden } : NONE };
+    }),
+    genders: GENDERS.map((key) => ({ key, referrals: figure(cell('VICTIM', GENDER), key) })),
+    results: merged(RESULT, RESULTS),
+    routing: merged(ROUTING, ROUTINGS),
     durations: MEASURES.map((measure) => {
       const counts: number[] = [];
       for (const h of histograms) if (h.measure === measure) counts[h.i - 1] = h.n;
       const dense = Array.from(counts, (n) => n ?? 0);
       const count = dense.reduce((sum, n) => sum + n, 0);
-      const shown = count >= MIN_PUBLISHED;
+      const shown = count >= MIN_DURATIONS;
       return {
         measure,
         count: shown ? count : null,
@@ -136,6 +165,26 @@ export async function statisticsFor(actor: Actor, filters: StatsFilters): Promis
       };
     }),
   };
+}
+
+/** The municipalities the figures list: the filter's, else the supervisor's inspection's, else all 21. */
+async function municipalitiesOf(actor: Actor, filters: StatsFilters) {
+  const scope = actor.role === 'SUPERVISOR' ? reviewScope(actor) : null;
+  const inspectionId =
+    scope && 'inspectionId' in scope
+      ? scope.inspectionId
+      : scope
+        ? (await db().station.findUnique({ where: { id: scope.stationId }, select: { inspectionId: true } }))
+            ?.inspectionId
+        : undefined;
+  return db().municipality.findMany({
+    where: {
+      ...(filters.municipalityId && { id: filters.municipalityId }),
+      ...(inspectionId && { inspectionId }),
+    },
+    orderBy: { name: 'asc' },
+    select: { id: true, name: true },
+  });
 }
 
 /** The supervisor's scope by name, for the page's heading; null for the directorate-wide roles. */

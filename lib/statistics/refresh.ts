@@ -11,12 +11,16 @@ import {
   REACHED,
   REACHED_WITHIN_HOURS,
   RESULT,
+  RESULTS,
   RISK,
+  RISKS,
   ROUTING,
+  ROUTINGS,
+  GENDERS,
   type Measure,
   type StatsPopulation,
 } from '@/lib/statistics/families';
-import { protectPopulation, type Children, type Population } from '@/lib/statistics/protect';
+import { MIN_PUBLISHED, protectPopulation, type Population } from '@/lib/statistics/protect';
 
 /**
  * Keeps the published statistics (StatsCell, StatsDuration) in step with the facts (ADR 0014). Triggers mark
@@ -56,7 +60,8 @@ export async function refreshStatistics(): Promise<{ months: number }> {
       const marked = await tx.$queryRaw<{ month: Date }[]>`
         DELETE FROM "StatsDirtyMonth" RETURNING month`;
       const months = [...new Set(marked.map((m) => m.month.toISOString().slice(0, 10)))].sort();
-      for (const month of months) await computeMonth(tx, month);
+      const codes = await familyCodes(tx);
+      for (const month of months) await computeMonth(tx, month, codes);
       return { months: months.length };
     },
     { timeout: 600_000, maxWait: 10_000 },
@@ -64,7 +69,7 @@ export async function refreshStatistics(): Promise<{ months: number }> {
 }
 
 /** One month's published cells and histograms, from its facts. */
-async function computeMonth(tx: Tx, month: string): Promise<void> {
+async function computeMonth(tx: Tx, month: string, codes: Codes): Promise<void> {
   const facts = await tx.$queryRaw<TrackFact[]>`
     SELECT r."stationId"::text AS "stationId", r."inspectionId"::text AS "inspectionId",
            r."municipalityId"::text AS "municipalityId", t.track::text AS track, t.gender::text AS gender,
@@ -108,10 +113,14 @@ async function computeMonth(tx: Tx, month: string): Promise<void> {
     for (const track of ['VICTIM', 'PERPETRATOR'] as const) {
       const mine = all.filter((f) => f.track === track);
       if (mine.length === 0) continue;
-      const published = protectPopulation(population(mine, track));
+      const published = protectPopulation(population(mine, track, codes));
       emit(cells, atom, track, published);
       if (track === 'VICTIM' && published.count !== null) {
-        for (const measure of MEASURES) durations.push({ atom, measure, counts: histogram(mine, measure) });
+        for (const measure of MEASURES) {
+          // A measure of fewer than 5 durations is suppressed like a small cell.
+          const counts = histogram(mine, measure);
+          if (counts.reduce((sum, n) => sum + n, 0) >= MIN_PUBLISHED) durations.push({ atom, measure, counts });
+        }
       }
     }
   }
@@ -141,33 +150,59 @@ async function computeMonth(tx: Tx, month: string): Promise<void> {
 type Atom = { stationId: string; inspectionId: string; municipalityId: string };
 type Row = Atom & { family: string; key: string; value: number | null };
 
-function count(children: Children, key: string): void {
+/** The partners of each population: victim support and perpetrator programmes, by id. */
+async function familyCodes(tx: Tx): Promise<Codes> {
+  const partners = await tx.partner.findMany({ select: { id: true, kind: true }, orderBy: { id: 'asc' } });
+  return {
+    victimPartners: partners.filter((p) => p.kind === 'VICTIM_SUPPORT').map((p) => p.id),
+    perpetratorPartners: partners.filter((p) => p.kind === 'PERPETRATOR_PROGRAMME').map((p) => p.id),
+  };
+}
+
+function count(children: Map<string, number>, key: string): void {
   children.set(key, (children.get(key) ?? 0) + 1);
 }
 
+/** Every code of each family, zeros included (a family's "< 5" cells are read against the whole list). */
+export type Codes = { victimPartners: string[]; perpetratorPartners: string[] };
+
 /** One population of one atom as counts per family (lib/statistics/families.ts). */
-function population(facts: TrackFact[], track: 'VICTIM' | 'PERPETRATOR'): Population {
-  const families: Record<string, Children> = {
-    [PARTNER]: new Map(),
-    [REACHED]: new Map(),
-    [RESULT]: new Map(),
-    [ROUTING]: new Map(),
-    ...(track === 'VICTIM' && { [GENDER]: new Map(), [RISK]: new Map() }),
+function population(facts: TrackFact[], track: 'VICTIM' | 'PERPETRATOR', codes: Codes): Population {
+  const partners = track === 'VICTIM' ? codes.victimPartners : codes.perpetratorPartners;
+  const counts = {
+    partner: new Map<string, number>(),
+    reached: new Map<string, number>(),
+    result: new Map<string, number>(),
+    routing: new Map<string, number>(),
+    gender: new Map<string, number>(),
+    risk: new Map<string, number>(),
   };
   for (const f of facts) {
-    count(families[PARTNER]!, f.partnerId);
-    count(families[REACHED]!, `${f.partnerId}:${f.reached ? 'YES' : 'NO'}`);
-    count(families[RESULT]!, f.result);
-    count(families[ROUTING]!, f.routing);
-    if (track === 'VICTIM') {
-      count(families[GENDER]!, f.gender);
-      count(families[RISK]!, f.highRisk ? 'HIGH' : 'NORMAL');
-    }
+    count(counts.partner, f.partnerId);
+    count(counts.reached, `${f.partnerId}:${f.reached ? 'YES' : 'NO'}`);
+    count(counts.result, f.result);
+    count(counts.routing, f.routing);
+    count(counts.gender, f.gender);
+    count(counts.risk, f.highRisk ? 'HIGH' : 'NORMAL');
   }
+  // A partner no longer listed (removed since) still counts under its own id.
+  const partnerCodes = [...new Set([...partners, ...counts.partner.keys()])];
   return {
     count: facts.length,
-    families,
-    nested: { [REACHED]: { parent: PARTNER, parentKeyOf: (key) => key.slice(0, key.lastIndexOf(':')) } },
+    families: {
+      [PARTNER]: { counts: counts.partner, codes: partnerCodes },
+      [REACHED]: {
+        counts: counts.reached,
+        codes: partnerCodes.flatMap((id) => [`${id}:YES`, `${id}:NO`]),
+        nestedIn: { family: PARTNER, codeOf: (code) => code.slice(0, code.lastIndexOf(':')) },
+      },
+      [RESULT]: { counts: counts.result, codes: RESULTS },
+      [ROUTING]: { counts: counts.routing, codes: ROUTINGS },
+      ...(track === 'VICTIM' && {
+        [GENDER]: { counts: counts.gender, codes: GENDERS },
+        [RISK]: { counts: counts.risk, codes: RISKS },
+      }),
+    },
   };
 }
 

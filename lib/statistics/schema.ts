@@ -14,7 +14,8 @@ export const DEFAULT_MONTHS = 12;
 /** The longest period: ten years. */
 export const MAX_MONTHS = 120;
 
-const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+/** Months of this century: the app's history starts in it, and PostgreSQL knows no year 0. */
+const MONTH = /^(20\d\d)-(0[1-9]|1[0-2])$/;
 
 /** `month` (YYYY-MM) moved by `delta` months. */
 export function addMonths(month: string, delta: number): string {

@@ -5,12 +5,9 @@ import { MIN_PUBLISHED } from '@/lib/statistics/protect';
  * The statistics as the page draws them and the CSV lists them: one list of sections, so that the two
  * always show the same figures. Texts come from the caller's translator. Client-safe, pure.
  */
-export type StatCell = {
-  /** null: suppressed (shown as "< 5"). */
-  value: number | null;
-  /** A lower bound: suppressed cells are left out of this sum. */
-  partial: boolean;
-};
+
+/** A value as shown: null reads "< 5" (below 5, or suppressed), or for a share "too few cases". */
+export type StatCell = { value: number | null };
 export type StatSection = {
   id: string;
   title: string;
@@ -23,15 +20,12 @@ export type StatSection = {
 };
 export type Translate = (key: string, values?: Record<string, string | number>) => string;
 
-export const cellOf = (figure: Figure): StatCell =>
-  figure.hidden > 0 && figure.value === 0
-    ? { value: null, partial: false }
-    : { value: figure.value, partial: figure.hidden > 0 };
+export const cellOf = (figure: Figure): StatCell => ({ value: figure.value < MIN_PUBLISHED ? null : figure.value });
 
-/** A share in percent of published figures; null (not shown) below 5 in the denominator. */
-export function shareOf(part: Figure, whole: Figure): StatCell {
-  if (whole.value < MIN_PUBLISHED) return { value: null, partial: false };
-  return { value: (100 * part.value) / whole.value, partial: part.hidden > 0 || whole.hidden > 0 };
+/** A share in percent of published parts; not shown below 5 in the whole. */
+export function shareOf({ part, rest }: { part: number; rest: number }): StatCell {
+  const whole = part + rest;
+  return { value: whole < MIN_PUBLISHED ? null : (100 * part) / whole };
 }
 
 /** The headline figures: referrals, consent rate, high-risk share, reached within 3 days. */
@@ -39,17 +33,11 @@ export function keyFigures(
   view: StatsView,
   t: Translate,
 ): { label: string; cell: StatCell; format: 'count' | 'percent' }[] {
-  const { referrals, perpetratorReferrals, declined, highRisk, reached } = view.totals;
-  const offers: Figure = { value: referrals.value + declined.value, hidden: referrals.hidden + declined.hidden };
-  const persons: Figure = {
-    value: referrals.value + perpetratorReferrals.value,
-    hidden: referrals.hidden + perpetratorReferrals.hidden,
-  };
   return [
-    { label: t('kpi.referrals'), cell: cellOf(referrals), format: 'count' },
-    { label: t('kpi.consentRate'), cell: shareOf(referrals, offers), format: 'percent' },
-    { label: t('kpi.highRisk'), cell: shareOf(highRisk, referrals), format: 'percent' },
-    { label: t('kpi.reached'), cell: shareOf(reached, persons), format: 'percent' },
+    { label: t('kpi.referrals'), cell: cellOf(view.totals.referrals), format: 'count' },
+    { label: t('kpi.consentRate'), cell: shareOf(view.shares.consent), format: 'percent' },
+    { label: t('kpi.highRisk'), cell: shareOf(view.shares.highRisk), format: 'percent' },
+    { label: t('kpi.reached'), cell: shareOf(view.shares.reached), format: 'percent' },
   ];
 }
 
@@ -85,10 +73,7 @@ export function statSections(view: StatsView, t: Translate, monthLabel: (month: 
       series: [t('sections.durations.median'), t('sections.durations.p90')],
       rows: view.durations.map((d) => ({
         label: t(`sections.durations.measures.${d.measure}`),
-        cells: [
-          { value: d.median, partial: false },
-          { value: d.p90, partial: false },
-        ],
+        cells: [{ value: d.median }, { value: d.p90 }],
       })),
     },
     {

@@ -50,7 +50,6 @@ export default async function StatisticsPage({
     suppressed: t('suppressed'),
     tableToggle: t('tableToggle'),
     empty: t('empty'),
-    partialNote: t('partialNote'),
   };
   return (
     <div className="space-y-6">
@@ -76,7 +75,6 @@ export default async function StatisticsPage({
               {f.cell.value === null
                 ? t('suppressed')
                 : formatStatValue(f.cell.value, f.format, undefined, numberLocale)}
-              {f.cell.partial && <span title={t('partialNote')}> *</span>}
             </dd>
           </div>
         ))}

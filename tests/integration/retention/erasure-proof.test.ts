@@ -163,4 +163,16 @@ describe('proof of erasure', () => {
     expect(await maintainKeyring()).toEqual({ rewrapped: 0 });
     expect((await keyStates()).find((k) => k.id === 'old')?.goneSince).toBeInstanceOf(Date);
   });
+
+  it('lets no instance still configured with the previous key wrap everything back under it', async () => {
+    const kept = await fileIn(officer, 'Garbsen');
+    await maintainKeyring(new Date(Date.now() - 86_400_000));
+    useKeys(`new:${NEW},old:${OLD}`);
+    expect((await maintainKeyring()).rewrapped).toBeGreaterThanOrEqual(1);
+    // An instance that was not restarted yet: the old key first.
+    useKeys(`old:${OLD},new:${NEW}`);
+    expect(await maintainKeyring()).toEqual({ rewrapped: 0 });
+    const { dataKey } = await db().referral.findUniqueOrThrow({ where: { id: kept }, select: { dataKey: true } });
+    expect(dataKey!.startsWith('v2.new.')).toBe(true);
+  });
 });

@@ -93,26 +93,41 @@ describe('statistics', () => {
     // The directorate's total leaves Wennigsen's 3 out (and says so): 10, not 13.
     expect(all.totals.referrals).toEqual({ value: 10, hidden: 1 });
     expect(all.totals.declined).toEqual({ value: 5, hidden: 0 });
+    // Every partner is listed, whether it received anything or not; Wennigsen's 3 left no trace in them
+    // (a suppressed population publishes nothing but its suppressed count).
     const biss = await partnerId('BISS-REGION');
-    expect(all.partners).toEqual([
-      expect.objectContaining({ id: biss, referred: { value: 10, hidden: 1 }, reached: { value: 5, hidden: 0 } }),
-    ]);
+    expect(all.partners).toHaveLength(await db().partner.count());
+    expect(all.partners.find((p) => p.id === biss)).toMatchObject({
+      referred: { value: 10, hidden: 0 },
+      reached: { value: 5, hidden: 0 },
+    });
+    expect(all.partners.filter((p) => p.id !== biss).every((p) => p.referred.value === 0)).toBe(true);
     expect(all.municipalities).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ name: 'Garbsen', referrals: { value: 10, hidden: 0 } }),
         expect.objectContaining({ name: 'Wennigsen (Deister)', referrals: { value: 0, hidden: 1 } }),
       ]),
     );
-    expect(all.genders).toEqual([{ key: 'FEMALE', referrals: { value: 10, hidden: 1 } }]);
-    // Results: 10 open in Garbsen (its atom), Wennigsen's hidden.
-    expect(all.results).toEqual([{ key: 'OPEN', count: { value: 10, hidden: 1 } }]);
-    expect(all.totals.reached).toEqual({ value: 5, hidden: 0 });
-    // Times from the callout, from Garbsen's 10 (Wennigsen's durations are never used).
+    expect(all.genders.map((g) => [g.key, g.referrals.value])).toEqual([
+      ['FEMALE', 10],
+      ['MALE', 0],
+      ['DIVERSE', 0],
+      ['NOT_STATED', 0],
+    ]);
+    expect(all.results.find((r) => r.key === 'OPEN')?.count).toEqual({ value: 10, hidden: 0 });
+    // Shares from the same published atoms on both sides: Garbsen's 10 referrals and 5 declined offers.
+    expect(all.shares).toEqual({
+      consent: { part: 10, rest: 5 },
+      highRisk: { part: 0, rest: 10 },
+      reached: { part: 5, rest: 5 },
+    });
+    // Times from the callout, from Garbsen's 10 (Wennigsen's durations are never used); 5 acknowledgements
+    // are published for the atom but too few for a median.
     const submitted = all.durations.find((d) => d.measure === 'SUBMITTED')!;
     expect(submitted.count).toBe(10);
     expect(submitted.median).toBeGreaterThan(0.5);
     expect(submitted.median).toBeLessThan(1.5);
-    expect(all.durations.find((d) => d.measure === 'ACKNOWLEDGED')).toMatchObject({ count: 5 });
+    expect(all.durations.find((d) => d.measure === 'ACKNOWLEDGED')).toMatchObject({ count: null, median: null });
 
     // Filtered to Wennigsen: suppressed, not 3. And no difference of two filters gives 3 either.
     const wennigsen = await statisticsFor(auditor, {
@@ -128,9 +143,10 @@ describe('statistics', () => {
   it('follows later steps through the triggers, and shows a supervisor only their own scope', async () => {
     for (let i = 0; i < 5; i += 1) await fileIn(officer, 'Garbsen');
     await refreshStatistics();
-    expect((await statisticsFor(supervisor, THIS_MONTH)).results).toEqual([
-      { key: 'OPEN', count: { value: 5, hidden: 0 } },
-    ]);
+    expect((await statisticsFor(supervisor, THIS_MONTH)).results.find((r) => r.key === 'OPEN')?.count).toEqual({
+      value: 5,
+      hidden: 0,
+    });
     expect((await statisticsFor(supervisor, THIS_MONTH)).scope).toBe('Polizeiinspektion Garbsen');
     const other = await createActor('SUPERVISOR', { inspectionCode: 'PI-BUR' });
     expect((await statisticsFor(other, THIS_MONTH)).totals.referrals).toEqual({ value: 0, hidden: 0 });
@@ -153,5 +169,15 @@ describe('statistics', () => {
       median: null,
       p90: null,
     });
+  });
+
+  it('marks both months when a correction moves the callout into another month', async () => {
+    const referralId = await fileIn(officer, 'Garbsen');
+    await refreshStatistics();
+    await db()
+      .$executeRaw`UPDATE "Referral" SET "incidentAt" = "incidentAt" - interval '40 days' WHERE id = ${referralId}::uuid`;
+    const marked = await db().statsDirtyMonth.findMany({ select: { month: true } });
+    expect(new Set(marked.map((m) => m.month.toISOString().slice(0, 7))).size).toBe(2);
+    expect(await refreshStatistics()).toEqual({ months: 2 });
   });
 });

@@ -36,11 +36,12 @@ describe('statistics filters', () => {
       parseStatsFilters({ von: '2026-07', bis: '2026-09', gemeinde: 'Hannover', dienststelle: "1' OR 1=1" }, '2026-11'),
     ).toEqual({ filters: { from: '2026-07', to: '2026-09' }, problems: ['municipalityId', 'stationId'] });
     expect(parseStatsFilters({ von: '2026-13', bis: '2026-02' }, '2026-11').problems).toEqual(['from']);
+    expect(parseStatsFilters({ von: '0000-01', bis: '1999-12' }, '2026-11').problems).toEqual(['from', 'to']);
     expect(parseStatsFilters({ von: '2026-09', bis: '2026-02' }, '2026-11')).toEqual({
       filters: { from: '2025-12', to: '2026-11' },
       problems: ['range'],
     });
-    expect(parseStatsFilters({ von: '2000-01', bis: '2026-11' }, '2026-11').filters.from).toBe('2016-12');
+    expect(parseStatsFilters({ von: '2001-01', bis: '2026-11' }, '2026-11').filters.from).toBe('2016-12');
   });
 
   it('knows the last quarter and moves months over year ends', () => {

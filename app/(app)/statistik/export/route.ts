@@ -10,8 +10,8 @@ import { berlinDateOf } from '@/lib/time/berlin';
 export const dynamic = 'force-dynamic';
 
 /**
- * "Als CSV herunterladen": the statistics' aggregates as the page shows them (issue 14), suppressed cells as
- * "< 5" and lower bounds marked. Pseudonymous aggregates only, so a plain link (GET) with the page's filters;
+ * "Als CSV herunterladen": the statistics' aggregates as the page shows them (issue 14), values below 5 and
+ * suppressed cells as "< 5". Pseudonymous aggregates only, so a plain link (GET) with the page's filters;
  * refused callers get "not found", as for the page.
  */
 export async function GET(request: Request) {
@@ -31,22 +31,22 @@ export async function GET(request: Request) {
     useGrouping: false,
   });
   const value = (cell: StatCell) => (cell.value === null ? t('suppressed') : number.format(cell.value));
-  const note = (cell: StatCell) => (cell.partial ? t('csv.partial') : null);
   const rows: (string | number | null)[][] = [
     ...keyFigures(view, translate).map((f) => [
       t('csv.keyFigures'),
       f.label,
       '',
       f.cell.value === null && f.format === 'percent' ? t('tooFew') : value(f.cell),
-      note(f.cell),
     ]),
     ...statSections(view, translate, (month) => month).flatMap((section) =>
       section.rows.flatMap((row) =>
-        row.cells.map((cell, i) => [section.title, row.label, section.series[i] ?? '', value(cell), note(cell)]),
+        row.cells.map((cell, i) => [section.title, row.label, section.series[i] ?? '', value(cell)]),
       ),
     ),
+    // What "< 5" means and that sums leave suppressed cells out, for whoever opens the file without the page.
+    [t('csv.note'), t('privacy'), '', ''],
   ];
-  const csv = toCsv([t('csv.section'), t('csv.category'), t('csv.series'), t('csv.value'), t('csv.note')], rows);
+  const csv = toCsv([t('csv.section'), t('csv.category'), t('csv.series'), t('csv.value')], rows);
   return new Response(csv, {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',
