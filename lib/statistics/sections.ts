@@ -79,6 +79,7 @@ export function statSections(view: StatsView, t: Translate, monthLabel: (month: 
     {
       id: 'municipalities',
       title: t('sections.municipalities.title'),
+      description: t('sections.municipalities.description'),
       chart: 'bar',
       format: 'count',
       categoryLabel: t('sections.municipalities.category'),
