@@ -1,17 +1,20 @@
 /**
  * Fills a database with many realistic referrals (`npm run db:fill`, the queue benchmark, the query-plan
  * test): rows exactly like the submit writes them and the lifecycle moves them (lib/referrals/service.ts,
- * lib/referrals/lifecycle.ts), with the history of lib/cli/fill-simulate.ts.
+ * lib/referrals/lifecycle.ts), with the partners' feedback as their inbox records it (lib/inbox/service.ts:
+ * acknowledgements, contact attempts, outcomes) and the declined offers of the same callouts, with the
+ * history of lib/cli/fill-simulate.ts.
  *
  * Encrypted like real ones, with the app's own functions: a data key per referral wrapped by the keyring
  * (ENCRYPTION_KEYS), the case's sections and each track's person sealed under it, the Vorgangsnummer's blind
  * index from HASH_SECRET, a return's comment sealed to its referral and moment. So the app opens them, and
  * a referral whose data is erased holds exactly what erasure leaves (lib/referrals/erasure.ts).
  *
- * Speed: batches of a few thousand referrals, each one transaction of three INSERT … SELECT FROM unnest()
- * statements (referrals with their submission keys, tracks, timeline events), the arrays sent as single
- * text parameters, so a batch costs three round trips. While PostgreSQL writes one or two batches, Node
- * builds and seals the next. The synchronous commit is off for these sessions only: a crash can lose the
+ * Speed: batches of a few thousand referrals, each one transaction of four INSERT … SELECT FROM unnest()
+ * statements (referrals with their submission keys, tracks with the facts the lifecycle keeps on them,
+ * timeline events, declined offers with their submission keys), the arrays sent as single text parameters,
+ * so a batch costs four round trips. While PostgreSQL writes one or two batches, Node builds and seals the
+ * next. The synchronous commit is off for these sessions only: a crash can lose the
  * last batches, never corrupt anything, and a fill is repeatable. As a superuser (the development and
  * benchmark databases) the per-row foreign-key checks are skipped too (`mayBypassForeignKeyTriggers`).
  *
@@ -30,7 +33,16 @@ import { caseNumberIndex, sealDetails, sealPerson } from '@/lib/referrals/sealed
 import type { RoutingRuleFact } from '@/lib/routing/decide';
 
 import { caseDetails, perpetratorPerson, RETURN_COMMENTS, victimPerson } from './fill-people';
-import { incidentTimes, simulator, type FillWorld, type SimReferral, type Targets } from './fill-simulate';
+import {
+  declinedOffers,
+  DECLINED_PER_REFERRAL,
+  incidentTimes,
+  simulator,
+  type FillWorld,
+  type SimDeclinedOffer,
+  type SimReferral,
+  type Targets,
+} from './fill-simulate';
 
 export type FillProgress = { done: number; total: number; elapsedMs: number };
 
@@ -49,6 +61,8 @@ export type FillResult = {
   referrals: number;
   tracks: number;
   events: number;
+  /** Declined offers (with their submission keys) written beside the referrals. */
+  declinedOffers: number;
   /** Referrals by status, of this fill. */
   byStatus: Record<string, number>;
   /** Referrals of this fill still waiting for review whose approval is overdue at `now`. */
@@ -62,8 +76,9 @@ const SUPERVISORS_PER_INSPECTION = 3;
 const CASEWORKERS_PER_PARTNER = 3;
 
 /**
- * Adds `count` referrals to the database at `url` (its reference data must be seeded). Running it again adds
- * as many again: new ids, new case numbers, the same fill accounts.
+ * Adds `count` referrals to the database at `url` (its reference data must be seeded), and about
+ * DECLINED_PER_REFERRAL × `count` declined offers over the same years. Running it again adds as many again:
+ * new ids, new case numbers, the same fill accounts.
  */
 export async function fillReferrals(url: string, options: FillOptions): Promise<FillResult> {
   const started = Date.now();
@@ -85,16 +100,33 @@ export async function fillReferrals(url: string, options: FillOptions): Promise<
     };
     const simulate = simulator(world, now, targets);
     const times = incidentTimes(options.count, now);
+    // Declined offers: their own callout times (the same days and growth), each batch taking those of its
+    // referrals' stretch of the history, so that both are written in order of time.
+    const decline = declinedOffers(world);
+    const declinedCount = Math.round(options.count * DECLINED_PER_REFERRAL);
+    const declinedTimes = incidentTimes(declinedCount, now);
+    const declinedUpTo = (referrals: number) => Math.round((referrals * declinedCount) / options.count);
     // Case numbers of this run: a random block, so that a second fill does not repeat the first's.
     const caseBase = Math.floor(Math.random() * 80_000_000);
 
-    const result: FillResult = { referrals: 0, tracks: 0, events: 0, byStatus: {}, overdueToReview: 0, elapsedMs: 0 };
+    const result: FillResult = {
+      referrals: 0,
+      tracks: 0,
+      events: 0,
+      declinedOffers: 0,
+      byStatus: {},
+      overdueToReview: 0,
+      elapsedMs: 0,
+    };
     const inFlight = new Set<Promise<void>>();
     let failure: unknown = null;
     for (let from = 0; from < options.count && failure === null; from += batchSize) {
+      const to = Math.min(from + batchSize, options.count);
       const referrals: SimReferral[] = [];
-      for (let i = from; i < Math.min(from + batchSize, options.count); i++) referrals.push(simulate(times[i]!));
-      const batch = buildBatch(referrals, world, caseBase + from);
+      for (let i = from; i < to; i++) referrals.push(simulate(times[i]!));
+      const declined: SimDeclinedOffer[] = [];
+      for (let i = declinedUpTo(from); i < declinedUpTo(to); i++) declined.push(decline(declinedTimes[i]!));
+      const batch = buildBatch(referrals, declined, world, caseBase + from);
       for (const r of referrals) {
         result.byStatus[r.status] = (result.byStatus[r.status] ?? 0) + 1;
         if (r.status === 'SUBMITTED' && r.dueAt !== null && r.dueAt < now) result.overdueToReview++;
@@ -104,6 +136,7 @@ export async function fillReferrals(url: string, options: FillOptions): Promise<
       const write: Promise<void> = writeBatch(pool, batch)
         .then(() => {
           result.referrals += referrals.length;
+          result.declinedOffers += declined.length;
           options.onProgress?.({ done: result.referrals, total: options.count, elapsedMs: Date.now() - started });
         })
         .catch((error: unknown) => {
@@ -140,7 +173,7 @@ async function mayBypassForeignKeyTriggers(url: string): Promise<boolean> {
               (SELECT count(*)::int FROM pg_trigger
                 WHERE NOT tgisinternal
                   AND tgrelid IN ('"Referral"'::regclass, '"ReferralTrack"'::regclass, '"ReferralEvent"'::regclass,
-                                  '"SubmissionKey"'::regclass)) AS own`,
+                                  '"SubmissionKey"'::regclass, '"DeclinedOffer"'::regclass)) AS own`,
     );
     return rows[0]!.superuser && rows[0]!.own === 0;
   } finally {
@@ -157,7 +190,9 @@ export async function analyseFilledTables(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query('VACUUM (ANALYZE) "Referral", "ReferralTrack", "ReferralEvent", "SubmissionKey"');
+    await client.query(
+      'VACUUM (ANALYZE) "Referral", "ReferralTrack", "ReferralEvent", "SubmissionKey", "DeclinedOffer"',
+    );
   } finally {
     await client.end();
   }
@@ -269,7 +304,14 @@ async function loadWorld(pool: pg.Pool): Promise<FillWorld> {
 // ---------------------------------------------------------------------------------------------------------
 // One batch: sealed where the personal data still exists, as PostgreSQL array literals
 
-type Batch = { referrals: unknown[]; tracks: unknown[]; events: unknown[]; trackCount: number; eventCount: number };
+type Batch = {
+  referrals: unknown[];
+  tracks: unknown[];
+  events: unknown[];
+  declined: unknown[];
+  trackCount: number;
+  eventCount: number;
+};
 
 /**
  * An array literal of values that need no quoting (uuids, enum names, numbers, base64url ciphertexts and
@@ -277,7 +319,8 @@ type Batch = { referrals: unknown[]; tracks: unknown[]; events: unknown[]; track
  */
 const literal = (values: readonly (string | number | null)[]) =>
   `{${values.map((v) => (v === null ? 'NULL' : v)).join(',')}}`;
-const bools = (values: readonly boolean[]) => `{${values.map((v) => (v ? 't' : 'f')).join(',')}}`;
+const bools = (values: readonly (boolean | null)[]) =>
+  `{${values.map((v) => (v === null ? 'NULL' : v ? 't' : 'f')).join(',')}}`;
 
 /** uuid v7 (time-ordered, like lib/uuid7.ts) from a pool of random bytes: a million ids in well under a second. */
 let entropy = Buffer.alloc(0);
@@ -297,7 +340,12 @@ function uuid7(ms: number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-function buildBatch(referrals: SimReferral[], world: FillWorld, caseOffset: number): Batch {
+function buildBatch(
+  referrals: SimReferral[],
+  declined: SimDeclinedOffer[],
+  world: FillWorld,
+  caseOffset: number,
+): Batch {
   const r = {
     id: [] as string[],
     status: [] as string[],
@@ -332,6 +380,12 @@ function buildBatch(referrals: SimReferral[], world: FillWorld, caseOffset: numb
     consentAt: [] as number[],
     channels: [] as string[],
     person: [] as (string | null)[],
+    highRisk: [] as boolean[],
+    dispatched: [] as (number | null)[],
+    due: [] as (number | null)[],
+    acknowledged: [] as (number | null)[],
+    firstContact: [] as (number | null)[],
+    outcome: [] as (string | null)[],
   };
   const e = {
     ref: [] as number[],
@@ -343,6 +397,10 @@ function buildBatch(referrals: SimReferral[], world: FillWorld, caseOffset: numb
     actor: [] as (number | null)[],
     role: [] as (string | null)[],
     comment: [] as (string | null)[],
+    contactAt: [] as (number | null)[],
+    channel: [] as (string | null)[],
+    reached: [] as (boolean | null)[],
+    outcome: [] as (string | null)[],
   };
 
   referrals.forEach((sim, n) => {
@@ -392,6 +450,12 @@ function buildBatch(referrals: SimReferral[], world: FillWorld, caseOffset: numb
             : perpetratorPerson(track.gender)
           : null;
       t.person.push(person && sealed ? sealPerson(sealed.dataKey, id, track.track, person) : null);
+      t.highRisk.push(track.highRisk);
+      t.dispatched.push(track.dispatchedAt);
+      t.due.push(track.dueAt);
+      t.acknowledged.push(track.acknowledgedAt);
+      t.firstContact.push(track.firstContactAt);
+      t.outcome.push(track.outcome);
     }
 
     for (const event of sim.events) {
@@ -408,6 +472,10 @@ function buildBatch(referrals: SimReferral[], world: FillWorld, caseOffset: numb
           ? sealJson(sealed.dataKey, pickComment(), commentContext(id, new Date(event.at)))
           : null,
       );
+      e.contactAt.push(event.contactAt);
+      e.channel.push(event.contactChannel);
+      e.reached.push(event.reached);
+      e.outcome.push(event.outcome);
     }
   });
 
@@ -446,6 +514,12 @@ function buildBatch(referrals: SimReferral[], world: FillWorld, caseOffset: numb
       literal(t.consentAt),
       literal(t.channels),
       literal(t.person),
+      bools(t.highRisk),
+      literal(t.dispatched),
+      literal(t.due),
+      literal(t.acknowledged),
+      literal(t.firstContact),
+      literal(t.outcome),
     ],
     events: [
       literal(r.id),
@@ -459,6 +533,16 @@ function buildBatch(referrals: SimReferral[], world: FillWorld, caseOffset: numb
       literal(e.role),
       literal(e.comment),
       literal(world.users),
+      literal(e.contactAt),
+      literal(e.channel),
+      bools(e.reached),
+      literal(e.outcome),
+    ],
+    declined: [
+      literal(declined.map((d) => d.incidentDate)),
+      literal(declined.map((d) => d.municipality.id)),
+      literal(declined.map((d) => d.gender)),
+      literal(declined.map((d) => d.station.id)),
     ],
     trackCount: t.id.length,
     eventCount: e.ref.length,
@@ -493,45 +577,58 @@ const INSERT_REFERRALS = `
   SELECT "idempotencyKey", 'REFERRAL', CASE WHEN erased THEN '\\x'::bytea ELSE sha256(uuid_send(gen_random_uuid())) END
     FROM inserted`;
 
+/**
+ * Each delivery with what the lifecycle keeps on it by `now` (lib/referrals/lifecycle.ts, lib/inbox/service.ts):
+ * its high-risk flag and deadline, when it was dispatched and acknowledged, its first contact attempt and its
+ * outcome, as the simulation's replay of its steps has them.
+ */
 const INSERT_TRACKS = `
   INSERT INTO "ReferralTrack" (id, "referralId", track, status, gender, "partnerId", "routingRuleId", "routingRuleVersion",
                                "routingReason", "overrideReason", "lawfulBasis", "consentMethod", "consentGivenAt",
-                               "legalBasis", channels, person)
+                               "legalBasis", channels, person, "highRisk", "dispatchedAt", "dueAt", "acknowledgedAt",
+                               "firstContactAt", outcome)
   SELECT x.id, x.referral, x.track::"Track", x.status::"ReferralStatus", x.gender::"Gender", x.partner, x.rule,
          x.rule_version, x.reason::"RoutingReason", x.override::"OverrideReason", 'CONSENT', x.method::"ConsentMethod",
-         ${ts('x.consent_at')}, NULL, x.channels::"ContactChannel"[], x.person
+         ${ts('x.consent_at')}, NULL, x.channels::"ContactChannel"[], x.person, x.high_risk, ${ts('x.dispatched')},
+         ${ts('x.due')}, ${ts('x.acknowledged')}, ${ts('x.first_contact')}, x.outcome::"Outcome"
     FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::uuid[], $8::int[], $9::text[],
-                $10::text[], $11::text[], $12::float8[], $13::text[], $14::text[])
+                $10::text[], $11::text[], $12::float8[], $13::text[], $14::text[], $15::bool[], $16::float8[],
+                $17::float8[], $18::float8[], $19::float8[], $20::text[])
          AS x(id, referral, track, status, gender, partner, rule, rule_version, reason, override, method, consent_at,
-              channels, person)`;
+              channels, person, high_risk, dispatched, due, acknowledged, first_contact, outcome)`;
 
 /**
  * Timeline events name their referral and actor by position in the batch's lists (ids repeated six times
  * per referral would be most of the traffic); their own id is a uuid v7 of their moment, as the app makes
- * it (PostgreSQL 18's uuidv7 with a shift from the present).
+ * it (PostgreSQL 18's uuidv7 with a shift from the present). A contact attempt keeps when, how and whether
+ * it reached the person; a partner's closing step its outcome.
  */
 const INSERT_EVENTS = `
-  INSERT INTO "ReferralEvent" (id, "referralId", step, track, "fromStatus", "toStatus", at, "actorId", "actorRole", comment)
+  INSERT INTO "ReferralEvent" (id, "referralId", step, track, "fromStatus", "toStatus", at, "actorId", "actorRole", comment,
+                               "contactAt", "contactChannel", reached, outcome)
   SELECT uuidv7(${ts('e.at')} - clock_timestamp()), r.id, e.step::"ReferralStep", e.track::"Track",
-         e.from_status::"ReferralStatus", e.to_status::"ReferralStatus", ${ts('e.at')}, u.id, e.role::"Role", e.comment
-    FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::int[], $9::text[], $10::text[])
-         AS e(ref, step, track, from_status, to_status, at, actor, role, comment)
+         e.from_status::"ReferralStatus", e.to_status::"ReferralStatus", ${ts('e.at')}, u.id, e.role::"Role", e.comment,
+         ${ts('e.contact_at')}, e.channel::"ContactAttemptChannel", e.reached, e.outcome::"Outcome"
+    FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::int[], $9::text[], $10::text[],
+                $12::float8[], $13::text[], $14::bool[], $15::text[])
+         AS e(ref, step, track, from_status, to_status, at, actor, role, comment, contact_at, channel, reached, outcome)
     JOIN unnest($1::uuid[]) WITH ORDINALITY AS r(id, n) ON r.n = e.ref
     LEFT JOIN unnest($11::uuid[]) WITH ORDINALITY AS u(id, n) ON u.n = e.actor`;
 
 /**
- * Each delivery's own facts, as the app keeps them once it is dispatched (lib/referrals/lifecycle.ts): its
- * high-risk flag and deadline from the referral, when it was dispatched and acknowledged from the timeline.
+ * Declined offers as lib/referrals/service.ts recordDeclinedOffer writes them: a random id (uuid v4) and the
+ * form's idempotency key, claimed in SubmissionKey (kind DECLINED; the keyed fingerprint of the form stands
+ * in as random bytes), and nothing else but the Berlin day, the place, the station and the gender.
  */
-const DERIVE_TRACK_FACTS = `
-  UPDATE "ReferralTrack" t
-     SET "highRisk" = r."highRisk" AND t.track = 'VICTIM',
-         "dueAt" = CASE WHEN t.status IN ('DISPATCHED', 'ACKNOWLEDGED') AND (t.track = 'VICTIM' OR NOT r."highRisk")
-                        THEN r."dueAt" END,
-         "dispatchedAt" = (SELECT max(e.at) FROM "ReferralEvent" e WHERE e."referralId" = r.id AND e.step = 'DISPATCHED'),
-         "acknowledgedAt" = (SELECT max(e.at) FROM "ReferralEvent" e WHERE e."referralId" = r.id AND e.step = 'ACKNOWLEDGED')
-    FROM "Referral" r
-   WHERE r.id = t."referralId" AND r.id = ANY($1::uuid[])`;
+const INSERT_DECLINED = `
+  WITH inserted AS (
+    INSERT INTO "DeclinedOffer" (id, "incidentDate", "municipalityId", gender, "stationId", "idempotencyKey")
+    SELECT gen_random_uuid(), x.day, x.municipality, x.gender::"Gender", x.station, gen_random_uuid()
+      FROM unnest($1::date[], $2::uuid[], $3::text[], $4::uuid[]) AS x(day, municipality, gender, station)
+    RETURNING "idempotencyKey"
+  )
+  INSERT INTO "SubmissionKey" (key, kind, "payloadHash")
+  SELECT "idempotencyKey", 'DECLINED', sha256(uuid_send(gen_random_uuid())) FROM inserted`;
 
 async function writeBatch(pool: pg.Pool, batch: Batch): Promise<void> {
   const client = await pool.connect();
@@ -540,7 +637,7 @@ async function writeBatch(pool: pg.Pool, batch: Batch): Promise<void> {
     await client.query(INSERT_REFERRALS, batch.referrals);
     await client.query(INSERT_TRACKS, batch.tracks);
     await client.query(INSERT_EVENTS, batch.events);
-    await client.query(DERIVE_TRACK_FACTS, [batch.referrals[0]]);
+    await client.query(INSERT_DECLINED, batch.declined);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});

@@ -1,8 +1,9 @@
 /**
  * `npm run db:fill [-- <count>]`: adds `count` (default 1,000,000) realistic referrals to the configured
  * database (DATABASE_URL, else the development embedded PostgreSQL, as `npm run db:seed` finds it), with
- * eight years of history, their tracks, timelines and submission keys, encrypted like real ones
- * (lib/cli/fill-referrals.ts). For trying the app and measuring it with many years of data (DESIGN.md
+ * eight years of history, their tracks, timelines (with the partners' contact attempts and outcomes) and
+ * submission keys, encrypted like real ones (lib/cli/fill-referrals.ts), and about 0.3 declined offers per
+ * referral over the same years. For trying the app and measuring it with many years of data (DESIGN.md
  * section 11); never for a production database. Running it again adds as many again.
  *
  * Keys: ENCRYPTION_KEYS and HASH_SECRET as the app has them. Against the development embedded PostgreSQL
@@ -71,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
       .map(([status, n]) => `${status} ${grouped(n)}`)
       .join(', ');
     out(
-      `Filled ${grouped(result.referrals)} referrals (${grouped(result.tracks)} tracks, ${grouped(result.events)} timeline events) in ${elapsed(start)}.`,
+      `Filled ${grouped(result.referrals)} referrals (${grouped(result.tracks)} tracks, ${grouped(result.events)} timeline events) and ${grouped(result.declinedOffers)} declined offers in ${elapsed(start)}.`,
     );
     out(`  by status: ${statuses}; ${grouped(result.overdueToReview)} waiting for review are overdue.`);
     return 0;
