@@ -1,4 +1,5 @@
 import { getTranslations } from 'next-intl/server';
+import type { ReactNode } from 'react';
 
 import { buttonClass } from '@/components/ui/button';
 import { inputClass } from '@/components/ui/field';
@@ -33,10 +34,7 @@ export async function StatsFiltersForm({
         className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4"
         data-testid="stats-filters"
       >
-        <div>
-          <label htmlFor="stats-from" className="block font-semibold">
-            {t('from')}
-          </label>
+        <Labelled id="stats-from" label={t('from')}>
           <input
             id="stats-from"
             name={STATS_PARAMS.from}
@@ -44,50 +42,27 @@ export async function StatsFiltersForm({
             defaultValue={filters.from}
             className={inputClass}
           />
-        </div>
-        <div>
-          <label htmlFor="stats-to" className="block font-semibold">
-            {t('to')}
-          </label>
+        </Labelled>
+        <Labelled id="stats-to" label={t('to')}>
           <input id="stats-to" name={STATS_PARAMS.to} type="month" defaultValue={filters.to} className={inputClass} />
-        </div>
-        <div>
-          <label htmlFor="stats-municipality" className="block font-semibold">
-            {t('municipality')}
-          </label>
-          <select
-            id="stats-municipality"
-            name={STATS_PARAMS.municipalityId}
-            defaultValue={filters.municipalityId ?? ''}
-            className={inputClass}
-          >
-            <option value="">{t('allMunicipalities')}</option>
-            {options.municipalities.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        </Labelled>
+        <Choice
+          id="stats-municipality"
+          name={STATS_PARAMS.municipalityId}
+          label={t('municipality')}
+          all={t('allMunicipalities')}
+          value={filters.municipalityId}
+          options={options.municipalities}
+        />
         {options.stations.length > 0 && (
-          <div>
-            <label htmlFor="stats-station" className="block font-semibold">
-              {t('station')}
-            </label>
-            <select
-              id="stats-station"
-              name={STATS_PARAMS.stationId}
-              defaultValue={filters.stationId ?? ''}
-              className={inputClass}
-            >
-              <option value="">{t('allStations')}</option>
-              {options.stations.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <Choice
+            id="stats-station"
+            name={STATS_PARAMS.stationId}
+            label={t('station')}
+            all={t('allStations')}
+            value={filters.stationId}
+            options={options.stations}
+          />
         )}
         <div className="sm:col-span-2 lg:col-span-4">
           <button type="submit" className={buttonClass('primary')}>
@@ -107,5 +82,39 @@ export async function StatsFiltersForm({
         ))}
       </nav>
     </div>
+  );
+}
+
+function Labelled({ id, label, children }: { id: string; label: string; children: ReactNode }) {
+  return (
+    <div>
+      <label htmlFor={id} className="block font-semibold">
+        {label}
+      </label>
+      {children}
+    </div>
+  );
+}
+
+/** A select of named ids, "all" first (the empty value: no filter). */
+function Choice(props: {
+  id: string;
+  name: string;
+  label: string;
+  all: string;
+  value: string | undefined;
+  options: { id: string; name: string }[];
+}) {
+  return (
+    <Labelled id={props.id} label={props.label}>
+      <select id={props.id} name={props.name} defaultValue={props.value ?? ''} className={inputClass}>
+        <option value="">{props.all}</option>
+        {props.options.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.name}
+          </option>
+        ))}
+      </select>
+    </Labelled>
   );
 }
