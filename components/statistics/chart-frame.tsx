@@ -164,14 +164,14 @@ export function ChartFrame({ chart, children }: { chart: ChartProps; children: R
                 <tr className="border-b-2 border-slate-400 text-left">
                   {/* An empty header cell is a td: an empty th would be a header without a name. */}
                   {categoryLabel ? (
-                    <th scope="col" className="px-2 py-2 font-semibold">
+                    <th scope="col" className="px-2 py-2 font-semibold [overflow-wrap:anywhere]">
                       {categoryLabel}
                     </th>
                   ) : (
                     <td />
                   )}
                   {series.map((entry, index) => (
-                    <th key={index} scope="col" className="px-2 py-2 text-right font-semibold">
+                    <th key={index} scope="col" className="px-2 py-2 text-right font-semibold [overflow-wrap:anywhere]">
                       {entry.label}
                     </th>
                   ))}
@@ -180,7 +180,7 @@ export function ChartFrame({ chart, children }: { chart: ChartProps; children: R
               <tbody>
                 {rows.map((row, rowIndex) => (
                   <tr key={rowIndex} className="border-b border-slate-200">
-                    <th scope="row" className="px-2 py-2 text-left font-normal">
+                    <th scope="row" className="px-2 py-2 text-left font-normal [overflow-wrap:anywhere]">
                       {row.label}
                     </th>
                     {texts[rowIndex]?.map((text, index) => (

@@ -9,7 +9,7 @@ export function StatSectionChart({
   locale,
 }: {
   section: StatSection;
-  texts: { suppressed: string; tableToggle: string; empty: string };
+  texts: { hidden: string; tableToggle: string; empty: string };
   locale: string;
 }) {
   const props = {
@@ -19,7 +19,7 @@ export function StatSectionChart({
     rows: section.rows.map((row) => ({ label: row.label, values: row.cells.map((c) => c.value) })),
     series: section.series.map((label) => ({ label })),
     format: section.format,
-    suppressedLabel: texts.suppressed,
+    suppressedLabel: texts.hidden,
     tableToggleLabel: texts.tableToggle,
     emptyLabel: texts.empty,
     categoryLabel: section.categoryLabel,

@@ -11,7 +11,6 @@ import {
   GENDER,
   GENDERS,
   MEASURES,
-  PARTNER,
   REACHED,
   RESULT,
   RESULTS,
@@ -95,11 +94,15 @@ export async function statisticsFor(actor: Actor, filters: StatsFilters): Promis
   // Every code of every list, whether it occurs or not: an absent code reads "< 5" like a suppressed one, so the
   // lists do not tell which codes occur. A partner working for both populations (men's counselling for male
   // victims and perpetrators) is one row, the sum of its published figures in both.
+  // Both columns from the same published cells (reached or not, per partner), so that a row's share and the
+  // headline share agree; a partner's cells that are not published count in neither.
+  const reachedOf = (id: string, answer: 'YES' | 'NO') =>
+    add(figure(cell('VICTIM', REACHED), `${id}:${answer}`), figure(cell('PERPETRATOR', REACHED), `${id}:${answer}`));
   const referredBy = partners.map(({ id, name }) => ({
     id,
     name,
-    referred: add(figure(cell('VICTIM', PARTNER), id), figure(cell('PERPETRATOR', PARTNER), id)),
-    reached: add(figure(cell('VICTIM', REACHED), `${id}:YES`), figure(cell('PERPETRATOR', REACHED), `${id}:YES`)),
+    referred: add(reachedOf(id, 'YES'), reachedOf(id, 'NO')),
+    reached: reachedOf(id, 'YES'),
   }));
   const merged = (family: string, codes: readonly string[]) =>
     codes.map((key) => ({
@@ -167,16 +170,18 @@ export async function statisticsFor(actor: Actor, filters: StatsFilters): Promis
   };
 }
 
+/** A supervisor's inspection (their own, or their station's); undefined for the directorate-wide roles. */
+async function inspectionOf(actor: Actor): Promise<string | undefined> {
+  const scope = actor.role === 'SUPERVISOR' ? reviewScope(actor) : null;
+  if (!scope) return undefined;
+  if ('inspectionId' in scope) return scope.inspectionId;
+  return (await db().station.findUnique({ where: { id: scope.stationId }, select: { inspectionId: true } }))
+    ?.inspectionId;
+}
+
 /** The municipalities the figures list: the filter's, else the supervisor's inspection's, else all 21. */
 async function municipalitiesOf(actor: Actor, filters: StatsFilters) {
-  const scope = actor.role === 'SUPERVISOR' ? reviewScope(actor) : null;
-  const inspectionId =
-    scope && 'inspectionId' in scope
-      ? scope.inspectionId
-      : scope
-        ? (await db().station.findUnique({ where: { id: scope.stationId }, select: { inspectionId: true } }))
-            ?.inspectionId
-        : undefined;
+  const inspectionId = await inspectionOf(actor);
   return db().municipality.findMany({
     where: {
       ...(filters.municipalityId && { id: filters.municipalityId }),
@@ -201,18 +206,48 @@ async function scopeName(actor: Actor): Promise<string | null> {
   return null;
 }
 
-/** What the filter offers: municipalities and (directorate-wide) stations, by name. */
+/**
+ * What the filter offers: the municipalities and stations of the actor's area (a supervisor's inspection; a
+ * station supervisor chooses no station), by name.
+ */
 export async function statsFilterOptions(actor: Actor) {
-  const scope = actor.role === 'SUPERVISOR' ? reviewScope(actor) : null;
+  const inspectionId = await inspectionOf(actor);
+  const stationScoped = actor.role === 'SUPERVISOR' && Boolean(actor.stationId);
   const [municipalities, stations] = await Promise.all([
-    db().municipality.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } }),
-    actor.role === 'SUPERVISOR' && scope && 'stationId' in scope
+    db().municipality.findMany({
+      where: inspectionId ? { inspectionId } : {},
+      orderBy: { name: 'asc' },
+      select: { id: true, name: true },
+    }),
+    stationScoped
       ? Promise.resolve([])
       : db().station.findMany({
-          where: scope && 'inspectionId' in scope ? { inspectionId: scope.inspectionId } : {},
+          where: inspectionId ? { inspectionId } : {},
           orderBy: { name: 'asc' },
           select: { id: true, name: true },
         }),
   ]);
   return { municipalities, stations };
+}
+export type StatsFilterOptions = Awaited<ReturnType<typeof statsFilterOptions>>;
+
+/**
+ * The filters as far as they lie in the actor's area: a municipality or station it does not offer (another
+ * inspection's, or an unknown id) is dropped and reported, rather than answered with empty figures.
+ */
+export function withinOptions(
+  filters: StatsFilters,
+  options: StatsFilterOptions,
+): { filters: StatsFilters; outside: boolean } {
+  const within = { ...filters };
+  let outside = false;
+  if (within.municipalityId && !options.municipalities.some((m) => m.id === within.municipalityId)) {
+    delete within.municipalityId;
+    outside = true;
+  }
+  if (within.stationId && !options.stations.some((s) => s.id === within.stationId)) {
+    delete within.stationId;
+    outside = true;
+  }
+  return { filters: within, outside };
 }

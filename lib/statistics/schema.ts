@@ -7,7 +7,8 @@ import { isUuid } from '@/lib/validation/uuid';
  */
 export const STATS_PARAMS = { from: 'von', to: 'bis', municipalityId: 'gemeinde', stationId: 'dienststelle' } as const;
 export type StatsFilters = { from: string; to: string; municipalityId?: string; stationId?: string };
-export type StatsProblem = keyof typeof STATS_PARAMS | 'range';
+/** `range`: the end lay before the start (swapped); `rangeTooLong`: shortened to the last MAX_MONTHS. */
+export type StatsProblem = keyof typeof STATS_PARAMS | 'rangeTooLong';
 
 /** The default period: the last twelve months, the current one included. */
 export const DEFAULT_MONTHS = 12;
@@ -41,13 +42,15 @@ export function parseStatsFilters(
   params: Record<string, string | string[] | undefined>,
   currentMonth: string,
 ): { filters: StatsFilters; problems: StatsProblem[] } {
-  const read = (name: string) => {
-    const value = params[name];
+  const problems: StatsProblem[] = [];
+  // A parameter given twice is as unreadable as a wrong one: which one was meant?
+  const read = (key: keyof typeof STATS_PARAMS) => {
+    const value = params[STATS_PARAMS[key]];
+    if (Array.isArray(value)) problems.push(key);
     return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
   };
-  const problems: StatsProblem[] = [];
   const month = (key: 'from' | 'to') => {
-    const value = read(STATS_PARAMS[key]);
+    const value = read(key);
     if (value === undefined) return undefined;
     if (MONTH.test(value)) return value;
     problems.push(key);
@@ -55,22 +58,30 @@ export function parseStatsFilters(
   };
   let to = month('to') ?? currentMonth;
   let from = month('from') ?? addMonths(to, -(DEFAULT_MONTHS - 1));
-  if (from > to) {
-    problems.push('range');
-    to = currentMonth;
-    from = addMonths(to, -(DEFAULT_MONTHS - 1));
-  } else if (monthsBetween(from, to) > MAX_MONTHS) {
-    problems.push('range');
+  // From and to the wrong way round: what was meant is clear.
+  if (from > to) [from, to] = [to, from];
+  if (monthsBetween(from, to) > MAX_MONTHS) {
+    problems.push('rangeTooLong');
     from = addMonths(to, -(MAX_MONTHS - 1));
   }
   const filters: StatsFilters = { from, to };
   for (const key of ['municipalityId', 'stationId'] as const) {
-    const value = read(STATS_PARAMS[key]);
+    const value = read(key);
     if (value === undefined) continue;
     if (isUuid(value)) filters[key] = value.toLowerCase();
     else problems.push(key);
   }
   return { filters, problems };
+}
+
+/** A URL's query as parseStatsFilters reads it: a parameter given twice as a list. */
+export function queryParams(search: URLSearchParams): Record<string, string | string[]> {
+  const params: Record<string, string | string[]> = {};
+  for (const key of new Set(search.keys())) {
+    const values = search.getAll(key);
+    params[key] = values.length === 1 ? values[0]! : values;
+  }
+  return params;
 }
 
 /** The address of the page (or its CSV) for `filters`. */

@@ -20,6 +20,12 @@ export type StatSection = {
 };
 export type Translate = (key: string, values?: Record<string, string | number>) => string;
 
+/**
+ * What a value that is not shown reads: a count "< 5"; a share or a duration "too few cases" (a share or a
+ * time reading "< 5" would look like 5 % or 5 hours).
+ */
+export const hiddenLabelKey = (format: StatSection['format']) => (format === 'count' ? 'suppressed' : 'tooFew');
+
 export const cellOf = (figure: Figure): StatCell => ({ value: figure.value < MIN_PUBLISHED ? null : figure.value });
 
 /** A share in percent of published parts; not shown below 5 in the whole. */

@@ -104,10 +104,12 @@ test('the auditor filters the statistics by municipality and month and downloads
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('stats-csv').click()]);
   expect(download.suggestedFilename()).toBe('statistik-2025-06-bis-2025-06.csv');
   const csv = await fs.readFile((await download.path())!, 'utf8');
-  expect(csv.startsWith('\uFEFF"Abschnitt";"Kategorie";"Reihe";"Wert"\r\n')).toBe(true);
-  const uetze = csv.split('\r\n').filter((line) => line.includes('"Uetze"'));
-  expect(uetze).toEqual(['"Vermittlungen je Gemeinde";"Uetze";"Vermittlungen";"< 5"']);
-  expect(csv).toContain('"Überblick";"Vermittlungen (Betroffene)";"";"< 5"');
+  expect(csv.startsWith('\uFEFF"Abschnitt";"Kategorie";"Reihe";"Wert";"Einheit"\r\n')).toBe(true);
+  expect(csv).toContain('"Auswahl";"Gemeinde";"";"Uetze";""');
+  expect(csv).toContain('"Auswahl";"Zeitraum (Monate)";"";"2025-06 – 2025-06";""');
+  const uetze = csv.split('\r\n').filter((line) => line.startsWith('"Vermittlungen je Gemeinde";"Uetze"'));
+  expect(uetze).toEqual(['"Vermittlungen je Gemeinde";"Uetze";"Vermittlungen";"< 5";"Anzahl"']);
+  expect(csv).toContain('"Überblick";"Vermittlungen (Betroffene)";"";"< 5";"Anzahl"');
   expect(csv).not.toMatch(/;"3";/);
 
   // The whole directorate that month: Lehrte's 7, Uetze's 3 left out, so that the two cannot be subtracted.

@@ -7,9 +7,9 @@ import { formatStatValue } from '@/components/statistics/format';
 import { Alert } from '@/components/ui/alert';
 import { buttonClass } from '@/components/ui/button';
 import { requirePermission, titleFor } from '@/lib/auth/guards';
-import { statisticsFor, statsFilterOptions } from '@/lib/statistics/queries';
+import { statisticsFor, statsFilterOptions, withinOptions } from '@/lib/statistics/queries';
 import { parseStatsFilters, statsQuery } from '@/lib/statistics/schema';
-import { keyFigures, statSections } from '@/lib/statistics/sections';
+import { hiddenLabelKey, keyFigures, statSections } from '@/lib/statistics/sections';
 import { berlinDateOf } from '@/lib/time/berlin';
 
 export function generateMetadata(): Promise<Metadata> {
@@ -29,13 +29,23 @@ export default async function StatisticsPage({
 }) {
   const actor = await requirePermission('statistics:read');
   const currentMonth = berlinDateOf(new Date()).slice(0, 7);
-  const { filters, problems } = parseStatsFilters(await searchParams, currentMonth);
-  const [view, options, t, locale] = await Promise.all([
+  const parsed = parseStatsFilters(await searchParams, currentMonth);
+  const options = await statsFilterOptions(actor);
+  const { filters, outside } = withinOptions(parsed.filters, options);
+  const [view, t, locale] = await Promise.all([
     statisticsFor(actor, filters),
-    statsFilterOptions(actor),
     getTranslations('statistics'),
     getLocale(),
   ]);
+  const notices = [
+    ...(parsed.problems.some((p) => p !== 'rangeTooLong') ? [t('problems')] : []),
+    ...(parsed.problems.includes('rangeTooLong') ? [t('rangeShortened')] : []),
+    ...(outside ? [t('outside')] : []),
+  ];
+  const place = [
+    options.municipalities.find((m) => m.id === filters.municipalityId)?.name,
+    options.stations.find((st) => st.id === filters.stationId)?.name,
+  ].filter(Boolean);
   const monthLabel = (month: string) =>
     new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'de-DE', {
       month: 'short',
@@ -46,11 +56,7 @@ export default async function StatisticsPage({
   const sections = statSections(view, translate, monthLabel);
   const figures = keyFigures(view, translate);
   const numberLocale = locale === 'en' ? 'en-GB' : 'de-DE';
-  const texts = {
-    suppressed: t('suppressed'),
-    tableToggle: t('tableToggle'),
-    empty: t('empty'),
-  };
+  const texts = { tableToggle: t('tableToggle'), empty: t('empty') };
   return (
     <div className="space-y-6">
       <div className="space-y-2">
@@ -58,29 +64,35 @@ export default async function StatisticsPage({
         <p className="text-slate-700" data-testid="stats-scope">
           {view.scope ? t('scopeOwn', { scope: view.scope }) : t('scopeAll')} ·{' '}
           {t('period', { from: monthLabel(filters.from), to: monthLabel(filters.to) })}
+          {place.length > 0 && ` · ${place.join(' · ')}`}
         </p>
         <p className="max-w-prose text-sm text-slate-700">{t('privacy')}</p>
       </div>
-      {problems.length > 0 && (
+      {notices.length > 0 && (
         <Alert tone="warning" testId="stats-problems">
-          {t('problems')}
+          {notices.join(' ')}
         </Alert>
       )}
       <StatsFiltersForm filters={filters} currentMonth={currentMonth} options={options} />
       <dl className="grid grid-cols-2 gap-3 lg:grid-cols-4" data-testid="stats-key-figures">
         {figures.map((f) => (
           <div key={f.label} className="rounded-lg border border-slate-300 bg-white p-3">
-            <dt className="text-sm font-semibold text-slate-700">{f.label}</dt>
+            <dt className="text-sm font-semibold hyphens-auto text-slate-700">{f.label}</dt>
             <dd className="text-2xl font-bold">
               {f.cell.value === null
-                ? t('suppressed')
+                ? t(hiddenLabelKey(f.format))
                 : formatStatValue(f.cell.value, f.format, undefined, numberLocale)}
             </dd>
           </div>
         ))}
       </dl>
       {sections.map((section) => (
-        <StatSectionChart key={section.id} section={section} texts={texts} locale={locale} />
+        <StatSectionChart
+          key={section.id}
+          section={section}
+          texts={{ ...texts, hidden: t(hiddenLabelKey(section.format)) }}
+          locale={locale}
+        />
       ))}
       <p>
         <a

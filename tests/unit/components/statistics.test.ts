@@ -142,7 +142,7 @@ describe.each([
       /<details class="peer[^"]*"><summary[^>]*>Als Tabelle anzeigen<\/summary><\/details><div class="sr-only peer-open:not-sr-only">/,
     );
     expect(tableOf(html)).toContain('aria-labelledby="partner-title"');
-    expect(tableOf(html)).toContain('<th scope="col" class="px-2 py-2 font-semibold">Fachberatungsstelle</th>');
+    expect(tableOf(html)).toContain('<th scope="col" class="px-2 py-2 font-semibold [overflow-wrap:anywhere]">Fachberatungsstelle</th>');
     expect(html).not.toContain('<script');
   });
 

@@ -36,11 +36,14 @@ describe('statistics filters', () => {
       parseStatsFilters({ von: '2026-07', bis: '2026-09', gemeinde: 'Hannover', dienststelle: "1' OR 1=1" }, '2026-11'),
     ).toEqual({ filters: { from: '2026-07', to: '2026-09' }, problems: ['municipalityId', 'stationId'] });
     expect(parseStatsFilters({ von: '2026-13', bis: '2026-02' }, '2026-11').problems).toEqual(['from']);
-    expect(parseStatsFilters({ von: '0000-01', bis: '1999-12' }, '2026-11').problems).toEqual(['from', 'to']);
+    expect(parseStatsFilters({ von: '0000-01', bis: '1999-12' }, '2026-11').problems.sort()).toEqual(['from', 'to']);
+    // The wrong way round: swapped. Given twice: unreadable.
     expect(parseStatsFilters({ von: '2026-09', bis: '2026-02' }, '2026-11')).toEqual({
-      filters: { from: '2025-12', to: '2026-11' },
-      problems: ['range'],
+      filters: { from: '2026-02', to: '2026-09' },
+      problems: [],
     });
+    expect(parseStatsFilters({ dienststelle: ['a', 'b'] }, '2026-11').problems).toEqual(['stationId']);
+    expect(parseStatsFilters({ von: '2001-01', bis: '2026-11' }, '2026-11').problems).toEqual(['rangeTooLong']);
     expect(parseStatsFilters({ von: '2001-01', bis: '2026-11' }, '2026-11').filters.from).toBe('2016-12');
   });
 
