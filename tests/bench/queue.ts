@@ -11,16 +11,15 @@
  *
  * The 1,000,000 referrals (lib/cli/fill-referrals.ts, as `npm run db:fill`) take minutes to write, so the
  * filled database is kept in `${BENCH_QUEUE_DIR:-$TMPDIR/vermittlung-bench-queue}` with the keys it was
- * sealed with, and reused by later runs (with any new migrations applied); `--fresh` starts it anew. Its
- * history ends when it was filled: the older it gets, the longer its open referrals seem to wait.
+ * sealed with, and reused by later runs (with any new migrations applied; support/kept-referrals.ts, shared
+ * with the statistics benchmark); `--fresh` starts it anew. Its history ends when it was filled: the older it
+ * gets, the longer its open referrals seem to wait.
  */
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
 import autocannon from 'autocannon';
-import pg from 'pg';
 
 import { currentTotpCode } from '@/lib/auth/mfa/totp';
 import { allowServerOnlyModules } from '@/lib/cli/fill-server-only';
@@ -46,8 +45,8 @@ import {
 } from './support/harness';
 import { signInWithSecondFactor } from './support/http';
 import { clearLastStep, keptKeys } from './support/kept';
+import { ensureFilled, keptReferralsDir } from './support/kept-referrals';
 
-const REFERRALS = 1_000_000;
 const SUPERVISORS = 20;
 const DURATION_S = 30;
 const WARM_UP_S = 5;
@@ -63,7 +62,7 @@ const SEQUENCE_LENGTH = 400;
 
 async function run(argv: readonly string[]): Promise<void> {
   ensureBuild(argv);
-  const dir = path.resolve(process.env.BENCH_QUEUE_DIR ?? path.join(os.tmpdir(), 'vermittlung-bench-queue'));
+  const dir = keptReferralsDir();
   if (argv.includes('--fresh')) await fsp.rm(dir, { recursive: true, force: true });
   const keys = await keptKeys(dir);
   const database = await startBenchDatabase({ keepIn: path.join(dir, 'postgres') });
@@ -176,47 +175,6 @@ async function run(argv: readonly string[]): Promise<void> {
   } finally {
     await database.stop();
   }
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// The kept, filled database
-
-async function countReferrals(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM "Referral"')).rows[0]!.n;
-  } finally {
-    await client.end();
-  }
-}
-
-/** Fills up to REFERRALS (what an interrupted fill left is kept), as the migrating role a deployment has. */
-async function ensureFilled(adminUrl: string, dir: string): Promise<void> {
-  const { seed } = await import('@/prisma/seed');
-  await seed(adminUrl);
-  const present = await countReferrals(adminUrl);
-  const stamp = path.join(dir, 'filled-at');
-  if (present >= REFERRALS) {
-    const filledAt = fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8').trim() : 'unknown';
-    log(`Reusing the filled database in ${dir} (${present.toLocaleString('en-US')} referrals, filled ${filledAt}).`);
-    return;
-  }
-  const { analyseFilledTables, fillReferrals } = await import('@/lib/cli/fill-referrals');
-  const missing = REFERRALS - present;
-  log(`Filling ${missing.toLocaleString('en-US')} referrals into ${dir} (once; later runs reuse it) …`);
-  let shown = 0;
-  const result = await fillReferrals(adminUrl, {
-    count: missing,
-    onProgress: ({ done, total, elapsedMs }) => {
-      if (done < total && done - shown < total / 10) return;
-      shown = done;
-      log(`  ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} in ${(elapsedMs / 1000).toFixed(0)} s`);
-    },
-  });
-  await analyseFilledTables(adminUrl);
-  fs.writeFileSync(stamp, new Date().toISOString());
-  log(`Filled ${result.referrals.toLocaleString('en-US')} referrals in ${(result.elapsedMs / 1000).toFixed(0)} s.`);
 }
 
 // ---------------------------------------------------------------------------------------------------------

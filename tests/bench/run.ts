@@ -11,6 +11,7 @@ import { deliveryBenchmark } from './delivery';
 import { lighthouseBenchmark } from './lighthouse';
 import { queueBenchmark } from './queue';
 import { startupBenchmark } from './startup';
+import { statsBenchmark } from './stats';
 import { submitBenchmark } from './submit';
 import type { Benchmark } from './support/benchmark';
 import { log, machineDescription } from './support/harness';
@@ -19,6 +20,7 @@ const BENCHMARKS: Benchmark[] = [
   submitBenchmark,
   queueBenchmark,
   auditBenchmark,
+  statsBenchmark,
   deliveryBenchmark,
   bundleBenchmark,
   lighthouseBenchmark,
