@@ -18,7 +18,7 @@ import {
   ROUTING,
   ROUTINGS,
 } from '@/lib/statistics/families';
-import { quantile } from '@/lib/statistics/histogram';
+import { CLASSES, quantile } from '@/lib/statistics/histogram';
 import { addMonths, monthsBetween, type StatsFilters } from '@/lib/statistics/schema';
 
 /**
@@ -34,6 +34,11 @@ type Sum = { family: string; key: string; value: number; hidden: number };
  * from 5 on): with fewer, it would come close to one person's time.
  */
 const MIN_DURATIONS = 10;
+
+/** `coalesce(sum(counts[1]), 0), …` for every class (constants: SQL text, no input). */
+const CLASS_SUMS = Prisma.raw(
+  Array.from({ length: CLASSES }, (_, i) => `coalesce(sum(counts[${i + 1}]), 0)`).join(', '),
+);
 
 const NONE: Figure = { value: 0, hidden: 0 };
 
@@ -69,9 +74,9 @@ export async function statisticsFor(actor: Actor, filters: StatsFilters): Promis
       SELECT "municipalityId"::text AS "municipalityId", '' AS family, '' AS key,
              coalesce(sum(value), 0)::int AS value, count(*) FILTER (WHERE value IS NULL)::int AS hidden
         FROM "StatsCell" WHERE ${w} AND family = ${cell('VICTIM', COUNT)} GROUP BY 1`,
-    db().$queryRaw<{ measure: string; i: number; n: number }[]>`
-      SELECT measure, u.i::int AS i, sum(u.c)::int AS n
-        FROM "StatsDuration", unnest(counts) WITH ORDINALITY AS u(c, i) WHERE ${w} GROUP BY 1, 2`,
+    // The histograms added class by class (a sum per array position: a tenth of unnest's time).
+    db().$queryRaw<{ measure: string; counts: number[] }[]>`
+      SELECT measure, ARRAY[${CLASS_SUMS}]::int[] AS counts FROM "StatsDuration" WHERE ${w} GROUP BY 1`,
     db().partner.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' } }),
     municipalitiesOf(actor, filters),
     scopeName(actor),
@@ -155,9 +160,7 @@ export async function statisticsFor(actor: Actor, filters: StatsFilters): Promis
     results: merged(RESULT, RESULTS),
     routing: merged(ROUTING, ROUTINGS),
     durations: MEASURES.map((measure) => {
-      const counts: number[] = [];
-      for (const h of histograms) if (h.measure === measure) counts[h.i - 1] = h.n;
-      const dense = Array.from(counts, (n) => n ?? 0);
+      const dense = histograms.find((h) => h.measure === measure)?.counts ?? [];
       const count = dense.reduce((sum, n) => sum + n, 0);
       const shown = count >= MIN_DURATIONS;
       return {

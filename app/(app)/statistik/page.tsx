@@ -46,12 +46,12 @@ export default async function StatisticsPage({
     options.municipalities.find((m) => m.id === filters.municipalityId)?.name,
     options.stations.find((st) => st.id === filters.stationId)?.name,
   ].filter(Boolean);
-  const monthLabel = (month: string) =>
-    new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'de-DE', {
-      month: 'short',
-      year: '2-digit',
-      timeZone: 'UTC',
-    }).format(new Date(`${month}-01T00:00:00Z`));
+  const monthFormat = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'de-DE', {
+    month: 'short',
+    year: '2-digit',
+    timeZone: 'UTC',
+  });
+  const monthLabel = (month: string) => monthFormat.format(new Date(`${month}-01T00:00:00Z`));
   const translate = (key: string, values?: Record<string, string | number>) => t(key as never, values as never);
   const sections = statSections(view, translate, monthLabel);
   const figures = keyFigures(view, translate);

@@ -180,4 +180,15 @@ describe('statistics', () => {
     expect(new Set(marked.map((m) => m.month.toISOString().slice(0, 7))).size).toBe(2);
     expect(await refreshStatistics()).toEqual({ months: 2 });
   });
+
+  it('is not marked by a step that changes no figure (a reminder sent)', async () => {
+    const referralId = await fileIn(officer, 'Garbsen');
+    await refreshStatistics();
+    await db()
+      .$executeRaw`UPDATE "ReferralTrack" SET "reminderSentAt" = now() WHERE "referralId" = ${referralId}::uuid`;
+    expect(await db().statsDirtyMonth.count()).toBe(0);
+    await db()
+      .$executeRaw`UPDATE "ReferralTrack" SET "acknowledgedAt" = now() WHERE "referralId" = ${referralId}::uuid`;
+    expect(await db().statsDirtyMonth.count()).toBe(1);
+  });
 });
