@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useEffect, useId, useRef, useState } from 'react';
+import { createContext, useContext, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 
 import { useText } from '@/components/i18n/client-texts';
 import { Alert } from '@/components/ui/alert';
@@ -21,11 +21,12 @@ type Message = { tone: 'success' | 'error'; text: string };
  * the page is screens away): the message is scrolled into view and announced. On success the page shows the
  * delivery's new state; a refusal says why in words.
  */
-function useStep(field?: 'contactAt' | 'outcome') {
+function useStep(field?: 'contactAt' | 'outcome', kept?: [Message | null, (message: Message | null) => void]) {
   const text = useText();
   const router = useRouter();
   const [pending, setPending] = useState(false);
-  const [message, setMessage] = useState<Message | null>(null);
+  const own = useState<Message | null>(null);
+  const [message, setMessage] = kept ?? own;
   const messageRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (message) messageRef.current?.scrollIntoView({ block: 'nearest' });
@@ -60,6 +61,17 @@ function useStep(field?: 'contactAt' | 'outcome') {
 }
 
 /**
+ * Keeps the acknowledgement's confirmation while the page moves the work section: a new delivery has it above
+ * the person, an acknowledged one below (the person first, to call), and React mounts it anew there.
+ */
+const KeptMessage = createContext<[Message | null, (message: Message | null) => void] | undefined>(undefined);
+
+export function DeliveryWorkMessages({ children }: { children: ReactNode }) {
+  const kept = useState<Message | null>(null);
+  return <KeptMessage.Provider value={kept}>{children}</KeptMessage.Provider>;
+}
+
+/**
  * What the caseworker does with a delivery, one step at a time: acknowledge receipt; then record each contact
  * attempt (when, how, reached or not); then the outcome, which ends the organisation's work on it. No notes:
  * the case file lives in the partner's own system.
@@ -79,7 +91,7 @@ export function DeliveryWork({
 }) {
   const text = useText();
   const t = (key: string) => text(`inbox.work.${key}`);
-  const step = useStep();
+  const step = useStep(undefined, useContext(KeptMessage));
   return (
     <section aria-labelledby="work-heading" className="border-brand-700 space-y-4 rounded-lg border-2 bg-white p-4">
       <h2 id="work-heading" className="text-xl font-bold">

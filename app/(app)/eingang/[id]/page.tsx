@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import { notFound } from 'next/navigation';
 
-import { DeliveryWork } from '@/components/inbox/delivery-work';
+import { DeliveryWork, DeliveryWorkMessages } from '@/components/inbox/delivery-work';
 import { ClientTextsProvider } from '@/components/i18n/client-texts';
 import { TrackProjection } from '@/components/referral-form/track-projection';
 import { UrgencyBadges } from '@/components/review/queue-list';
@@ -95,22 +95,24 @@ export default async function InboxDeliveryPage({ params }: { params: Promise<{ 
         </Alert>
       )}
       <ClientTextsProvider texts={texts}>
-        {/* New: acknowledge first (one tap). Then the person and the safe contact come first, to call, and
+        <DeliveryWorkMessages>
+          {/* New: acknowledge first (one tap). Then the person and the safe contact come first, to call, and
             the forms to record each attempt below them. */}
-        {workable && delivery.status === 'DISPATCHED' && work}
-        {delivery.projection ? (
-          <TrackProjection
-            track={delivery.track}
-            heading={t('inbox.detail.received')}
-            projection={delivery.projection}
-            languages={languageOptions(locale)}
-            hideEmpty
-            callable
-          />
-        ) : (
-          delivery.status !== 'WITHDRAWN' && <Alert tone="info">{t('review.detail.erased')}</Alert>
-        )}
-        {workable && delivery.status === 'ACKNOWLEDGED' && work}
+          {workable && delivery.status === 'DISPATCHED' && work}
+          {delivery.projection ? (
+            <TrackProjection
+              track={delivery.track}
+              heading={t('inbox.detail.received')}
+              projection={delivery.projection}
+              languages={languageOptions(locale)}
+              hideEmpty
+              callable
+            />
+          ) : (
+            delivery.status !== 'WITHDRAWN' && <Alert tone="info">{t('review.detail.erased')}</Alert>
+          )}
+          {workable && delivery.status === 'ACKNOWLEDGED' && work}
+        </DeliveryWorkMessages>
       </ClientTextsProvider>
       <section aria-labelledby="steps-heading" className="space-y-2">
         <h2 id="steps-heading" className="text-xl font-bold">
