@@ -19,7 +19,13 @@ import {
   ROUTINGS,
 } from '@/lib/statistics/families';
 import { CLASSES, quantile } from '@/lib/statistics/histogram';
-import { addMonths, monthsBetween, type StatsFilters } from '@/lib/statistics/schema';
+import {
+  addMonths,
+  monthsBetween,
+  parseStatsFilters,
+  type StatsFilters,
+  type StatsProblem,
+} from '@/lib/statistics/schema';
 
 /**
  * The statistics for the page and its CSV (issue 14, ADR 0014): sums of the published cells (StatsCell) and
@@ -238,7 +244,7 @@ export type StatsFilterOptions = Awaited<ReturnType<typeof statsFilterOptions>>;
  * The filters as far as they lie in the actor's area: a municipality or station it does not offer (another
  * inspection's, or an unknown id) is dropped and reported, rather than answered with empty figures.
  */
-export function withinOptions(
+function withinOptions(
   filters: StatsFilters,
   options: StatsFilterOptions,
 ): { filters: StatsFilters; outside: boolean } {
@@ -253,4 +259,31 @@ export function withinOptions(
     outside = true;
   }
   return { filters: within, outside };
+}
+
+/**
+ * The statistics as the page and its CSV ask for them: the address's filters read, held to the actor's
+ * area, and the figures for what remains, with the names of the chosen place and what was not applied.
+ */
+export async function statisticsForAddress(
+  actor: Actor,
+  params: Record<string, string | string[] | undefined>,
+  currentMonth: string,
+): Promise<{
+  view: StatsView;
+  filters: StatsFilters;
+  options: StatsFilterOptions;
+  place: { municipality?: string; station?: string };
+  problems: StatsProblem[];
+  outside: boolean;
+}> {
+  const parsed = parseStatsFilters(params, currentMonth);
+  const options = await statsFilterOptions(actor);
+  const { filters, outside } = withinOptions(parsed.filters, options);
+  const view = await statisticsFor(actor, filters);
+  const place = {
+    municipality: options.municipalities.find((m) => m.id === filters.municipalityId)?.name,
+    station: options.stations.find((s) => s.id === filters.stationId)?.name,
+  };
+  return { view, filters, options, place, problems: parsed.problems, outside };
 }

@@ -7,8 +7,8 @@ import { formatStatValue } from '@/components/statistics/format';
 import { Alert } from '@/components/ui/alert';
 import { buttonClass } from '@/components/ui/button';
 import { requirePermission, titleFor } from '@/lib/auth/guards';
-import { statisticsFor, statsFilterOptions, withinOptions } from '@/lib/statistics/queries';
-import { parseStatsFilters, statsQuery } from '@/lib/statistics/schema';
+import { statisticsForAddress } from '@/lib/statistics/queries';
+import { statsQuery } from '@/lib/statistics/schema';
 import { hiddenLabelKey, keyFigures, statSections } from '@/lib/statistics/sections';
 import { berlinDateOf } from '@/lib/time/berlin';
 
@@ -29,23 +29,17 @@ export default async function StatisticsPage({
 }) {
   const actor = await requirePermission('statistics:read');
   const currentMonth = berlinDateOf(new Date()).slice(0, 7);
-  const parsed = parseStatsFilters(await searchParams, currentMonth);
-  const options = await statsFilterOptions(actor);
-  const { filters, outside } = withinOptions(parsed.filters, options);
-  const [view, t, locale] = await Promise.all([
-    statisticsFor(actor, filters),
+  const [{ view, filters, options, place: chosen, problems, outside }, t, locale] = await Promise.all([
+    statisticsForAddress(actor, await searchParams, currentMonth),
     getTranslations('statistics'),
     getLocale(),
   ]);
   const notices = [
-    ...(parsed.problems.some((p) => p !== 'rangeTooLong') ? [t('problems')] : []),
-    ...(parsed.problems.includes('rangeTooLong') ? [t('rangeShortened')] : []),
+    ...(problems.some((p) => p !== 'rangeTooLong') ? [t('problems')] : []),
+    ...(problems.includes('rangeTooLong') ? [t('rangeShortened')] : []),
     ...(outside ? [t('outside')] : []),
   ];
-  const place = [
-    options.municipalities.find((m) => m.id === filters.municipalityId)?.name,
-    options.stations.find((st) => st.id === filters.stationId)?.name,
-  ].filter(Boolean);
+  const place = [chosen.municipality, chosen.station].filter(Boolean);
   const monthFormat = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'de-DE', {
     month: 'short',
     year: '2-digit',

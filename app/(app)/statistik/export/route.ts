@@ -2,8 +2,8 @@ import { getLocale, getTranslations } from 'next-intl/server';
 
 import { authorizeAction } from '@/lib/auth/guards';
 import { toCsv } from '@/lib/csv';
-import { statisticsFor, statsFilterOptions, withinOptions } from '@/lib/statistics/queries';
-import { parseStatsFilters, queryParams } from '@/lib/statistics/schema';
+import { statisticsForAddress } from '@/lib/statistics/queries';
+import { queryParams } from '@/lib/statistics/schema';
 import { hiddenLabelKey, keyFigures, statSections, type StatCell, type StatSection } from '@/lib/statistics/sections';
 import { berlinDateOf } from '@/lib/time/berlin';
 
@@ -20,17 +20,14 @@ export async function GET(request: Request) {
   const auth = await authorizeAction('statistics:read');
   if (!auth.ok) return text(404, 'Seite nicht gefunden.');
   const url = new URL(request.url);
-  const parsed = parseStatsFilters(queryParams(url.searchParams), berlinDateOf(new Date()).slice(0, 7));
-  const options = await statsFilterOptions(auth.data.actor);
-  const { filters, outside } = withinOptions(parsed.filters, options);
-  if (parsed.problems.length > 0 || outside) {
-    return new Response(null, { status: 303, headers: { Location: `/statistik${url.search}` } });
-  }
-  const [view, t, locale] = await Promise.all([
-    statisticsFor(auth.data.actor, filters),
+  const [{ view, filters, options, place, problems, outside }, t, locale] = await Promise.all([
+    statisticsForAddress(auth.data.actor, queryParams(url.searchParams), berlinDateOf(new Date()).slice(0, 7)),
     getTranslations('statistics'),
     getLocale(),
   ]);
+  if (problems.length > 0 || outside) {
+    return new Response(null, { status: 303, headers: { Location: `/statistik${url.search}` } });
+  }
   const translate = (key: string, values?: Record<string, string | number>) => t(key as never, values as never);
   const number = new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'de-DE', {
     maximumFractionDigits: 1,
@@ -43,23 +40,9 @@ export async function GET(request: Request) {
   const rows: (string | number | null)[][] = [
     [selection, t('csv.area'), '', view.scope ?? t('scopeAll'), ''],
     [selection, t('csv.period'), '', `${filters.from} – ${filters.to}`, ''],
-    [
-      selection,
-      t('filters.municipality'),
-      '',
-      options.municipalities.find((m) => m.id === filters.municipalityId)?.name ?? t('filters.allMunicipalities'),
-      '',
-    ],
+    [selection, t('filters.municipality'), '', place.municipality ?? t('filters.allMunicipalities'), ''],
     ...(options.stations.length > 0
-      ? [
-          [
-            selection,
-            t('filters.station'),
-            '',
-            options.stations.find((s) => s.id === filters.stationId)?.name ?? t('filters.allStations'),
-            '',
-          ],
-        ]
+      ? [[selection, t('filters.station'), '', place.station ?? t('filters.allStations'), '']]
       : []),
     ...keyFigures(view, translate).map((f) => [
       t('csv.keyFigures'),
