@@ -18,8 +18,8 @@ import { type Verification, verifyChain } from '@/lib/audit/chain';
 import { dropAuditYear } from '@/lib/audit/drop-year';
 import { berlinLocalToInstant } from '@/lib/time/berlin';
 import { withPgClient } from '@/lib/db/pg-client';
-import { runShutdownHooks } from '@/lib/process/shutdown';
 import { elapsed, openConfiguredDatabase } from './database';
+import { failedWithMessage, runCommand } from './run-command';
 
 const USAGE = 'Usage: tsx lib/cli/audit.ts verify [--from YYYY-MM-DD] [--to YYYY-MM-DD] | drop-year <year> [--dry-run]';
 const PROBLEMS: Record<string, string> = {
@@ -111,16 +111,8 @@ async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
-void main(process.argv.slice(2))
-  .catch((error: unknown) => {
-    if (error instanceof UsageError) {
-      console.error(`${error.message}\n${USAGE}`);
-      return 2;
-    }
-    console.error(error instanceof Error ? error.message : String(error));
-    return 1;
-  })
-  .then(async (code) => {
-    await runShutdownHooks();
-    process.exit(code);
-  });
+runCommand(main, (error) => {
+  if (!(error instanceof UsageError)) return failedWithMessage(error);
+  console.error(`${error.message}\n${USAGE}`);
+  return 2;
+});

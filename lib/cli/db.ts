@@ -19,8 +19,8 @@ import { startThrowawayPostgres } from '@/lib/db/embedded-postgres';
 import { applyMigrations, createMigration, diffSchemaAgainstMigrations } from '@/lib/db/migrate';
 import { createEmbeddedRuntimeRole, roleOf } from '@/lib/db/runtime-role';
 import { env } from '@/lib/env';
-import { runShutdownHooks } from '@/lib/process/shutdown';
 import { elapsed, openConfiguredDatabase } from './database';
+import { runCommand } from './run-command';
 
 const USAGE = 'Usage: tsx lib/cli/db.ts <migrate | create <name> | check | seed [--demo]>';
 
@@ -107,13 +107,4 @@ async function check(): Promise<number> {
   }
 }
 
-void main(process.argv.slice(2))
-  .catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    return 1;
-  })
-  .then(async (code) => {
-    await runShutdownHooks(); // anything still registered (only after an error)
-    // Exit explicitly: a pool left open by a seed or a driver must not keep the CLI alive.
-    process.exit(code);
-  });
+runCommand(main);

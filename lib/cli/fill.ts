@@ -14,10 +14,10 @@
  */
 import { localDevelopmentKeyring } from '@/lib/crypto/local-keyring';
 import { adoptLocalKeyring, env, hasConfiguredKeyring } from '@/lib/env';
-import { runShutdownHooks } from '@/lib/process/shutdown';
 
 import { elapsed, openConfiguredDatabase } from './database';
 import { allowServerOnlyModules } from './fill-server-only';
+import { runCommand } from './run-command';
 
 const DEFAULT_COUNT = 1_000_000;
 const USAGE = 'Usage: npm run db:fill [-- <count>]   (default 1000000)';
@@ -81,12 +81,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-void main(process.argv.slice(2))
-  .catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    return 1;
-  })
-  .then(async (code) => {
-    await runShutdownHooks();
-    process.exit(code);
-  });
+runCommand(main);

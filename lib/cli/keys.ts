@@ -10,8 +10,8 @@
 import { createPrismaClient } from '@/lib/db/client';
 import { rotateSealedValues } from '@/lib/crypto/rotate';
 import { env, holdsDevelopmentKey } from '@/lib/env';
-import { runShutdownHooks } from '@/lib/process/shutdown';
 import { openConfiguredDatabase } from './database';
+import { runCommand } from './run-command';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -59,12 +59,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-void main(process.argv.slice(2))
-  .catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    return 1;
-  })
-  .then(async (code) => {
-    await runShutdownHooks();
-    process.exit(code);
-  });
+runCommand(main);

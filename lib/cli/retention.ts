@@ -11,10 +11,10 @@ import { parseArgs } from 'node:util';
 
 import { localDevelopmentKeyring } from '@/lib/crypto/local-keyring';
 import { adoptDatabaseUrl, adoptLocalKeyring, env, hasConfiguredKeyring, holdsDevelopmentKey } from '@/lib/env';
-import { runShutdownHooks } from '@/lib/process/shutdown';
 
 import { openConfiguredDatabase } from './database';
 import { allowServerOnlyModules } from './fill-server-only';
+import { runCommand } from './run-command';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const LISTED = 200;
@@ -66,12 +66,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-void main(process.argv.slice(2))
-  .catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    return 1;
-  })
-  .then(async (code) => {
-    await runShutdownHooks();
-    process.exit(code);
-  });
+runCommand(main);

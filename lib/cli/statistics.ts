@@ -9,10 +9,10 @@
 import { parseArgs } from 'node:util';
 
 import { adoptDatabaseUrl } from '@/lib/env';
-import { runShutdownHooks } from '@/lib/process/shutdown';
 
 import { elapsed, openConfiguredDatabase } from './database';
 import { allowServerOnlyModules } from './fill-server-only';
+import { runCommand } from './run-command';
 
 async function main(argv: string[]): Promise<number> {
   let all: boolean;
@@ -39,12 +39,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-void main(process.argv.slice(2))
-  .catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    return 1;
-  })
-  .then(async (code) => {
-    await runShutdownHooks();
-    process.exit(code);
-  });
+runCommand(main);
